@@ -1,0 +1,139 @@
+/**
+ * Every error pkce-spa throws is a {@link PkceError} with a stable `code`, so callers can
+ * `switch (err.code)` and TypeScript narrows the class. Messages never contain a token,
+ * an authorization code or a code verifier.
+ *
+ * @packageDocumentation
+ */
+
+/** The stable codes of {@link PkceError}, grouped by the class that carries them. */
+export type PkceErrorCode =
+  // ConfigError: bad options, caught at createPkceClient / createTokenVerifier.
+  | 'invalid_config'
+  // OAuthError: the authorization server answered with an OAuth `error`.
+  | 'oauth_error'
+  // ValidationError: something the server sent (or the URL holds) broke a spec rule.
+  | 'invalid_state'
+  | 'invalid_issuer'
+  | 'invalid_response'
+  | 'invalid_id_token'
+  // NetworkError: the request did not get an answer.
+  | 'network_error'
+  | 'timeout'
+  // LoginRequiredError: there is no usable session; call login().
+  | 'login_required'
+  // TokenVerificationError (pkce-spa/server): RFC 6750 §3.1 outcomes.
+  | 'missing_token'
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope';
+
+const brand = Symbol.for('pkce-spa.error');
+
+/** Base class of every pkce-spa error. */
+export class PkceError extends Error {
+  /** Stable, machine-readable reason. */
+  readonly code: PkceErrorCode;
+  /** The OAuth `error` value when the authorization server sent one. */
+  readonly error?: string;
+  /** The OAuth `error_description`, when sent. */
+  readonly errorDescription?: string;
+  /** The OAuth `error_uri`, when sent. */
+  readonly errorUri?: string;
+
+  constructor(code: PkceErrorCode, message: string, options?: PkceErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PkceError';
+    this.code = code;
+    if (options?.error !== undefined) this.error = options.error;
+    if (options?.errorDescription !== undefined) this.errorDescription = options.errorDescription;
+    if (options?.errorUri !== undefined) this.errorUri = options.errorUri;
+  }
+}
+// A brand rather than instanceof alone, so the guard works across bundles and iframes.
+(PkceError.prototype as unknown as Record<symbol, boolean>)[brand] = true;
+
+/** Optional fields of a {@link PkceError}. */
+export interface PkceErrorOptions {
+  cause?: unknown;
+  error?: string;
+  errorDescription?: string;
+  errorUri?: string;
+}
+
+/** Invalid options; the message names the field. */
+export class ConfigError extends PkceError {
+  declare readonly code: 'invalid_config';
+  constructor(message: string) {
+    super('invalid_config', message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * The authorization server answered with an OAuth error: on the redirect
+ * (`access_denied`, `login_required`, …, RFC 6749 §4.1.2.1) or from the token endpoint
+ * (`invalid_grant`, …, RFC 6749 §5.2). `error` always holds the wire value.
+ */
+export class OAuthError extends PkceError {
+  declare readonly code: 'oauth_error';
+  declare readonly error: string;
+  /** HTTP status of the response, when the error came from an endpoint. */
+  readonly status?: number;
+  constructor(options: PkceErrorOptions & { error: string; status?: number }) {
+    super(
+      'oauth_error',
+      options.errorDescription ? `${options.error}: ${options.errorDescription}` : options.error,
+      options,
+    );
+    this.name = 'OAuthError';
+    if (options.status !== undefined) this.status = options.status;
+  }
+}
+
+/** What the server or the callback URL sent broke a rule of the specs; nothing was stored. */
+export class ValidationError extends PkceError {
+  declare readonly code: 'invalid_state' | 'invalid_issuer' | 'invalid_response' | 'invalid_id_token';
+  constructor(code: ValidationError['code'], message: string, cause?: unknown) {
+    super(code, message, { cause });
+    this.name = 'ValidationError';
+  }
+}
+
+/** The request failed before an answer came back, or took longer than the timeout. */
+export class NetworkError extends PkceError {
+  declare readonly code: 'network_error' | 'timeout';
+  constructor(code: NetworkError['code'], message: string, cause?: unknown) {
+    super(code, message, { cause });
+    this.name = 'NetworkError';
+  }
+}
+
+/** There is no usable session (never signed in, signed out, or the refresh token was refused). */
+export class LoginRequiredError extends PkceError {
+  declare readonly code: 'login_required';
+  constructor(message: string, options?: PkceErrorOptions) {
+    super('login_required', message, options);
+    this.name = 'LoginRequiredError';
+  }
+}
+
+/**
+ * True when `value` is an error thrown by pkce-spa, optionally with the given `code`.
+ *
+ * @example
+ * ```ts
+ * try { await auth.getAccessToken() } catch (e) { if (isPkceError(e, 'login_required')) await auth.login() }
+ * ```
+ */
+export function isPkceError<C extends PkceErrorCode>(
+  value: unknown,
+  code?: C,
+): value is PkceError & { code: C } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[brand] === true &&
+    (code === undefined || (value as PkceError).code === code)
+  );
+}
