@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'happy-dom',
+          // The page under test lives on its own https origin, apart from the authorization server.
+          environmentOptions: { happyDOM: { url: 'https://app.example/' } },
           include: ['test/**/*.test.ts'],
           exclude: ['test/server/**', 'test/e2e/**'],
         },

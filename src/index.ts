@@ -1,1 +1,31 @@
-export * from './errors.js';
+// Explicit exports only: nothing here runs at import time, so server-side rendering can import it.
+export { createPkceClient } from './client.js';
+export type { LoginOptions, LogoutOptions, PkceClient, PkceClientEvents, RedirectResult } from './client.js';
+export type { PkceClientOptions } from './config.js';
+
+export { generateCodeVerifier, computeCodeChallenge, randomToken } from './pkce.js';
+export { buildAuthorizationUrl } from './authorize.js';
+export type { AuthorizationRequest } from './authorize.js';
+export { parseCallback, isCallbackUrl } from './callback.js';
+export type { AuthorizationCode, ExpectedCallback } from './callback.js';
+export { exchangeCode, refreshTokens, revokeToken, processTokenResponse } from './token-endpoint.js';
+export type { TokenRequestOptions, TokenResponse } from './token-endpoint.js';
+export { validateIdToken, checkRefreshedIdToken, idTokenAlgorithms } from './id-token.js';
+export type { IdTokenClaims, IdTokenExpectations } from './id-token.js';
+export { discover, validateMetadata } from './discovery.js';
+export type { AuthorizationServerMetadata } from './discovery.js';
+export { memoryTokenStore, webStorageTokenStore } from './token-store.js';
+export type { TokenSet, TokenStore } from './token-store.js';
+export type { StorageLike } from './transaction.js';
+export type { FetchLike, HttpOptions } from './http.js';
+
+export {
+  PkceError,
+  ConfigError,
+  OAuthError,
+  ValidationError,
+  NetworkError,
+  LoginRequiredError,
+  isPkceError,
+} from './errors.js';
+export type { PkceErrorCode, PkceErrorOptions } from './errors.js';

@@ -1,0 +1,12 @@
+// A typical app: sign in, handle the callback, call the API with a fresh token.
+import { createPkceClient } from 'pkce-spa';
+
+const auth = createPkceClient({ issuer: 'https://auth.example.com', clientId: 'spa', redirectUri: location.origin + '/callback' });
+const result = await auth.handleRedirect();
+if (result) history.replaceState(null, '', result.returnTo);
+document.querySelector('#login').onclick = () => auth.login({ returnTo: '/inbox' });
+document.querySelector('#call').onclick = async () => {
+  const token = await auth.getAccessToken();
+  const response = await auth.fetch('/api/me');
+  document.querySelector('#out').textContent = `${token.length} ${await response.text()} ${auth.user?.name}`;
+};

@@ -1,0 +1,55 @@
+// Builds the same small app against pkce-spa and its peers with the settings an app would
+// use (rollup + node-resolve for browsers + terser), and prints minified, gzip and brotli bytes.
+// Usage: npm run size            (pkce-spa must be built first: npm run build)
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { rollup } from 'rollup';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const appsDir = new URL('./apps/', import.meta.url);
+const versionOf = (name) => {
+  if (name === 'pkce-spa') return JSON.parse(readFileSync(new URL('package.json', `file://${root}/`))).version;
+  if (name === 'jose-verify-only') name = 'jose';
+  return JSON.parse(readFileSync(`${root}/node_modules/${name.replace('-js', name === 'keycloak-js' ? '-js' : '-js')}/package.json`)).version;
+};
+
+// pkce-spa resolves to this repository's build, exactly as an installed package would.
+const selfResolve = {
+  name: 'self',
+  resolveId: (id) => (id === 'pkce-spa' ? `${root}/dist/pkce-spa.js` : null),
+};
+
+async function measure(file) {
+  const bundle = await rollup({
+    input: fileURLToPath(new URL(file, appsDir)),
+    plugins: [selfResolve, resolve({ browser: true }), terser({ compress: { passes: 2 }, format: { comments: false } })],
+    onwarn: () => {},
+  });
+  const { output } = await bundle.generate({ format: 'es' });
+  await bundle.close();
+  const code = Buffer.from(output.map((chunk) => chunk.code ?? '').join(''));
+  return {
+    minified: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    brotli: brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+
+const packageName = { 'oidc-client-ts': 'oidc-client-ts', 'keycloak-js': 'keycloak-js', 'auth0-spa-js': '@auth0/auth0-spa-js', oauth4webapi: 'oauth4webapi', 'jose-verify-only': 'jose', 'pkce-spa': null };
+const rows = [];
+for (const file of readdirSync(appsDir).sort()) {
+  const name = file.replace(/\.js$/, '');
+  const pkg = packageName[name];
+  const version = pkg ? JSON.parse(readFileSync(`${root}/node_modules/${pkg}/package.json`)).version : versionOf('pkce-spa');
+  rows.push({ app: name, version, ...(await measure(file)) });
+}
+rows.sort((a, b) => a.brotli - b.brotli);
+const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
+console.log('Typical app (login, callback, token, API call), rollup + terser, bytes:');
+console.log(['app'.padEnd(18), 'version'.padEnd(9), 'minified'.padStart(10), 'gzip'.padStart(9), 'brotli'.padStart(9)].join(' '));
+for (const r of rows) {
+  console.log([r.app.padEnd(18), r.version.padEnd(9), kb(r.minified).padStart(10), kb(r.gzip).padStart(9), kb(r.brotli).padStart(9)].join(' '));
+}

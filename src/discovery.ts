@@ -1,0 +1,85 @@
+import { ValidationError } from './errors.js';
+import { isSecureUrl, readJson, send, type HttpOptions } from './http.js';
+
+/**
+ * The authorization server metadata pkce-spa uses (OpenID Connect Discovery 1.0 §3,
+ * RFC 8414 §2, RFC 9207 §3). Wire names are kept as the specs spell them.
+ */
+export interface AuthorizationServerMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  jwks_uri?: string;
+  revocation_endpoint?: string;
+  end_session_endpoint?: string;
+  userinfo_endpoint?: string;
+  code_challenge_methods_supported?: string[];
+  authorization_response_iss_parameter_supported?: boolean;
+  [parameter: string]: unknown;
+}
+
+const endpoints = [
+  'authorization_endpoint',
+  'token_endpoint',
+  'jwks_uri',
+  'revocation_endpoint',
+  'end_session_endpoint',
+  'userinfo_endpoint',
+] as const;
+
+/**
+ * Checks metadata against the issuer it was fetched for: `issuer` must be identical
+ * (Discovery §4.3, RFC 8414 §3.3), the two endpoints a login needs must be present, every
+ * endpoint must be `https:` (plain `http:` only on loopback), and S256 must be supported
+ * when the server lists its PKCE methods.
+ *
+ * @throws {@link ValidationError} `invalid_issuer` or `invalid_response`.
+ */
+export function validateMetadata(issuer: string, metadata: Record<string, unknown>): AuthorizationServerMetadata {
+  if (metadata.issuer !== issuer) {
+    throw new ValidationError(
+      'invalid_issuer',
+      `Discovery document issuer ${JSON.stringify(metadata.issuer)} is not the configured issuer ${JSON.stringify(issuer)}`,
+    );
+  }
+  for (const name of endpoints) {
+    const value = metadata[name];
+    const required = name === 'authorization_endpoint' || name === 'token_endpoint';
+    if (value === undefined && !required) continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(value as string);
+    } catch {
+      // reported below
+    }
+    if (!url || !isSecureUrl(url)) {
+      throw new ValidationError('invalid_response', `Metadata "${name}" must be an https: URL (http: only on loopback)`);
+    }
+  }
+  const methods = metadata.code_challenge_methods_supported;
+  if (Array.isArray(methods) && !methods.includes('S256')) {
+    throw new ValidationError('invalid_response', 'The authorization server does not support PKCE with S256');
+  }
+  return metadata as AuthorizationServerMetadata;
+}
+
+/**
+ * Fetches and validates `{issuer}/.well-known/openid-configuration`.
+ *
+ * @throws {@link ValidationError} when the document is not JSON or fails {@link validateMetadata};
+ *   {@link NetworkError} when the request fails.
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
+ * @example
+ * ```ts
+ * const metadata = await discover('https://auth.example.com')
+ * ```
+ */
+export async function discover(issuer: string, options?: HttpOptions): Promise<AuthorizationServerMetadata> {
+  // Discovery §4: a terminating "/" of the issuer is removed before appending the well-known path.
+  const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  const response = await send(url, { headers: { accept: 'application/json' } }, options);
+  if (!response.ok) {
+    throw new ValidationError('invalid_response', `Discovery failed with HTTP ${response.status}`);
+  }
+  return validateMetadata(issuer, await readJson(response, 'Discovery'));
+}

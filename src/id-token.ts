@@ -1,0 +1,110 @@
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { NetworkError, ValidationError } from './errors.js';
+
+/** The claims of a validated ID token (OIDC Core §2); `sub`, `iss`, `aud`, `exp`, `iat` are present. */
+export interface IdTokenClaims extends JWTPayload {
+  iss: string;
+  sub: string;
+  aud: string | string[];
+  exp: number;
+  iat: number;
+  nonce?: string;
+  auth_time?: number;
+  azp?: string;
+  name?: string;
+  email?: string;
+  [claim: string]: unknown;
+}
+
+/**
+ * Asymmetric algorithms only: `none` and the HS* family are never accepted, since a public
+ * client has no secret to share with the server (OIDC Core §10.1, RFC 8725 §3.1).
+ */
+export const idTokenAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+
+/** What an ID token is checked against. */
+export interface IdTokenExpectations {
+  issuer: string;
+  clientId: string;
+  /** The issuer's keys, e.g. `createRemoteJWKSet(new URL(metadata.jwks_uri))`. */
+  jwks: JWTVerifyGetKey;
+  /** The `nonce` sent with the authorization request; required to match when given. */
+  nonce?: string;
+  /** The `max_age` sent, in seconds: `auth_time` must then be present and recent enough. */
+  maxAge?: number;
+  /** Seconds of clock skew tolerated for `exp`, `iat`, `auth_time`. Default 30. */
+  clockTolerance?: number;
+  /** Accepted algorithms; default {@link idTokenAlgorithms}. */
+  algorithms?: string[];
+}
+
+const fail = (message: string, cause?: unknown) => new ValidationError('invalid_id_token', message, cause);
+
+/**
+ * Validates an ID token (OIDC Core §3.1.3.7): the signature with the issuer's keys,
+ * then `iss`, `aud`, `azp`, `exp`, `iat`, `sub`, `nonce` and, when `max_age` was sent,
+ * `auth_time`. A token that fails any rule is refused as a whole.
+ *
+ * @throws {@link ValidationError} `invalid_id_token`, naming the rule that failed;
+ *   {@link NetworkError} when the keys cannot be fetched.
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ * @example
+ * ```ts
+ * const jwks = createRemoteJWKSet(new URL(metadata.jwks_uri))
+ * const claims = await validateIdToken(tokens.id_token, { issuer, clientId, jwks, nonce: tx.nonce })
+ * ```
+ */
+export async function validateIdToken(idToken: string, expected: IdTokenExpectations): Promise<IdTokenClaims> {
+  const tolerance = expected.clockTolerance ?? 30;
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(idToken, expected.jwks, {
+      issuer: expected.issuer,
+      audience: expected.clientId,
+      algorithms: expected.algorithms ?? idTokenAlgorithms,
+      clockTolerance: tolerance,
+      requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
+    }));
+  } catch (cause) {
+    if (cause instanceof errors.JWKSTimeout || cause instanceof TypeError) {
+      throw new NetworkError(cause instanceof TypeError ? 'network_error' : 'timeout', 'Could not fetch the issuer keys (JWKS)', cause);
+    }
+    throw fail(`ID token rejected: ${(cause as Error).message}`, cause);
+  }
+  const claims = payload as IdTokenClaims;
+  // OIDC Core §3.1.3.7 items 4 and 5: several audiences need an azp naming this client,
+  // so a token minted for another party cannot be replayed here.
+  if ((Array.isArray(claims.aud) && claims.aud.length > 1) || claims.azp !== undefined) {
+    if (claims.azp !== expected.clientId) throw fail('ID token rejected: "azp" is not this client');
+  }
+  if (typeof claims.sub !== 'string' || !claims.sub) throw fail('ID token rejected: "sub" is missing');
+  if (expected.nonce !== undefined && claims.nonce !== expected.nonce) {
+    throw fail('ID token rejected: "nonce" does not match the login request');
+  }
+  if (expected.maxAge !== undefined) {
+    if (typeof claims.auth_time !== 'number') throw fail('ID token rejected: "auth_time" is missing although max_age was sent');
+    if (claims.auth_time + expected.maxAge < Date.now() / 1000 - tolerance) {
+      throw fail('ID token rejected: the authentication is older than max_age');
+    }
+  }
+  return claims;
+}
+
+const sameAudience = (a: string | string[], b: string | string[]) => [a].flat().sort().join(' ') === [b].flat().sort().join(' ');
+
+/**
+ * Checks an ID token from a refresh against the one from sign-in (OIDC Core §12.2):
+ * same `iss`, `sub`, `aud`, `auth_time`; a `nonce`, if any, equal to the original.
+ *
+ * @throws {@link ValidationError} `invalid_id_token`.
+ */
+export function checkRefreshedIdToken(previous: IdTokenClaims, next: IdTokenClaims): void {
+  for (const claim of ['iss', 'sub', 'auth_time', 'nonce'] as const) {
+    // auth_time and nonce are compared when the new token carries them; iss and sub always.
+    const optional = claim === 'auth_time' || claim === 'nonce';
+    if ((!optional || (next[claim] !== undefined && previous[claim] !== undefined)) && next[claim] !== previous[claim]) {
+      throw fail(`Refreshed ID token rejected: "${claim}" changed`);
+    }
+  }
+  if (!sameAudience(previous.aud, next.aud)) throw fail('Refreshed ID token rejected: "aud" changed');
+}

@@ -1,0 +1,139 @@
+import { isCheckedCode, type AuthorizationCode } from './callback.js';
+import { ConfigError, OAuthError, ValidationError } from './errors.js';
+import { readJson, send, type HttpOptions } from './http.js';
+
+/** A successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3), wire names kept. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: string;
+  /** Seconds; absent when the server did not say. */
+  expires_in?: number;
+  refresh_token?: string;
+  id_token?: string;
+  scope?: string;
+  [parameter: string]: unknown;
+}
+
+const optionalStrings = ['refresh_token', 'id_token', 'scope'] as const;
+
+/**
+ * Turns a token endpoint `Response` into a checked {@link TokenResponse}.
+ *
+ * @throws {@link OAuthError} for an OAuth error body (RFC 6749 §5.2), with its `status`;
+ *   {@link ValidationError} `invalid_response` for a non-JSON or non-2xx answer, a missing
+ *   `access_token`, a `token_type` other than Bearer (compared case-insensitively), or an
+ *   `expires_in` that is not a non-negative number.
+ */
+export async function processTokenResponse(response: Response): Promise<TokenResponse> {
+  if (!response.ok) {
+    let body: Record<string, unknown> | undefined;
+    try {
+      body = await readJson(response, 'The token endpoint');
+    } catch {
+      // not an OAuth error body; reported below with the status
+    }
+    if (typeof body?.error === 'string') {
+      throw new OAuthError({
+        error: body.error,
+        errorDescription: typeof body.error_description === 'string' ? body.error_description : undefined,
+        errorUri: typeof body.error_uri === 'string' ? body.error_uri : undefined,
+        status: response.status,
+      });
+    }
+    throw new ValidationError('invalid_response', `The token endpoint answered HTTP ${response.status}`);
+  }
+  const body = await readJson(response, 'The token endpoint');
+  const invalid = (what: string) => new ValidationError('invalid_response', `Token response: ${what}`);
+  if (typeof body.access_token !== 'string' || !body.access_token) throw invalid('"access_token" is missing');
+  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
+    throw invalid('"token_type" is not Bearer');
+  }
+  const expiresIn = body.expires_in;
+  if (expiresIn !== undefined && !(typeof expiresIn === 'number' && expiresIn >= 0 && Number.isFinite(expiresIn))) {
+    throw invalid('"expires_in" is not a number of seconds');
+  }
+  for (const name of optionalStrings) {
+    if (body[name] !== undefined && typeof body[name] !== 'string') throw invalid(`"${name}" is not a string`);
+  }
+  return body as TokenResponse;
+}
+
+/** The token endpoint and client of a token request. */
+export interface TokenRequestOptions extends HttpOptions {
+  tokenEndpoint: string;
+  clientId: string;
+  /** RFC 8707 resource indicators, sent again so the token is issued for the API. */
+  resource?: string | string[];
+}
+
+async function tokenRequest(options: TokenRequestOptions, grant: Record<string, string>): Promise<TokenResponse> {
+  const body = new URLSearchParams({ ...grant, client_id: options.clientId });
+  for (const resource of [options.resource ?? []].flat()) body.append('resource', resource);
+  // Only CORS-safelisted headers: the request stays "simple", with no preflight round trip.
+  const response = await send(
+    options.tokenEndpoint,
+    { method: 'POST', body, headers: { accept: 'application/json' } },
+    options,
+  );
+  return processTokenResponse(response);
+}
+
+/**
+ * Exchanges an authorization code and its PKCE verifier for tokens (RFC 6749 §4.1.3,
+ * RFC 7636 §4.5). Accepts only a code returned by {@link parseCallback}.
+ *
+ * @throws {@link ConfigError} for a code that did not pass `parseCallback`;
+ *   the errors of {@link processTokenResponse}; {@link NetworkError}.
+ * @example
+ * ```ts
+ * const tokens = await exchangeCode({ tokenEndpoint, clientId, redirectUri, code, codeVerifier })
+ * ```
+ */
+export function exchangeCode(
+  options: TokenRequestOptions & { code: AuthorizationCode; codeVerifier: string; redirectUri: string },
+): Promise<TokenResponse> {
+  if (!isCheckedCode(options.code)) {
+    throw new ConfigError('"code" must come from parseCallback(), which checks state and iss');
+  }
+  return tokenRequest(options, {
+    grant_type: 'authorization_code',
+    code: options.code.code,
+    code_verifier: options.codeVerifier,
+    redirect_uri: options.redirectUri,
+  });
+}
+
+/**
+ * Uses a refresh token (RFC 6749 §6). The response may carry a new, rotated refresh token,
+ * which replaces the old one (RFC 9700 §4.14.2).
+ *
+ * @throws the errors of {@link processTokenResponse} (`invalid_grant` when the refresh token
+ *   was refused); {@link NetworkError}.
+ */
+export function refreshTokens(
+  options: TokenRequestOptions & { refreshToken: string; scope?: string },
+): Promise<TokenResponse> {
+  const grant: Record<string, string> = { grant_type: 'refresh_token', refresh_token: options.refreshToken };
+  if (options.scope) grant.scope = options.scope;
+  return tokenRequest(options, grant);
+}
+
+/**
+ * Revokes a token at the revocation endpoint (RFC 7009 §2.1).
+ *
+ * @throws {@link OAuthError} or {@link ValidationError} when the server refuses;
+ *   {@link NetworkError}.
+ */
+export async function revokeToken(
+  options: HttpOptions & {
+    revocationEndpoint: string;
+    clientId: string;
+    token: string;
+    tokenTypeHint?: 'refresh_token' | 'access_token';
+  },
+): Promise<void> {
+  const body = new URLSearchParams({ token: options.token, client_id: options.clientId });
+  if (options.tokenTypeHint) body.set('token_type_hint', options.tokenTypeHint);
+  const response = await send(options.revocationEndpoint, { method: 'POST', body }, options);
+  if (!response.ok) await processTokenResponse(response);
+}

@@ -1,0 +1,92 @@
+import type { AuthorizationServerMetadata } from './discovery.js';
+
+/**
+ * What a login must remember across the trip to the authorization server. It holds the
+ * code verifier, so it never leaves this browser and is used once.
+ */
+export interface LoginTransaction {
+  state: string;
+  /** Absent when `openid` was not asked for. */
+  nonce?: string;
+  codeVerifier: string;
+  redirectUri: string;
+  /** Same-origin path to return to after sign-in; never taken from the callback URL. */
+  returnTo: string;
+  /** `max_age` sent, so `auth_time` can be checked (OIDC Core §3.1.3.7). */
+  maxAge?: number;
+  /** The metadata of the issuer the request went to, so the callback needs no discovery. */
+  metadata: AuthorizationServerMetadata;
+  /** Epoch milliseconds. */
+  createdAt: number;
+}
+
+/**
+ * A key-value storage such as `sessionStorage`; each method may return a promise, so an
+ * async store (IndexedDB, a native bridge) fits as well.
+ */
+export interface StorageLike {
+  getItem(key: string): string | null | Promise<string | null>;
+  setItem(key: string, value: string): void | Promise<void>;
+  removeItem(key: string): void | Promise<void>;
+}
+
+/** Single-use storage of login transactions, keyed by `state`. */
+export interface TransactionStore {
+  save(transaction: LoginTransaction): Promise<void>;
+  /** Reads and deletes in one step; `undefined` when unknown, used or expired. */
+  take(state: string): Promise<LoginTransaction | undefined>;
+}
+
+/**
+ * Keeps every pending login of one client under one key, as a map from `state`, so that
+ * logins started in parallel (two tabs sharing a storage) each complete. Expired entries
+ * are dropped on every write.
+ */
+export function createTransactionStore(
+  storage: () => StorageLike,
+  clientId: string,
+  lifetimeMs = 600_000,
+  now: () => number = Date.now,
+): TransactionStore {
+  const key = `pkce-spa:${clientId}:tx`;
+  // Reads and writes are serialised so two calls in this tab (a double-mounted component,
+  // a double click) can never both take the same transaction, even with an async storage.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(step: () => Promise<T>): Promise<T> => {
+    const run = queue.then(step, step);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const load = async (): Promise<Record<string, LoginTransaction>> => {
+    let all: Record<string, LoginTransaction> = {};
+    try {
+      all = JSON.parse((await storage().getItem(key)) ?? '{}') ?? {};
+    } catch {
+      // A corrupt entry is treated as empty: it cannot hold a usable transaction.
+    }
+    for (const [state, tx] of Object.entries(all)) {
+      if (!(now() - tx.createdAt < lifetimeMs)) delete all[state];
+    }
+    return all;
+  };
+  const store = async (all: Record<string, LoginTransaction>): Promise<void> => {
+    if (Object.keys(all).length) await storage().setItem(key, JSON.stringify(all));
+    else await storage().removeItem(key);
+  };
+  return {
+    save: (transaction) =>
+      serial(async () => {
+        const all = await load();
+        all[transaction.state] = transaction;
+        await store(all);
+      }),
+    take: (state) =>
+      serial(async () => {
+        const all = await load();
+        const found = Object.hasOwn(all, state) ? all[state] : undefined;
+        delete all[state];
+        await store(all);
+        return found;
+      }),
+  };
+}

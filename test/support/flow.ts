@@ -1,0 +1,51 @@
+import { vi } from 'vitest';
+import { createPkceClient, type PkceClientOptions } from '../../src/index.js';
+import { API_ORIGIN, CLIENT_ID, ISSUER, REDIRECT_URI, type TestServer } from './authorization-server.js';
+
+/** A client wired to the test server, recording where it sends the browser. */
+export function createClient(server: TestServer, options: Partial<PkceClientOptions> = {}) {
+  const navigations: string[] = [];
+  const auth = createPkceClient({
+    issuer: ISSUER,
+    clientId: CLIENT_ID,
+    redirectUri: REDIRECT_URI,
+    resource: API_ORIGIN,
+    apiOrigins: [API_ORIGIN],
+    fetch: server.fetch,
+    navigate: (url) => void navigations.push(url),
+    ...options,
+  });
+  return { auth, navigations };
+}
+
+/** Starts login() (which never resolves) and returns the /authorize URL it navigated to. */
+export async function startLogin(client: ReturnType<typeof createClient>, options?: Parameters<typeof client.auth.login>[0]) {
+  const before = client.navigations.length;
+  let failure: unknown;
+  client.auth.login(options).catch((error) => (failure = error));
+  await vi.waitFor(() => {
+    if (failure) throw Object.assign(new Error('login failed'), { failure });
+    if (client.navigations.length === before) throw new Error('no navigation yet');
+  });
+  return client.navigations.at(-1)!;
+}
+
+/** login → the server's /authorize → the browser lands on the callback URL. Returns that URL. */
+export async function reachCallback(server: TestServer, client: ReturnType<typeof createClient>, answer?: Parameters<TestServer['authorize']>[1]) {
+  const callback = await server.authorize(await startLogin(client, { returnTo: '/inbox?tab=2' }), answer);
+  history.replaceState(null, '', callback);
+  return callback;
+}
+
+/** A whole sign-in; resolves to handleRedirect()'s result. */
+export async function signIn(server: TestServer, client = createClient(server)) {
+  await reachCallback(server, client);
+  return { client, result: await client.auth.handleRedirect() };
+}
+
+/** Resets the page between tests: address bar and storage. */
+export function resetPage() {
+  history.replaceState(null, '', '/');
+  sessionStorage.clear();
+  localStorage.clear();
+}
