@@ -1,0 +1,47 @@
+// Types for the TypeScript tests that import start.mjs.
+
+export interface DemoConfig {
+  issuer: string;
+  clientId: string;
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  /** The scope string to request. */
+  scope: string;
+  /** The RFC 8707 resource indicator to send (the API's URL, also the access tokens' audience). */
+  resource: string;
+  apiUrl: string;
+  apiScope: string;
+  /** Access token lifetime in seconds. */
+  accessTokenTtl: number;
+}
+
+export interface StartDemoOptions {
+  /** Loopback name the servers listen on and appear under; default 'localhost'. */
+  host?: 'localhost' | '127.0.0.1' | '::1';
+  /** Ports; 0 (the default) picks a free one. */
+  pagePort?: number;
+  authPort?: number;
+  apiPort?: number;
+  /** Access token lifetime in seconds; default 60. */
+  accessTokenTtl?: number;
+  /** No console output (server errors are not printed). */
+  quiet?: boolean;
+}
+
+export interface RunningDemo {
+  /** The demo page, e.g. http://localhost:5173/ */
+  pageUrl: string;
+  pageOrigin: string;
+  issuer: string;
+  apiUrl: string;
+  clientId: string;
+  scope: string;
+  /** What the page server serves as /config.json. */
+  config: DemoConfig;
+  /** oidc-provider's development notices, collected instead of printed. */
+  notices: string[];
+  close(): Promise<void>;
+}
+
+export declare const DEFAULTS: Required<Omit<StartDemoOptions, 'quiet'>>;
+export declare function startDemo(options?: StartDemoOptions): Promise<RunningDemo>;

@@ -1,0 +1,145 @@
+// `npm run demo`: the demo page, the authorization server and the API, each on its own loopback
+// origin. Tests import startDemo() and run the very same servers on free ports.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { createApiHandler } from './api-server.mjs';
+import { API_SCOPE, CLIENT_ID, SCOPE, createAuthorizationServer } from './authorization-server.mjs';
+import { listenLoopback } from './listen.mjs';
+import { createPageHandler } from './page-server.mjs';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const DIST_DIR = here('../dist');
+export const DEFAULTS = { host: 'localhost', pagePort: 5173, authPort: 4000, apiPort: 4001, accessTokenTtl: 60 };
+
+/**
+ * Starts the three servers. Port 0 (the default here) means any free port: the servers listen
+ * first, then oidc-provider is configured with the real origins (issuer, redirect URIs).
+ * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', pagePort?: number, authPort?: number, apiPort?: number,
+ *           accessTokenTtl?: number, quiet?: boolean }} [options]
+ */
+export async function startDemo({
+  host = 'localhost', pagePort = 0, authPort = 0, apiPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl, quiet = false,
+} = {}) {
+  if (!Number.isInteger(accessTokenTtl) || accessTokenTtl < 1) {
+    throw new Error(`accessTokenTtl must be a positive number of seconds, got ${accessTokenTtl}`);
+  }
+  const listeners = [];
+  const close = () => Promise.all(listeners.map((l) => l.close())).then(() => {});
+  try {
+    for (const port of [pagePort, authPort, apiPort]) listeners.push(await listenLoopback(host, port));
+    const [page, auth, api] = listeners;
+    const origin = (port) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const pageOrigin = origin(page.port);
+    const issuer = origin(auth.port);
+    const apiUrl = origin(api.port); // also the resource indicator and the access tokens' audience
+
+    const as = await createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl });
+    as.provider.on('server_error', (ctx, error) => {
+      if (!quiet) console.error(`authorization server error: ${error.message}`);
+    });
+
+    // Everything the page needs, served as /config.json.
+    const config = {
+      issuer,
+      clientId: CLIENT_ID,
+      redirectUri: `${pageOrigin}/callback`,
+      postLogoutRedirectUri: `${pageOrigin}/`,
+      scope: SCOPE,
+      resource: apiUrl,
+      apiUrl,
+      apiScope: API_SCOPE,
+      accessTokenTtl,
+    };
+
+    auth.setHandler(as.handler);
+    api.setHandler(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE }));
+    page.setHandler(createPageHandler({ publicDir: here('./public'), distDir: DIST_DIR, config: () => config }));
+
+    return { pageUrl: `${pageOrigin}/`, pageOrigin, issuer, apiUrl, clientId: CLIENT_ID, scope: SCOPE, config, notices: as.notices, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+const HELP = `Usage: node demo/start.mjs [options]   (npm run demo builds first)
+
+  --page-port <n>         demo page port            (env DEMO_PAGE_PORT, default ${DEFAULTS.pagePort})
+  --auth-port <n>         authorization server port (env DEMO_AUTH_PORT, default ${DEFAULTS.authPort})
+  --api-port <n>          demo API port             (env DEMO_API_PORT, default ${DEFAULTS.apiPort})
+  --access-token-ttl <s>  access token lifetime     (env DEMO_ACCESS_TOKEN_TTL, default ${DEFAULTS.accessTokenTtl})
+  --host <name>           localhost, 127.0.0.1 or ::1 (env DEMO_HOST, default localhost)
+  --verbose               also print oidc-provider's development notices
+  -h, --help              this text
+Use port 0 for any free port.`;
+
+function readOptions() {
+  const { values } = parseArgs({
+    options: {
+      'page-port': { type: 'string' },
+      'auth-port': { type: 'string' },
+      'api-port': { type: 'string' },
+      'access-token-ttl': { type: 'string' },
+      host: { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const number = (flag, env, fallback) => {
+    const raw = values[flag] ?? process.env[env];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${flag} (or ${env}) must be an integer, got "${raw}"`);
+    return n;
+  };
+  return {
+    help: values.help,
+    verbose: values.verbose,
+    host: values.host ?? process.env.DEMO_HOST ?? DEFAULTS.host,
+    pagePort: number('page-port', 'DEMO_PAGE_PORT', DEFAULTS.pagePort),
+    authPort: number('auth-port', 'DEMO_AUTH_PORT', DEFAULTS.authPort),
+    apiPort: number('api-port', 'DEMO_API_PORT', DEFAULTS.apiPort),
+    accessTokenTtl: number('access-token-ttl', 'DEMO_ACCESS_TOKEN_TTL', DEFAULTS.accessTokenTtl),
+  };
+}
+
+async function main() {
+  const { help, verbose, ...options } = readOptions();
+  if (help) return console.log(HELP);
+
+  const demo = await startDemo(options);
+  if (verbose) for (const notice of demo.notices) console.log(notice);
+  if (!existsSync(`${DIST_DIR}/pkce-spa.js`)) {
+    console.warn('Note: dist/pkce-spa.js is missing; run `npm run build` (npm run demo does it for you).');
+  }
+  console.log(`
+pkce-spa demo is running. Open ${demo.pageUrl}
+
+  demo page             ${demo.config.redirectUri.replace(/\/callback$/, '')}
+  authorization server  ${demo.issuer}   (sign in with any username and password)
+  demo API              ${demo.apiUrl}/api/me
+  access tokens last ${options.accessTokenTtl} s, so refreshes are easy to watch.
+
+Storage is in memory and the sign-in pages are oidc-provider's development pages: not for production.
+Press Ctrl-C to stop.`);
+
+  let stopping = false;
+  const stop = async (signal) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the demo servers…`);
+    await demo.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error) => {
+    console.error(`demo failed to start: ${error.message}`);
+    process.exitCode = 1;
+  });
+}
