@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, createTokenVerifier, type TokenVerifierOptions } from '../../src/server/index.js';
+
+const base = { issuer: 'https://auth.example.test', audience: 'https://api.example.test' };
+const secret = 'x'.repeat(32);
+
+/** Options as a JavaScript caller could pass them, past the type checker. */
+const loose = (options: Record<string, unknown>) => options as unknown as TokenVerifierOptions;
+
+describe('configuration errors name the field', () => {
+  it.each([
+    ['no options', undefined, 'options object'],
+    ['no issuer', { audience: 'api' }, '"issuer" is required'],
+    ['no audience', { issuer: base.issuer }, '"audience" is required'],
+    ['an empty audience list', { ...base, audience: [] }, '"audience"'],
+    ['a plain http issuer', { ...base, issuer: 'http://auth.example.test' }, '"issuer" must be an https: URL'],
+    ['a plain http jwksUri', { ...base, jwksUri: 'http://auth.example.test/jwks' }, '"jwksUri" must be an https: URL'],
+    ['a relative jwksUri', { ...base, jwksUri: '/jwks' }, '"jwksUri" must be an absolute URL'],
+    ['an issuer with a query, for discovery', { ...base, issuer: 'https://auth.example.test/?tenant=1' }, '"issuer"'],
+    ['HS256 with a JWKS', { ...base, algorithms: ['RS256', 'HS256'] }, '"algorithms" with a JWKS accepts only asymmetric'],
+    ['RS256 with a secret', { ...base, secret, algorithms: ['RS256'] }, '"algorithms" with "secret" accepts only'],
+    ['alg none', { ...base, algorithms: ['none'] }, '"algorithms" must not contain "none"'],
+    ['alg none with a secret', { ...base, secret, algorithms: ['HS256', 'none'] }, '"algorithms" must not contain "none"'],
+    ['an empty algorithms list', { ...base, algorithms: [] }, '"algorithms" must be a non-empty array'],
+    ['a short secret', { ...base, secret: 'short' }, '"secret" must be at least 32 bytes'],
+    ['a secret of the wrong type', { ...base, secret: 42 }, '"secret" must be a string or a Uint8Array'],
+    ['a secret and a jwksUri', { ...base, secret, jwksUri: 'https://auth.example.test/jwks' }, '"jwksUri" cannot be combined with "secret"'],
+    ['a misspelt option', { ...base, requiredScope: ['read'] }, '"requiredScope" is not an option'],
+    ['a negative clockTolerance', { ...base, clockTolerance: -1 }, '"clockTolerance"'],
+    ['a NaN cooldownDuration', { ...base, cooldownDuration: Number.NaN }, '"cooldownDuration"'],
+    ['a fractional timeout', { ...base, timeout: 1.5 }, '"timeout"'],
+    ['a scope with a space', { ...base, requiredScopes: ['read write'] }, '"requiredScopes"'],
+    ['a scope with a quote', { ...base, requiredScopes: ['a"b'] }, '"requiredScopes"'],
+    ['a realm with a newline', { ...base, realm: 'a\r\nb' }, '"realm"'],
+    ['fetch that is not a function', { ...base, fetch: 'fetch' }, '"fetch" must be a function'],
+    ['requireAccessTokenType that is not a boolean', { ...base, requireAccessTokenType: 'yes' }, '"requireAccessTokenType"'],
+  ])('%s', (_, options, message) => {
+    const run = () => createTokenVerifier(loose(options as Record<string, unknown>));
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(message);
+    try {
+      run();
+    } catch (e) {
+      expect((e as ConfigError).code).toBe('invalid_config');
+    }
+  });
+
+  it('per-call requiredScopes are checked too', async () => {
+    const verifier = createTokenVerifier({ ...base, secret });
+    expect(() => verifier.middleware({ requiredScopes: ['a b'] })).toThrow('"requiredScopes"');
+    await expect(verifier.verify('abc', { requiredScopes: [''] })).rejects.toThrow(ConfigError);
+  });
+});
+
+describe('accepted configuration', () => {
+  it.each([
+    ['http://localhost:8080/jwks'],
+    ['http://127.0.0.1/jwks'],
+    ['http://127.1.2.3:9000/jwks'],
+    ['http://[::1]:9000/jwks'],
+    ['https://auth.example.test/jwks'],
+  ])('jwksUri %s', (jwksUri) => {
+    expect(() => createTokenVerifier({ ...base, jwksUri })).not.toThrow();
+  });
+
+  it('a loopback http issuer (for discovery in development)', () => {
+    expect(() => createTokenVerifier({ ...base, issuer: 'http://localhost:4000' })).not.toThrow();
+  });
+
+  it('a non-URL issuer with a secret (common in HS256 setups)', () => {
+    expect(() => createTokenVerifier({ ...base, issuer: 'my-auth-service', secret })).not.toThrow();
+  });
+
+  it('an audience list, cacheMaxAge Infinity and a URL object for jwksUri', () => {
+    expect(() =>
+      createTokenVerifier({
+        ...base,
+        audience: ['a', 'b'],
+        jwksUri: new URL('https://auth.example.test/jwks'),
+        cacheMaxAge: Infinity,
+      }),
+    ).not.toThrow();
+  });
+
+  it('does not fetch anything when created', () => {
+    let calls = 0;
+    createTokenVerifier({ ...base, fetch: async () => (calls++, Response.json({})) });
+    expect(calls).toBe(0);
+  });
+});

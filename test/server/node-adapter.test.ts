@@ -1,0 +1,109 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenVerifier, isPkceError, type JWTPayload } from '../../src/server/index.js';
+import { AUDIENCE, createSigningKey, expectNoToken, startAuthServer, type AuthServer, type SigningKey } from './fixtures.js';
+
+let as: AuthServer;
+let key: SigningKey;
+let api: Server;
+let base: string;
+const forwarded: unknown[] = [];
+
+beforeAll(async () => {
+  as = await startAuthServer();
+  key = await createSigningKey('ES256', 'k1');
+  as.published = [key];
+  const verifier = createTokenVerifier({ issuer: as.issuer, audience: AUDIENCE, jwksUri: as.jwksUri, realm: 'api' });
+  const unreachable = createTokenVerifier({ issuer: as.issuer, audience: AUDIENCE, jwksUri: 'http://127.0.0.1:9/jwks' });
+  const ordersWrite = verifier.middleware({ requiredScopes: ['orders:write'] });
+  const broken = unreachable.middleware();
+
+  // A plain node:http server; /mw routes run the Connect-style middleware the way Express would.
+  api = createServer(async (req, res) => {
+    if (req.url === '/me') {
+      const claims = await verifier.authenticate(req, res);
+      if (!claims) return;
+      res.end(JSON.stringify({ sub: claims.sub }));
+    } else {
+      const mw = req.url === '/mw/orders' ? ordersWrite : broken;
+      mw(req, res, (error?: unknown) => {
+        if (error !== undefined) {
+          forwarded.push(error);
+          res.statusCode = 503;
+          res.end();
+          return;
+        }
+        res.end(JSON.stringify({ sub: (req as typeof req & { auth: JWTPayload }).auth.sub }));
+      });
+    }
+  });
+  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => api.close(resolve));
+  await as.close();
+});
+
+const get = (path: string, authorization?: string) =>
+  fetch(`${base}${path}`, authorization === undefined ? {} : { headers: { authorization } });
+
+describe('verifier.authenticate(req, res) on node:http', () => {
+  it('passes a valid token through with its claims', async () => {
+    const res = await get('/me', `Bearer ${await as.sign(key, { sub: 'alice' })}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ sub: 'alice' });
+  });
+
+  it('answers 401 with a bare Bearer challenge when no token is sent', async () => {
+    const res = await get('/me');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="api"');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({ error: 'missing_token', error_description: 'The request has no access token' });
+  });
+
+  it('answers 400 invalid_request for a malformed header', async () => {
+    const res = await get('/me', 'Bearer a b c');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('www-authenticate')).toBe(
+      'Bearer realm="api", error="invalid_request", error_description="The Authorization header is not of the form: Bearer token"',
+    );
+  });
+
+  it('answers 401 invalid_token for an expired token, without echoing the token', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await as.sign(key, { iat: now - 600, exp: now - 60 });
+    const res = await get('/me', `Bearer ${token}`);
+    expect(res.status).toBe(401);
+    const header = res.headers.get('www-authenticate') ?? '';
+    expect(header).toBe('Bearer realm="api", error="invalid_token", error_description="The access token expired"');
+    expectNoToken(token, header, await res.text());
+  });
+});
+
+describe('verifier.middleware() in the Connect/Express style', () => {
+  it('sets req.auth and calls next() for a token with the route scope', async () => {
+    const res = await get('/mw/orders', `Bearer ${await as.sign(key, { sub: 'bob', scope: 'orders:write' })}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ sub: 'bob' });
+  });
+
+  it('answers 403 insufficient_scope itself, without calling next()', async () => {
+    const res = await get('/mw/orders', `Bearer ${await as.sign(key, { scope: 'orders:read' })}`);
+    expect(res.status).toBe(403);
+    expect(res.headers.get('www-authenticate')).toBe(
+      'Bearer realm="api", error="insufficient_scope", error_description="The access token does not have the required scope", scope="orders:write"',
+    );
+  });
+
+  it('hands key-fetch failures to next(error) rather than blaming the token', async () => {
+    forwarded.length = 0;
+    const res = await get('/mw/broken', `Bearer ${await as.sign(key)}`);
+    expect(res.status).toBe(503);
+    expect(forwarded).toHaveLength(1);
+    expect(isPkceError(forwarded[0], 'network_error')).toBe(true);
+  });
+});
