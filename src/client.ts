@@ -142,7 +142,13 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
 
   const getKeys = (md: AuthorizationServerMetadata): RemoteKeys => {
     if (!md.jwks_uri) throw new ValidationError('invalid_response', 'The metadata has no "jwks_uri" to verify ID tokens with');
-    return (keys ??= createRemoteJWKSet(new URL(md.jwks_uri), { [customFetch]: http.fetch, timeoutDuration: timeout }));
+    // No cooldown: this client verifies only ID tokens from its own token requests, so no one
+    // can flood it with unknown `kid`s, and a key rotated moments ago must still be found.
+    return (keys ??= createRemoteJWKSet(new URL(md.jwks_uri), {
+      [customFetch]: http.fetch,
+      timeoutDuration: timeout,
+      cooldownDuration: 0,
+    }));
   };
 
   const restore = () =>
@@ -174,6 +180,8 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       },
       delay ?? Math.min(Math.max(current.refreshAt - Date.now(), 0), 60_000),
     );
+    // Outside browsers (tests, SSR, Electron's main process) a refresh timer must not keep the process alive.
+    (timer as { unref?: () => void } | undefined)?.unref?.();
   }
 
   function use(tokens: TokenSet) {
@@ -341,10 +349,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
         issuer,
         issRequired: md.authorization_response_iss_parameter_supported === true,
       });
-      const jwks = openid ? getKeys(md) : undefined;
-      // Fetch the keys alongside the token request, not after it: one round trip saved.
-      if (jwks && !jwks.fresh) jwks.reload().catch(() => undefined);
-      const tokens = await exchangeCode({
+      const exchange = exchangeCode({
         ...http,
         tokenEndpoint: md.token_endpoint,
         clientId,
@@ -353,6 +358,10 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
         codeVerifier: tx.codeVerifier,
         resource,
       });
+      const jwks = openid ? getKeys(md) : undefined;
+      // The keys are fetched alongside the token request, not after it: one round trip saved.
+      if (jwks && !jwks.fresh) jwks.reload().catch(() => undefined);
+      const tokens = await exchange;
       let user: IdTokenClaims | undefined;
       if (jwks) {
         if (!tokens.id_token) {

@@ -45,10 +45,15 @@ export interface RecordedRequest {
   end?: number;
 }
 
+let initialKeys: Promise<SigningKey[]> | undefined;
+
 export async function createTestServer(options: { accessTokenTtl?: number; refreshTokens?: boolean } = {}) {
   const born = performance.now();
-  let keys = [await newKey('RS256', 'k1')];
-  const foreign = await newKey('RS256', 'k1');
+  // RSA key generation is slow; every server starts from the same two keys (one published,
+  // one "foreign" with the same kid for forged signatures). Rotation makes fresh ones.
+  initialKeys ??= Promise.all([newKey('RS256', 'k1'), newKey('RS256', 'k1')]);
+  const [published, foreign] = (await initialKeys) as [SigningKey, SigningKey];
+  let keys: SigningKey[] = [published];
   const codes = new Map<string, Grant & { clientId: string; redirectUri: string; challenge: string }>();
   const refreshTokens = new Map<string, Grant & { active: boolean }>();
   const requests: RecordedRequest[] = [];

@@ -49,3 +49,21 @@ export function resetPage() {
   sessionStorage.clear();
   localStorage.clear();
 }
+
+/**
+ * happy-dom has no Web Locks (`navigator.locks` is null). Tests of what two tabs do install
+ * this stand-in: one holder per name at a time, the others queued, as the spec says.
+ */
+export function installWebLocks(): () => void {
+  const queues = new Map<string, Promise<unknown>>();
+  const locks = {
+    request<T>(name: string, callback: () => Promise<T>): Promise<T> {
+      const previous = queues.get(name) ?? Promise.resolve();
+      const run = previous.then(callback, callback);
+      queues.set(name, run.catch(() => undefined));
+      return run;
+    },
+  };
+  Object.defineProperty(navigator, 'locks', { value: locks, configurable: true });
+  return () => void delete (navigator as { locks?: unknown }).locks;
+}
