@@ -1,37 +1,24 @@
 // The demo API (the "backend" of the docs): a resource server that accepts the authorization
-// server's JWT access tokens from the demo page. Plain node:http so nothing hides what it checks.
-import { createRemoteJWKSet, jwtVerify } from 'jose';
-
-/**
- * The whole token check lives here, in one function, so that it can be swapped for
- * `createTokenVerifier` from `pkce-spa/server`. Returns the verified claims or throws.
- * Signature against the issuer's JWKS (fetched once, cached, refetched on an unknown kid),
- * then typ, iss, aud and exp (RFC 9068 §4).
- */
-export function createVerifier({ issuer, audience, jwksUri }) {
-  const jwks = createRemoteJWKSet(new URL(jwksUri));
-  return async function verify(token) {
-    const { payload } = await jwtVerify(token, jwks, {
-      issuer,
-      audience,
-      algorithms: ['RS256', 'ES256'],
-      typ: 'at+jwt',
-      requiredClaims: ['exp', 'sub'],
-    });
-    // A DPoP-bound token must not be accepted as a plain bearer token (RFC 9449 §7.2).
-    if (payload.cnf?.jkt) throw new Error('token is DPoP-bound');
-    return payload;
-  };
-}
-
-// Header values must stay a valid quoted-string: drop quotes, backslashes and control characters.
-const quoted = (text) => `"${String(text).replace(/["\\\x00-\x1f\x7f]/g, '').slice(0, 200)}"`;
+// server's JWT access tokens from the demo page. Plain node:http so nothing hides what it checks;
+// the token check is pkce-spa's own resource-server verifier, imported as a user would.
+import { createTokenVerifier } from 'pkce-spa/server';
 
 /**
  * @param {{ pageOrigin: string, issuer: string, apiUrl: string, jwksUri: string, requiredScope?: string }} options
  */
 export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, requiredScope = 'api:read' }) {
-  const verify = createVerifier({ issuer, audience: apiUrl, jwksUri });
+  // Signature against the issuer's JWKS (fetched once, cached, refetched on an unknown kid),
+  // then typ at+jwt, iss, aud, exp (RFC 9068 §4) and the scope; 400/401/403 per RFC 6750 §3.
+  const verifier = createTokenVerifier({
+    issuer,
+    audience: apiUrl,
+    jwksUri,
+    algorithms: ['RS256', 'ES256'],
+    requireAccessTokenType: true,
+    requiredScopes: [requiredScope],
+    requiredClaims: ['sub'],
+    realm: 'demo-api',
+  });
 
   const routes = {
     '/api/me': (claims) => ({
@@ -72,31 +59,18 @@ export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, required
     if (!route) return send(404, { error: 'not_found' });
     if (req.method !== 'GET') return send(405, { error: 'method_not_allowed' }, { Allow: 'GET, OPTIONS' });
 
-    // RFC 6750 §3: no credentials → a bare challenge; bad credentials → invalid_token.
-    const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(req.headers.authorization ?? '');
-    if (!match) {
-      if (req.headers.authorization) {
-        return send(401, { error: 'invalid_request' }, {
-          'WWW-Authenticate': 'Bearer error="invalid_request", error_description="expected a Bearer token"',
-        });
-      }
-      return send(401, { error: 'unauthorized' }, { 'WWW-Authenticate': 'Bearer' });
-    }
-
     let claims;
     try {
-      claims = await verify(match[1]);
-    } catch (error) {
-      const description = error instanceof Error ? error.message : 'invalid token';
-      return send(401, { error: 'invalid_token', error_description: description }, {
-        'WWW-Authenticate': `Bearer error="invalid_token", error_description=${quoted(description)}`,
-      });
+      claims = await verifier.authenticate(req, res);
+    } catch {
+      // The keys could not be fetched: the authorization server's problem, not the token's.
+      return send(502, { error: 'keys_unavailable' });
     }
-
-    const scopes = String(claims.scope ?? '').split(' ');
-    if (!scopes.includes(requiredScope)) {
-      return send(403, { error: 'insufficient_scope' }, {
-        'WWW-Authenticate': `Bearer error="insufficient_scope", scope=${quoted(requiredScope)}`,
+    if (!claims) return; // 400/401/403 with WWW-Authenticate already sent
+    // A DPoP-bound token must not be accepted as a plain bearer token (RFC 9449 §7.2).
+    if (claims.cnf?.jkt) {
+      return send(401, { error: 'invalid_token' }, {
+        'WWW-Authenticate': 'Bearer realm="demo-api", error="invalid_token", error_description="the token is DPoP-bound"',
       });
     }
     return send(200, route(claims));

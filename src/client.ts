@@ -336,10 +336,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       }
       const tx = await transactions.take(callback.searchParams.get('state') ?? '');
       if (!tx) {
-        throw new ValidationError(
-          'invalid_state',
-          'No login in progress matches this callback: it was already used, it expired, or it began in another browser',
-        );
+        throw new ValidationError('invalid_state', 'No pending login matches this callback (already used, expired, or begun elsewhere)');
       }
       // The callback page needs no discovery round trip: the transaction carries the metadata.
       const md = tx.metadata;

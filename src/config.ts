@@ -1,7 +1,7 @@
 import { checkExtraParams } from './authorize.js';
 import { validateMetadata, type AuthorizationServerMetadata } from './discovery.js';
 import { ConfigError } from './errors.js';
-import { isSecureUrl, type FetchLike } from './http.js';
+import { secureUrl, type FetchLike } from './http.js';
 import type { TokenStore } from './token-store.js';
 import type { StorageLike } from './transaction.js';
 
@@ -49,18 +49,12 @@ export type Config = Readonly<
 
 const bad = (field: string, rule: string) => new ConfigError(`"${field}" ${rule}`);
 
-function secureUrl(field: string, value: unknown): URL {
-  let url: URL | undefined;
-  try {
-    url = new URL(value as string);
-  } catch {
-    // reported below
-  }
-  if (typeof value !== 'string' || !url || !isSecureUrl(url)) {
-    throw bad(field, 'must be an absolute https: URL (http: only on loopback)');
-  }
-  return url;
-}
+const url = (field: string, value: unknown): URL => {
+  const parsed = secureUrl(value);
+  if (!parsed) throw bad(field, 'must be an absolute https: URL (http: only on loopback)');
+  if (parsed.hash) throw bad(field, 'must not have a fragment');
+  return parsed;
+};
 
 /**
  * Validates the options once, naming the field that is wrong, and fills in defaults.
@@ -69,15 +63,12 @@ function secureUrl(field: string, value: unknown): URL {
  */
 export function resolveConfig(options: PkceClientOptions): Config {
   if (typeof options !== 'object' || options === null) throw new ConfigError('Options are required');
-  const issuer = secureUrl('issuer', options.issuer);
-  if (issuer.search || issuer.hash) throw bad('issuer', 'must not have a query or fragment');
+  if (url('issuer', options.issuer).search) throw bad('issuer', 'must not have a query');
   if (typeof options.clientId !== 'string' || !options.clientId) throw bad('clientId', 'must be a non-empty string');
-  if (secureUrl('redirectUri', options.redirectUri).hash) throw bad('redirectUri', 'must not have a fragment');
-  if (options.postLogoutRedirectUri !== undefined) secureUrl('postLogoutRedirectUri', options.postLogoutRedirectUri);
-  for (const resource of [options.resource ?? []].flat()) {
-    if (secureUrl('resource', resource).hash) throw bad('resource', 'must not have a fragment (RFC 8707)');
-  }
-  const apiOrigins = (options.apiOrigins ?? []).map((origin) => secureUrl('apiOrigins', origin).origin);
+  url('redirectUri', options.redirectUri);
+  if (options.postLogoutRedirectUri !== undefined) url('postLogoutRedirectUri', options.postLogoutRedirectUri);
+  for (const resource of [options.resource ?? []].flat()) url('resource', resource);
+  const apiOrigins = (options.apiOrigins ?? []).map((origin) => url('apiOrigins', origin).origin);
   for (const field of ['clockTolerance', 'refreshLeeway', 'timeout'] as const) {
     const value = options[field];
     if (value !== undefined && !(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {

@@ -1,5 +1,5 @@
 import { ValidationError } from './errors.js';
-import { isSecureUrl, readJson, send, type HttpOptions } from './http.js';
+import { readJson, secureUrl, send, type HttpOptions } from './http.js';
 
 /**
  * The authorization server metadata pkce-spa uses (OpenID Connect Discovery 1.0 §3,
@@ -18,14 +18,8 @@ export interface AuthorizationServerMetadata {
   [parameter: string]: unknown;
 }
 
-const endpoints = [
-  'authorization_endpoint',
-  'token_endpoint',
-  'jwks_uri',
-  'revocation_endpoint',
-  'end_session_endpoint',
-  'userinfo_endpoint',
-] as const;
+// The endpoints this SDK calls; the first two are required.
+const endpoints = ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'revocation_endpoint', 'end_session_endpoint'];
 
 /**
  * Checks metadata against the issuer it was fetched for: `issuer` must be identical
@@ -37,25 +31,13 @@ const endpoints = [
  */
 export function validateMetadata(issuer: string, metadata: Record<string, unknown>): AuthorizationServerMetadata {
   if (metadata.issuer !== issuer) {
-    throw new ValidationError(
-      'invalid_issuer',
-      `Discovery document issuer ${JSON.stringify(metadata.issuer)} is not the configured issuer ${JSON.stringify(issuer)}`,
-    );
+    throw new ValidationError('invalid_issuer', `The metadata is for issuer ${JSON.stringify(metadata.issuer)}, not ${issuer}`);
   }
-  for (const name of endpoints) {
-    const value = metadata[name];
-    const required = name === 'authorization_endpoint' || name === 'token_endpoint';
-    if (value === undefined && !required) continue;
-    let url: URL | undefined;
-    try {
-      url = new URL(value as string);
-    } catch {
-      // reported below
-    }
-    if (!url || !isSecureUrl(url)) {
+  endpoints.forEach((name, index) => {
+    if ((index < 2 || metadata[name] !== undefined) && !secureUrl(metadata[name])) {
       throw new ValidationError('invalid_response', `Metadata "${name}" must be an https: URL (http: only on loopback)`);
     }
-  }
+  });
   const methods = metadata.code_challenge_methods_supported;
   if (Array.isArray(methods) && !methods.includes('S256')) {
     throw new ValidationError('invalid_response', 'The authorization server does not support PKCE with S256');

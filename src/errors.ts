@@ -33,21 +33,21 @@ const brand = Symbol.for('pkce-spa.error');
 /** Base class of every pkce-spa error. */
 export class PkceError extends Error {
   /** Stable, machine-readable reason. */
-  readonly code: PkceErrorCode;
+  declare readonly code: PkceErrorCode;
   /** The OAuth `error` value when the authorization server sent one. */
-  readonly error?: string;
+  declare readonly error?: string;
   /** The OAuth `error_description`, when sent. */
-  readonly errorDescription?: string;
+  declare readonly errorDescription?: string;
   /** The OAuth `error_uri`, when sent. */
-  readonly errorUri?: string;
+  declare readonly errorUri?: string;
 
-  constructor(code: PkceErrorCode, message: string, options?: PkceErrorOptions) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: PkceErrorCode, message: string, options: PkceErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : options);
     this.name = 'PkceError';
-    this.code = code;
-    if (options?.error !== undefined) this.error = options.error;
-    if (options?.errorDescription !== undefined) this.errorDescription = options.errorDescription;
-    if (options?.errorUri !== undefined) this.errorUri = options.errorUri;
+    // Only the fields that are set become properties, so errors compare and print cleanly.
+    for (const [name, value] of Object.entries({ ...options, code })) {
+      if (value !== undefined && name !== 'cause') (this as Record<string, unknown>)[name] = value;
+    }
   }
 }
 // A brand rather than instanceof alone, so the guard works across bundles and iframes.
@@ -79,15 +79,10 @@ export class OAuthError extends PkceError {
   declare readonly code: 'oauth_error';
   declare readonly error: string;
   /** HTTP status of the response, when the error came from an endpoint. */
-  readonly status?: number;
+  declare readonly status?: number;
   constructor(options: PkceErrorOptions & { error: string; status?: number }) {
-    super(
-      'oauth_error',
-      options.errorDescription ? `${options.error}: ${options.errorDescription}` : options.error,
-      options,
-    );
+    super('oauth_error', options.error + (options.errorDescription ? `: ${options.errorDescription}` : ''), options);
     this.name = 'OAuthError';
-    if (options.status !== undefined) this.status = options.status;
   }
 }
 

@@ -14,11 +14,20 @@ export interface HttpOptions {
 const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 /**
- * True for `https:` URLs, and `http:` only on loopback (RFC 8252 §8.3): a plain-http
- * endpoint anywhere else would expose codes and tokens on the wire.
+ * The URL when `value` is an absolute `https:` URL, or `http:` on loopback (RFC 8252 §8.3):
+ * plain http anywhere else would expose codes and tokens on the wire. Otherwise `undefined`.
  */
-export const isSecureUrl = (url: URL): boolean =>
-  url.protocol === 'https:' || (url.protocol === 'http:' && loopback.test(url.hostname));
+export function secureUrl(value: unknown): URL | undefined {
+  try {
+    const url = new URL(value as string);
+    if (typeof value === 'string' && (url.protocol === 'https:' || (url.protocol === 'http:' && loopback.test(url.hostname)))) {
+      return url;
+    }
+  } catch {
+    // not a URL
+  }
+  return undefined;
+}
 
 /**
  * Sends a request with a timeout and maps transport failures to {@link NetworkError}.
@@ -32,27 +41,18 @@ export async function send(url: string, init: RequestInit, options: HttpOptions 
     });
   } catch (cause) {
     const timedOut = (cause as Error | undefined)?.name === 'TimeoutError';
-    throw new NetworkError(
-      timedOut ? 'timeout' : 'network_error',
-      `${timedOut ? 'Timed out' : 'Network error'} calling ${new URL(url).origin + new URL(url).pathname}`,
-      cause,
-    );
+    // The query is left out of the message: it is no place for secrets, but who knows.
+    throw new NetworkError(timedOut ? 'timeout' : 'network_error', `${timedOut ? 'Timeout' : 'Network error'}: ${url.split('?')[0]}`, cause);
   }
 }
 
 /** Reads a JSON object body, refusing anything that is not `application/json`. */
 export async function readJson(response: Response, what: string): Promise<Record<string, unknown>> {
-  if (!/json/i.test(response.headers.get('content-type') ?? '')) {
-    throw new ValidationError('invalid_response', `${what} did not answer with JSON (HTTP ${response.status})`);
-  }
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch (cause) {
-    throw new ValidationError('invalid_response', `${what} answered with malformed JSON`, cause);
-  }
+  const body: unknown = /json/i.test(response.headers.get('content-type') ?? '')
+    ? await response.json().catch(() => undefined)
+    : undefined;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ValidationError('invalid_response', `${what} did not answer with a JSON object`);
+    throw new ValidationError('invalid_response', `${what} did not answer with a JSON object (HTTP ${response.status})`);
   }
   return body as Record<string, unknown>;
 }

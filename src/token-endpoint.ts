@@ -32,13 +32,10 @@ export async function processTokenResponse(response: Response): Promise<TokenRes
     } catch {
       // not an OAuth error body; reported below with the status
     }
-    if (typeof body?.error === 'string') {
-      throw new OAuthError({
-        error: body.error,
-        errorDescription: typeof body.error_description === 'string' ? body.error_description : undefined,
-        errorUri: typeof body.error_uri === 'string' ? body.error_uri : undefined,
-        status: response.status,
-      });
+    const text = (name: string) => (typeof body?.[name] === 'string' ? (body[name] as string) : undefined);
+    const error = text('error');
+    if (error) {
+      throw new OAuthError({ error, errorDescription: text('error_description'), errorUri: text('error_uri'), status: response.status });
     }
     throw new ValidationError('invalid_response', `The token endpoint answered HTTP ${response.status}`);
   }

@@ -248,12 +248,12 @@ describe('demo authorization server and API (without the SDK)', () => {
     for (const bad of [`${header}.${payload}.${flipped}`, tokens.id_token]) {
       const response = await callApi(bad);
       expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token", error_description="[^"]+"$/);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="demo-api", error="invalid_token", error_description="[^"]+"$/);
     }
 
     const none = await callApi();
     expect(none.status).toBe(401);
-    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="demo-api", scope="api:read"');
 
     const preflight = await fetch(`${demo.apiUrl}/api/me`, {
       method: 'OPTIONS',
