@@ -13,6 +13,8 @@ export type { TokenRequestOptions, TokenResponse } from './token-endpoint.js';
 export { validateIdToken, checkRefreshedIdToken, idTokenAlgorithms } from './id-token.js';
 export type { IdTokenClaims, IdTokenExpectations } from './id-token.js';
 export { discover, validateMetadata } from './discovery.js';
+export { fetchUserInfo } from './userinfo.js';
+export type { UserInfoRequest } from './userinfo.js';
 export type { AuthorizationServerMetadata } from './discovery.js';
 export { memoryTokenStore, webStorageTokenStore } from './token-store.js';
 export type { TokenSet, TokenStore } from './token-store.js';
