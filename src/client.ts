@@ -275,8 +275,15 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
     await restore();
     const current = session;
     if (!current) throw new LoginRequiredError('Not signed in: call login()');
-    const usable = !isDue(current) || (!current.refreshToken && !isExpired(current));
-    return !forceRefresh && usable ? current.accessToken : (await refresh(current.accessToken)).accessToken;
+    if (!forceRefresh && (!isDue(current) || (!current.refreshToken && !isExpired(current)))) return current.accessToken;
+    try {
+      return (await refresh(current.accessToken)).accessToken;
+    } catch (error) {
+      // An early refresh that could not reach the server does not make a valid token unusable.
+      const offline = isPkceError(error, 'network_error') || isPkceError(error, 'timeout');
+      if (offline && !forceRefresh && session === current && !isExpired(current)) return current.accessToken;
+      throw error;
+    }
   }
 
   const authorizedFetch = createAuthorizedFetch(

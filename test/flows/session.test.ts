@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { webStorageTokenStore, type PkceClientEvents } from '../../src/index.js';
 import { createTestServer, ISSUER, type TestServer } from '../support/authorization-server.js';
 import { createClient, installWebLocks, resetPage, signIn } from '../support/flow.js';
@@ -85,6 +85,22 @@ describe('refresh', () => {
     expect(auth.isAuthenticated()).toBe(true);
     server.offline = false;
     expect(await auth.getAccessToken()).toMatch(/^ey/);
+  });
+
+  it('still serves a token that has not expired when an early refresh cannot reach the server', async () => {
+    server.accessTokenTtl = 100; // due after 50 s (half the lifetime, as the leeway is 60 s), valid for 100 s
+    const { client } = await signIn(server);
+    const token = await client.auth.getAccessToken();
+    const dueSoon = Date.now() + 60_000;
+    vi.setSystemTime(dueSoon);
+    try {
+      server.offline = true;
+      expect(await client.auth.getAccessToken()).toBe(token);
+      expect(refreshRequests()).toHaveLength(1); // the attempt was made, and failed as a network error
+      await expect(client.auth.getAccessToken({ forceRefresh: true })).rejects.toMatchObject({ code: 'network_error' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses a refreshed ID token for another user, keeping the old session as it was', async () => {
