@@ -47,6 +47,11 @@ export interface ExpectedCallback {
  */
 export function parseCallback(url: string | URL, expected: ExpectedCallback): AuthorizationCode {
   const query = new URL(url).searchParams;
+  for (const name of new Set(query.keys())) {
+    // RFC 6749 §3.1: a parameter sent twice is an error; reading only the first would let an
+    // attacker append a second `iss` or `state` that some other reader would see.
+    if (query.getAll(name).length > 1) throw new ValidationError('invalid_response', `The callback repeats "${name}"`);
+  }
   const param = (name: string): string | undefined => query.get(name) ?? undefined;
   if (param('state') !== expected.state) {
     throw new ValidationError('invalid_state', 'The callback "state" does not match the login in progress');

@@ -68,6 +68,7 @@ export function resolveConfig(options: PkceClientOptions): Config {
   url('redirectUri', options.redirectUri);
   if (options.postLogoutRedirectUri !== undefined) url('postLogoutRedirectUri', options.postLogoutRedirectUri);
   for (const resource of [options.resource ?? []].flat()) url('resource', resource);
+  if (options.apiOrigins !== undefined && !Array.isArray(options.apiOrigins)) throw bad('apiOrigins', 'must be an array of origins');
   const apiOrigins = (options.apiOrigins ?? []).map((origin) => url('apiOrigins', origin).origin);
   for (const field of ['clockTolerance', 'refreshLeeway', 'timeout'] as const) {
     const value = options[field];

@@ -18,8 +18,8 @@ export interface AuthorizationServerMetadata {
   [parameter: string]: unknown;
 }
 
-// The endpoints this SDK calls; the first two are required.
-const endpoints = ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'revocation_endpoint', 'end_session_endpoint'];
+// The endpoints this SDK calls or sends tokens to; the first two are required.
+const endpoints = ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'revocation_endpoint', 'end_session_endpoint', 'userinfo_endpoint'];
 
 /**
  * Checks metadata against the issuer it was fetched for: `issuer` must be identical

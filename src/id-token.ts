@@ -94,13 +94,14 @@ const sameAudience = (a: string | string[], b: string | string[]) => [a].flat().
 
 /**
  * Checks an ID token from a refresh against the one from sign-in (OIDC Core §12.2):
- * same `iss`, `sub`, `aud`, `auth_time`; a `nonce`, if any, equal to the original.
+ * same `iss`, `sub`, `aud`, `azp`, `auth_time`; a `nonce`, if any, equal to the original.
  *
  * @throws {@link ValidationError} `invalid_id_token`.
  */
 export function checkRefreshedIdToken(previous: IdTokenClaims, next: IdTokenClaims): void {
-  for (const claim of ['iss', 'sub', 'auth_time', 'nonce'] as const) {
-    // auth_time and nonce are compared when the new token carries them; iss and sub always.
+  for (const claim of ['iss', 'sub', 'azp', 'auth_time', 'nonce'] as const) {
+    // auth_time and nonce are compared when both tokens carry them; iss, sub and azp always
+    // (an azp absent before must stay absent).
     const optional = claim === 'auth_time' || claim === 'nonce';
     if ((!optional || (next[claim] !== undefined && previous[claim] !== undefined)) && next[claim] !== previous[claim]) {
       throw fail(`Refreshed ID token rejected: "${claim}" changed`);

@@ -86,7 +86,7 @@ async function tokenRequest(options: TokenRequestOptions, grant: Record<string, 
  * const tokens = await exchangeCode({ tokenEndpoint, clientId, redirectUri, code, codeVerifier })
  * ```
  */
-export function exchangeCode(
+export async function exchangeCode(
   options: TokenRequestOptions & { code: AuthorizationCode; codeVerifier: string; redirectUri: string },
 ): Promise<TokenResponse> {
   if (!isCheckedCode(options.code)) {

@@ -42,6 +42,10 @@ export interface TransactionStore {
  * logins started in parallel (two tabs sharing a storage) each complete. Expired entries
  * are dropped on every write.
  */
+// One queue per storage key for the whole page, not per store: two clients (or two copies of
+// the app's code) over the same storage must not both take the same transaction.
+const queues = new Map<string, Promise<unknown>>();
+
 export function createTransactionStore(
   storage: () => StorageLike,
   clientId: string,
@@ -49,23 +53,25 @@ export function createTransactionStore(
   now: () => number = Date.now,
 ): TransactionStore {
   const key = `pkce-spa:${clientId}:tx`;
-  // Reads and writes are serialised so two calls in this tab (a double-mounted component,
+  // Reads and writes are serialised so two calls in this page (a double-mounted component,
   // a double click) can never both take the same transaction, even with an async storage.
-  let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(step: () => Promise<T>): Promise<T> => {
-    const run = queue.then(step, step);
-    queue = run.catch(() => undefined);
+    const run = (queues.get(key) ?? Promise.resolve()).then(step, step);
+    queues.set(key, run.catch(() => undefined));
     return run;
   };
   const load = async (): Promise<Record<string, LoginTransaction>> => {
-    let all: Record<string, LoginTransaction> = {};
+    let stored: unknown;
     try {
-      all = JSON.parse((await storage().getItem(key)) ?? '{}') ?? {};
+      stored = JSON.parse((await storage().getItem(key)) ?? '{}');
     } catch {
-      // A corrupt entry is treated as empty: it cannot hold a usable transaction.
+      // Unreadable contents are treated as empty: they cannot hold a usable transaction.
     }
-    for (const [state, tx] of Object.entries(all)) {
-      if (!(now() - tx.createdAt < lifetimeMs)) delete all[state];
+    const all: Record<string, LoginTransaction> = {};
+    if (stored && typeof stored === 'object' && !Array.isArray(stored)) {
+      for (const [state, tx] of Object.entries(stored as Record<string, LoginTransaction | null>)) {
+        if (tx && typeof tx === 'object' && now() - tx.createdAt < lifetimeMs) all[state] = tx;
+      }
     }
     return all;
   };
