@@ -154,17 +154,17 @@ describe('demo page: refusals a user can see', () => {
     // One character of the signature changed…
     const badSignature = await callApiFromNode(env, `${header}.${payload}.${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`);
     expect(badSignature.status).toBe(401);
-    expect(badSignature.wwwAuthenticate).toMatch(/^Bearer error="invalid_token", error_description="[^"]+"$/);
+    expect(badSignature.wwwAuthenticate).toMatch(/^Bearer (realm="[^"]*", )?error="invalid_token", error_description="[^"]+"$/);
     // …or a claim changed in the payload (someone else's sub), signature kept.
     const forged = Buffer.from(JSON.stringify({ ...decodePart(payload), sub: 'mallory' })).toString('base64url');
     const badPayload = await callApiFromNode(env, `${header}.${forged}.${signature}`);
     expect(badPayload.status).toBe(401);
-    expect(badPayload.wwwAuthenticate).toMatch(/^Bearer error="invalid_token"/);
+    expect(badPayload.wwwAuthenticate).toMatch(/^Bearer (realm="[^"]*", )?error="invalid_token"/);
 
     // In the page: the tampered call shows the API's 401 and its WWW-Authenticate header.
     await page.locator('#call-tampered').click();
     await expect.poll(() => errorTitle(page)).toBe('The API refused the access token (HTTP 401).');
-    expect(await textOf(page, '#error-header')).toMatch(/^WWW-Authenticate: Bearer error="invalid_token"/);
+    expect(await textOf(page, '#error-header')).toMatch(/^WWW-Authenticate: Bearer (realm="[^"]*", )?error="invalid_token"/);
     expect(await textOf(page, '#api-result')).toContain('HTTP 401');
     // The session itself is fine: dismiss, and the real token still works.
     await page.locator('#error-dismiss').click();
