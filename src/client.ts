@@ -167,7 +167,8 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
 
   // Timers are only a head start: expiry is checked again whenever a token is asked for,
   // since background tabs and sleeping laptops delay timers. Ticks are capped at a minute
-  // so a wake-up from sleep is noticed soon.
+  // so a wake-up from sleep is noticed soon, and come at least 5 s apart so a server that
+  // issues very short lifetimes (even `expires_in: 0`) does not get a storm of refreshes.
   function schedule(delay?: number) {
     clearTimeout(timer);
     const current = session;
@@ -178,7 +179,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
         if (!isDue(current)) return schedule();
         refresh(current.accessToken).catch(() => session === current && schedule(30_000));
       },
-      delay ?? Math.min(Math.max(current.refreshAt - Date.now(), 0), 60_000),
+      delay ?? Math.min(Math.max(current.refreshAt - Date.now(), 5_000), 60_000),
     );
     // Outside browsers (tests, SSR, Electron's main process) a refresh timer must not keep the process alive.
     (timer as { unref?: () => void } | undefined)?.unref?.();

@@ -50,6 +50,14 @@ describe('refresh', () => {
     expect(first!.body!.getAll('resource')).toEqual(['https://api.example']);
   });
 
+  it('does not storm the server when it issues tokens that expire at once', async () => {
+    await signInExpired();
+    server.accessTokenTtl = 0;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The timer's refreshes are at least 5 s apart: at most one in the first second.
+    expect(refreshRequests().length).toBeLessThanOrEqual(1);
+  });
+
   it('checks expiry when a token is asked for, not only by timers', async () => {
     const { auth } = await signInExpired();
     // No timer has had a chance to run: the check happens on demand.
