@@ -112,7 +112,9 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
   const http = { fetch: (...args: Parameters<typeof fetch>) => (config.fetch ?? fetch)(...args), timeout };
   const openid = config.scope.split(' ').includes('openid');
   const store = config.tokenStore ?? memoryTokenStore();
-  const transactions = createTransactionStore(() => config.transactionStorage ?? sessionStorage, clientId);
+  const storage = () => config.transactionStorage ?? sessionStorage;
+  const transactions = createTransactionStore(storage, clientId);
+  const logoutKey = `pkce-spa:${clientId}:logout`;
   const navigate = (url: string) => (config.navigate ?? ((href) => location.assign(href)))(url);
   const listeners: { [E in keyof PkceClientEvents]?: Set<(detail: never) => void> } = {};
   let session: TokenSet | undefined;
@@ -160,6 +162,14 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
     const target = new URL(url, location.href);
     if (target.origin !== location.origin) throw new ConfigError(`"${field}" must be on this page's origin`);
     return target;
+  };
+
+  /** Removes OAuth response parameters from the address bar, when `url` is the current page. */
+  const tidy = (url: string) => {
+    if (url !== location.href) return;
+    const clean = new URL(url);
+    for (const name of callbackParams) clean.searchParams.delete(name);
+    history.replaceState(history.state, '', clean);
   };
 
   const isDue = (tokens: TokenSet) => tokens.refreshAt !== undefined && Date.now() >= tokens.refreshAt;
@@ -335,13 +345,17 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
 
     async handleRedirect(url = location.href) {
       await restore();
-      if (!isCallbackUrl(url)) return null;
       const callback = new URL(url);
-      if (url === location.href) {
-        const clean = new URL(url);
-        for (const name of callbackParams) clean.searchParams.delete(name);
-        history.replaceState(history.state, '', clean);
+      if (!isCallbackUrl(url)) {
+        // Back from logout: the `state` sent to end_session returns alone. It is used once.
+        const state = callback.searchParams.get('state');
+        if (state && state === (await storage().getItem(logoutKey))) {
+          await storage().removeItem(logoutKey);
+          tidy(url);
+        }
+        return null;
       }
+      tidy(url);
       const tx = await transactions.take(callback.searchParams.get('state') ?? '');
       if (!tx) {
         throw new ValidationError('invalid_state', 'No pending login matches this callback (already used, expired, or begun elsewhere)');
@@ -424,7 +438,9 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
         if (current?.idToken) url.searchParams.set('id_token_hint', current.idToken);
         url.searchParams.set('client_id', clientId);
         url.searchParams.set('post_logout_redirect_uri', config.postLogoutRedirectUri ?? target.href);
-        url.searchParams.set('state', randomToken());
+        const state = randomToken();
+        await storage().setItem(logoutKey, state);
+        url.searchParams.set('state', state);
         destination = url.href;
       }
       navigate(destination);

@@ -583,13 +583,14 @@ function onSessionEnded({ reason, error }) {
   showError(explain(error ?? { code: 'login_required' }));
 }
 
-/** Back from the authorization server's end-session page: `/?state=…`, no code. */
+/**
+ * Back from the authorization server's end-session page. handleRedirect() has already checked
+ * the returning `state` against the one logout() sent, and removed it from the address bar.
+ */
 function completeSignOut() {
-  const url = new URL(location.href);
-  if (!flow.signout?.pending || !url.searchParams.has('state')) return;
+  if (!flow.signout?.pending) return;
   flow.signout = { ...flow.signout, pending: false, back: Date.now() };
   saveFlow();
-  history.replaceState(null, '', '/');
   $('signed-out-text').textContent =
     'You signed out: the refresh token was revoked and the session at the authorization server has ended.';
 }

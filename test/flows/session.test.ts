@@ -227,6 +227,21 @@ describe('logout', () => {
     expect(ended).toEqual([{ reason: 'logout' }]);
   });
 
+  it('tidies the address bar when the server sends the user back with the logout state', async () => {
+    const { client } = await signIn(server);
+    void client.auth.logout({ returnTo: '/bye' });
+    await expect.poll(() => client.navigations.length).toBe(2);
+    const state = new URL(client.navigations.at(-1)!).searchParams.get('state')!;
+    const back = createClient(server); // the page is loaded anew after the server's redirect
+    history.replaceState(null, '', `/bye?tab=1&state=${state}`);
+    expect(await back.auth.handleRedirect()).toBeNull();
+    expect(location.href).toBe('https://app.example/bye?tab=1');
+    // A state that was not ours (or is replayed) is left alone: it may be the app's own.
+    history.replaceState(null, '', `/bye?state=${state}`);
+    expect(await back.auth.handleRedirect()).toBeNull();
+    expect(location.search).toBe(`?state=${state}`);
+  });
+
   it('signs out locally even when revocation fails', async () => {
     const { client } = await signIn(server);
     server.revokeFails = true;
