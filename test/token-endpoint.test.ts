@@ -50,6 +50,17 @@ function recorder(answer: () => Response | Promise<Response> = () => json(good()
   return { fetch, calls };
 }
 
+/** A code exchange with the usual values; `options` adds or overrides (fetch, resource, timeout). */
+const exchange = (options: Partial<Parameters<typeof exchangeCode>[0]>) =>
+  exchangeCode({
+    tokenEndpoint: TOKEN_ENDPOINT,
+    clientId: 'spa',
+    redirectUri: 'https://app.example/callback',
+    code: checkedCode(),
+    codeVerifier: VERIFIER,
+    ...options,
+  });
+
 const checkedCode = () =>
   parseCallback(`https://app.example/callback?code=${CODE}&state=s&iss=${encodeURIComponent('https://auth.example')}`, {
     state: 's',
@@ -203,14 +214,7 @@ describe('processTokenResponse (RFC 6749 §5.1)', () => {
 describe('exchangeCode (RFC 6749 §4.1.3, RFC 7636 §4.5)', () => {
   it('POSTs the code, the verifier, the redirect URI and the client id as a form, CORS-simple', async () => {
     const { fetch, calls } = recorder();
-    const tokens = await exchangeCode({
-      tokenEndpoint: TOKEN_ENDPOINT,
-      clientId: 'spa',
-      redirectUri: 'https://app.example/callback',
-      code: checkedCode(),
-      codeVerifier: VERIFIER,
-      fetch,
-    });
+    const tokens = await exchange({ fetch });
     expect(tokens.access_token).toBe(ACCESS_TOKEN);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.url).toBe(TOKEN_ENDPOINT);
@@ -227,29 +231,14 @@ describe('exchangeCode (RFC 6749 §4.1.3, RFC 7636 §4.5)', () => {
 
   it('repeats resource for each API (RFC 8707)', async () => {
     const { fetch, calls } = recorder();
-    await exchangeCode({
-      tokenEndpoint: TOKEN_ENDPOINT,
-      clientId: 'spa',
-      redirectUri: 'https://app.example/callback',
-      code: checkedCode(),
-      codeVerifier: VERIFIER,
-      resource: ['https://api.example', 'https://files.example'],
-      fetch,
-    });
+    await exchange({ resource: ['https://api.example', 'https://files.example'], fetch });
     expect((await formOf(calls[0]!)).getAll('resource')).toEqual(['https://api.example', 'https://files.example']);
   });
 
   it('keeps secrets out of the error when the server refuses the code', async () => {
     const { fetch } = recorder(() => json({ error: 'invalid_grant', error_description: 'PKCE verification failed' }, 400));
     const error = await rejection(
-      exchangeCode({
-        tokenEndpoint: TOKEN_ENDPOINT,
-        clientId: 'spa',
-        redirectUri: 'https://app.example/callback',
-        code: checkedCode(),
-        codeVerifier: VERIFIER,
-        fetch,
-      }),
+      exchange({ fetch }),
     );
     expect(error).toMatchObject({ code: 'oauth_error', error: 'invalid_grant', status: 400 });
   });
@@ -343,15 +332,7 @@ describe('transport failures', () => {
       });
     const started = Date.now();
     const error = await rejection(
-      exchangeCode({
-        tokenEndpoint: TOKEN_ENDPOINT,
-        clientId: 'spa',
-        redirectUri: 'https://app.example/callback',
-        code: checkedCode(),
-        codeVerifier: VERIFIER,
-        fetch,
-        timeout: 20,
-      }),
+      exchange({ fetch, timeout: 20 }),
     );
     expect(error).toBeInstanceOf(NetworkError);
     expect(error).toMatchObject({ code: 'timeout' });

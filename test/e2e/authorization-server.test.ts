@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 
 import { startDemo, type RunningDemo } from '../../demo/start.mjs';
 import { launchChromium } from './chromium';
+import type { Discovery } from './demo-helpers';
 
 const ACCESS_TOKEN_TTL = 30;
 const random = () => randomBytes(16).toString('base64url');
@@ -17,15 +18,6 @@ function newPkce() {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-interface Discovery {
-  issuer: string;
-  authorization_endpoint: string;
-  token_endpoint: string;
-  jwks_uri: string;
-  revocation_endpoint: string;
-  end_session_endpoint: string;
-  [key: string]: unknown;
-}
 
 interface TokenResponse {
   access_token: string;

@@ -14,6 +14,7 @@ export interface Discovery {
   jwks_uri: string;
   revocation_endpoint: string;
   end_session_endpoint: string;
+  [key: string]: unknown;
 }
 
 export interface DemoEnv {
