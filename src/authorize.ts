@@ -2,11 +2,17 @@ import { ConfigError } from './errors.js';
 
 /** The parameters of one authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1). */
 export interface AuthorizationRequest {
+  /** The public client's id. */
   clientId: string;
+  /** Exactly as registered; sent again with the code. */
   redirectUri: string;
+  /** Space-separated scopes, e.g. `openid profile offline_access`. */
   scope: string;
+  /** One-time, unguessable value bound to this browser (RFC 9700 §2.1); see `randomToken()`. */
   state: string;
+  /** The S256 challenge of this request's verifier; see `computeCodeChallenge()`. */
   codeChallenge: string;
+  /** One-time value the ID token must echo (OIDC Core §3.1.2.1); omit without `openid`. */
   nonce?: string;
   /** RFC 8707 resource indicators: the APIs the access token is for. */
   resource?: string | string[];

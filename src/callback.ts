@@ -5,6 +5,7 @@ import { OAuthError, ValidationError } from './errors.js';
  * by `exchangeCode`, so the state and issuer checks cannot be skipped by accident.
  */
 export interface AuthorizationCode {
+  /** The authorization code itself: single-use, never to be logged or kept. */
   readonly code: string;
 }
 
@@ -24,7 +25,9 @@ export function isCallbackUrl(url: string | URL): boolean {
 
 /** What the callback is checked against: the values of the request it answers. */
 export interface ExpectedCallback {
+  /** The `state` sent with the request this callback answers. */
   state: string;
+  /** The issuer the request went to; a present `iss` must equal it exactly. */
   issuer: string;
   /** The server promised `iss` in every response (RFC 9207 §3), so its absence is an attack sign. */
   issRequired?: boolean;

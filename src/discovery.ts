@@ -6,15 +6,25 @@ import { readJson, secureUrl, send, type HttpOptions } from './http.js';
  * RFC 8414 §2, RFC 9207 §3). Wire names are kept as the specs spell them.
  */
 export interface AuthorizationServerMetadata {
+  /** Identical to the configured issuer, or the metadata is refused. */
   issuer: string;
+  /** Where `login()` sends the browser. */
   authorization_endpoint: string;
+  /** Where codes and refresh tokens are exchanged. */
   token_endpoint: string;
+  /** The issuer's public keys, for ID token signatures. */
   jwks_uri?: string;
+  /** RFC 7009; `logout()` revokes the refresh token there. */
   revocation_endpoint?: string;
+  /** RP-Initiated Logout; `logout()` ends the server session there. */
   end_session_endpoint?: string;
+  /** OIDC Core §5.3; see `fetchUserInfo()`. */
   userinfo_endpoint?: string;
+  /** When listed, must include `S256`. */
   code_challenge_methods_supported?: string[];
+  /** RFC 9207: when true, a callback without `iss` is refused. */
   authorization_response_iss_parameter_supported?: boolean;
+  /** Any other metadata the server publishes. */
   [parameter: string]: unknown;
 }
 

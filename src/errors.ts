@@ -55,9 +55,13 @@ export class PkceError extends Error {
 
 /** Optional fields of a {@link PkceError}. */
 export interface PkceErrorOptions {
+  /** The underlying error. */
   cause?: unknown;
+  /** The OAuth `error` code. */
   error?: string;
+  /** The OAuth `error_description`. */
   errorDescription?: string;
+  /** The OAuth `error_uri`. */
   errorUri?: string;
 }
 

@@ -3,16 +3,27 @@ import { NetworkError, ValidationError } from './errors.js';
 
 /** The claims of a validated ID token (OIDC Core §2); `sub`, `iss`, `aud`, `exp`, `iat` are present. */
 export interface IdTokenClaims extends JWTPayload {
+  /** The issuer, identical to the configured one. */
   iss: string;
+  /** The user's stable identifier at this issuer: the key to use for them. */
   sub: string;
+  /** Contains this client's id. */
   aud: string | string[];
+  /** Expiry, seconds since the epoch. */
   exp: number;
+  /** Issue time, seconds since the epoch. */
   iat: number;
+  /** Echo of the login request's nonce. */
   nonce?: string;
+  /** When the user actually authenticated, seconds since the epoch. */
   auth_time?: number;
+  /** The client the token was issued to, when `aud` has several values. */
   azp?: string;
+  /** Display name (`profile` scope). */
   name?: string;
+  /** E-mail address (`email` scope); check `email_verified` before trusting it. */
   email?: string;
+  /** Any other claim the server includes. */
   [claim: string]: unknown;
 }
 
@@ -24,7 +35,9 @@ export const idTokenAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', '
 
 /** What an ID token is checked against. */
 export interface IdTokenExpectations {
+  /** The configured issuer; `iss` must equal it. */
   issuer: string;
+  /** This client's id; `aud` must contain it. */
   clientId: string;
   /** The issuer's keys, e.g. `createRemoteJWKSet(new URL(metadata.jwks_uri))`. */
   jwks: JWTVerifyGetKey;

@@ -4,13 +4,19 @@ import { readJson, send, type HttpOptions } from './http.js';
 
 /** A successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3), wire names kept. */
 export interface TokenResponse {
+  /** The access token for the API. */
   access_token: string;
+  /** `Bearer`, in any letter case. */
   token_type: string;
   /** Seconds; absent when the server did not say. */
   expires_in?: number;
+  /** Present when refresh is allowed; may rotate on every refresh. */
   refresh_token?: string;
+  /** The ID token, when `openid` was asked for; validate it before use. */
   id_token?: string;
+  /** The granted scopes, when they differ from those asked for. */
   scope?: string;
+  /** Any other parameter the server sends. */
   [parameter: string]: unknown;
 }
 
@@ -57,7 +63,9 @@ export async function processTokenResponse(response: Response): Promise<TokenRes
 
 /** The token endpoint and client of a token request. */
 export interface TokenRequestOptions extends HttpOptions {
+  /** The metadata's `token_endpoint`. */
   tokenEndpoint: string;
+  /** The public client's id, sent in the body (no client authentication). */
   clientId: string;
   /** RFC 8707 resource indicators, sent again so the token is issued for the API. */
   resource?: string | string[];

@@ -2,15 +2,19 @@ import type { IdTokenClaims } from './id-token.js';
 
 /** The tokens of a signed-in session, as pkce-spa keeps them. */
 export interface TokenSet {
+  /** The current access token. */
   accessToken: string;
   /** Epoch milliseconds when the access token expires; absent when the server did not say. */
   expiresAt?: number;
   /** Epoch milliseconds after which the token is refreshed ahead of its expiry. */
   refreshAt?: number;
+  /** The newest refresh token. */
   refreshToken?: string;
+  /** The raw ID token, kept as `id_token_hint` for logout. */
   idToken?: string;
   /** The validated claims of the ID token. */
   claims?: IdTokenClaims;
+  /** The granted scopes, when the server said. */
   scope?: string;
 }
 
@@ -19,8 +23,11 @@ export interface TokenSet {
  * memory only; persisting them is an explicit opt-in (see {@link webStorageTokenStore}).
  */
 export interface TokenStore {
+  /** The stored tokens, or `undefined`. Read again after waiting for the refresh lock. */
   get(): TokenSet | undefined | Promise<TokenSet | undefined>;
+  /** Replaces the stored tokens as a whole. */
   set(tokens: TokenSet): void | Promise<void>;
+  /** Forgets every token. */
   clear(): void | Promise<void>;
 }
 

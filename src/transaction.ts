@@ -25,8 +25,11 @@ export interface LoginTransaction {
  * async store (IndexedDB, a native bridge) fits as well.
  */
 export interface StorageLike {
+  /** The value, or `null` when there is none. */
   getItem(key: string): string | null | Promise<string | null>;
+  /** Stores a value. */
   setItem(key: string, value: string): void | Promise<void>;
+  /** Removes a value. */
   removeItem(key: string): void | Promise<void>;
 }
 
