@@ -22,7 +22,9 @@ import {
 // Short enough to watch a refresh, long enough for the sign-in pages. The SDK refreshes at half
 // the lifetime when the token lives less than its 60 s leeway, so every ~5 s here.
 const ACCESS_TOKEN_TTL = 10;
-const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
+// Every run takes the screenshots; `npm run screenshots` writes them to docs/ for the README,
+// other runs to the ignored test-results/, so running the tests leaves the tree clean.
+const SHOTS = fileURLToPath(new URL(process.env.SCREENSHOTS_DIR === 'docs' ? '../../docs/' : '../../test-results/', import.meta.url));
 
 let env: DemoEnv;
 
@@ -184,7 +186,7 @@ describe('demo page: a whole session in Chromium', () => {
     expect(await textOf(page, '[data-testid="jwks-timing"]')).toContain('fetched alongside it, not after it.');
   });
 
-  it('looks right on a desktop and on a phone (screenshots in docs/)', async () => {
+  it('looks right on a desktop and on a phone (screenshots)', async () => {
     const { page, pageErrors } = await newDemoPage(env, { width: 1280, height: 900 });
     await page.goto(env.demo.pageUrl);
     await signInThroughProvider(page, env, { username: 'alice' });
@@ -193,7 +195,7 @@ describe('demo page: a whole session in Chromium', () => {
     await expect.poll(() => textOf(page, '#api-result')).toContain('"sub": "alice"');
     await expect.poll(() => page.locator('[data-step="api"]').getAttribute('data-state')).toBe('done');
 
-    mkdirSync(DOCS, { recursive: true });
+    mkdirSync(SHOTS, { recursive: true });
     await page.mouse.move(1, 1); // no hover or focus ring in the picture
     await page.evaluate(() => {
       (document.activeElement as HTMLElement | null)?.blur();
@@ -201,7 +203,7 @@ describe('demo page: a whole session in Chromium', () => {
     });
     // The API's answer is on the first screen.
     expect(await page.locator('#api-result').boundingBox().then((b) => b && b.y + b.height)).toBeLessThan(900);
-    await page.screenshot({ path: `${DOCS}demo-signed-in.png` });
+    await page.screenshot({ path: `${SHOTS}demo-signed-in.png` });
 
     await page.setViewportSize({ width: 390, height: 844 });
     // One column, nothing wider than the screen.
@@ -210,7 +212,7 @@ describe('demo page: a whole session in Chromium', () => {
     const steps = await page.locator('#steps').boundingBox();
     expect(steps!.y).toBeGreaterThan(session!.y); // the steps come below the app, not beside it
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: `${DOCS}demo-phone.png` });
+    await page.screenshot({ path: `${SHOTS}demo-phone.png` });
     expect(pageErrors).toEqual([]);
   });
 });
