@@ -16,7 +16,7 @@ export { discover, validateMetadata } from './discovery.js';
 export { fetchUserInfo } from './userinfo.js';
 export type { UserInfoRequest } from './userinfo.js';
 export type { AuthorizationServerMetadata } from './discovery.js';
-export { memoryTokenStore, webStorageTokenStore } from './token-store.js';
+export { memoryTokenStore, webStorageTokenStore, indexedDbTokenStore } from './token-store.js';
 export type { TokenSet, TokenStore } from './token-store.js';
 export type { StorageLike } from './transaction.js';
 export type { FetchLike, HttpOptions } from './http.js';

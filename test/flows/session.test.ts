@@ -126,6 +126,7 @@ describe('refresh', () => {
   });
 
   it('adopts tokens another tab refreshed instead of spending the same refresh token', async () => {
+    // The re-read after the lock, with two clients on one store; real tabs (and IndexedDB) are in test/e2e/cross-tab.
     onTestFinished(installWebLocks());
     const store = webStorageTokenStore(localStorage, 'shared');
     const tabA = createClient(server, { tokenStore: store });
