@@ -4,26 +4,36 @@ import type { FetchLike } from './http.js';
 export interface TokenSource {
   /** A usable access token, refreshed first when it is (nearly) expired. */
   getAccessToken(): Promise<string>;
+  /** The session's access token right now, without refreshing; `undefined` when signed out. */
+  currentToken(): string | undefined;
   /** A new access token after the server refused `stale`; shared by concurrent callers. */
   renew(stale: string): Promise<string>;
   /** Whether a refusal is worth a refresh (there is a refresh token). */
   canRenew(): boolean;
 }
 
+const refusesToken = (response: Response) =>
+  response.status === 401 && /error="?invalid_token/.test(response.headers.get('www-authenticate') ?? '');
+
 /**
- * A `fetch` that sends `Authorization: Bearer <token>` to the allowed origins only, and on a
- * 401 `invalid_token` refreshes once and retries once (RFC 6750 §3.1). The token never goes
- * in a URL; other origins get the request untouched, without the token.
+ * @internal A `fetch` that sends `Authorization: Bearer <token>` to the allowed origins only, and on
+ * a 401 `invalid_token` (RFC 6750 §3.1) retries once: with the current token when the refused one
+ * was replaced meanwhile, else after one refresh. An origin that refuses even a token fresh from
+ * such a refresh (a wrong audience, a token type it does not take) is remembered until it accepts
+ * one, so an API that never will costs one refresh, not one per call. The token never goes in a
+ * URL; other origins get the request untouched, without the token.
  */
 export function createAuthorizedFetch(
   tokens: TokenSource,
   isAllowed: (url: string) => boolean,
   fetchImpl: () => FetchLike,
 ): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
+  const refusing = new Set<string>();
   return async (input, init) => {
     // A Request is kept unsent and cloned per attempt, so the body can be sent twice.
     const request = new Request(input, init);
     if (!isAllowed(request.url)) return fetchImpl()(request);
+    const { origin } = new URL(request.url);
     const attempt = (token: string) => {
       const copy = request.clone();
       copy.headers.set('authorization', `Bearer ${token}`);
@@ -31,8 +41,16 @@ export function createAuthorizedFetch(
     };
     const token = await tokens.getAccessToken();
     const response = await attempt(token);
-    const refused =
-      response.status === 401 && /error="?invalid_token/.test(response.headers.get('www-authenticate') ?? '');
-    return refused && tokens.canRenew() ? attempt(await tokens.renew(token)) : response;
+    if (!refusesToken(response)) {
+      refusing.delete(origin);
+      return response;
+    }
+    const latest = tokens.currentToken();
+    if (latest && latest !== token) return attempt(latest);
+    if (refusing.has(origin) || !tokens.canRenew()) return response;
+    const retry = await attempt(await tokens.renew(token));
+    if (refusesToken(retry)) refusing.add(origin);
+    else refusing.delete(origin);
+    return retry;
   };
 }

@@ -17,6 +17,7 @@ export type PkceErrorCode =
   | 'invalid_issuer'
   | 'invalid_response'
   | 'invalid_id_token'
+  | 'invalid_userinfo'
   // NetworkError: the request did not get an answer.
   | 'network_error'
   | 'timeout'
@@ -40,6 +41,11 @@ export class PkceError extends Error {
   declare readonly errorDescription?: string;
   /** The OAuth `error_uri`, when sent. */
   declare readonly errorUri?: string;
+  /**
+   * On errors from `handleRedirect()` once the callback matched a login: the same-origin path that
+   * login asked to return to, so the app can put the user back where they were.
+   */
+  declare readonly returnTo?: string;
 
   constructor(code: PkceErrorCode, message: string, options: PkceErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : options);
@@ -63,6 +69,8 @@ export interface PkceErrorOptions {
   errorDescription?: string;
   /** The OAuth `error_uri`. */
   errorUri?: string;
+  /** The `returnTo` of the login a callback answered. */
+  returnTo?: string;
 }
 
 /** Invalid options; the message names the field. */
@@ -92,7 +100,7 @@ export class OAuthError extends PkceError {
 
 /** What the server or the callback URL sent broke a rule of the specs; nothing was stored. */
 export class ValidationError extends PkceError {
-  declare readonly code: 'invalid_state' | 'invalid_issuer' | 'invalid_response' | 'invalid_id_token';
+  declare readonly code: 'invalid_state' | 'invalid_issuer' | 'invalid_response' | 'invalid_id_token' | 'invalid_userinfo';
   constructor(code: ValidationError['code'], message: string, cause?: unknown) {
     super(code, message, { cause });
     this.name = 'ValidationError';

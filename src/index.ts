@@ -1,6 +1,14 @@
 // Explicit exports only: nothing here runs at import time, so server-side rendering can import it.
 export { createPkceClient } from './client.js';
-export type { LoginOptions, LogoutOptions, PkceClient, PkceClientEvents, RedirectResult } from './client.js';
+export type {
+  LoginOptions,
+  LogoutOptions,
+  PkceClient,
+  PkceClientEvents,
+  RedirectResult,
+  SessionEndReason,
+  UserInfo,
+} from './pkce-client.js';
 export type { PkceClientOptions } from './config.js';
 
 export { generateCodeVerifier, computeCodeChallenge, randomToken } from './pkce.js';

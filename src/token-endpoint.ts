@@ -71,16 +71,26 @@ export interface TokenRequestOptions extends HttpOptions {
   resource?: string | string[];
 }
 
-async function tokenRequest(options: TokenRequestOptions, grant: Record<string, string>): Promise<TokenResponse> {
+/**
+ * @internal Sends a token request and returns the raw `Response`, for callers that must see a 200
+ * even when its body turns out unusable (a rotated refresh token may be in it).
+ */
+export async function sendTokenRequest(options: TokenRequestOptions, grant: Record<string, string>): Promise<Response> {
   const body = new URLSearchParams({ ...grant, client_id: options.clientId });
   for (const resource of [options.resource ?? []].flat()) body.append('resource', resource);
   // Only CORS-safelisted headers: the request stays "simple", with no preflight round trip.
-  const response = await send(
-    options.tokenEndpoint,
-    { method: 'POST', body, headers: { accept: 'application/json' } },
-    options,
-  );
-  return processTokenResponse(response);
+  return send(options.tokenEndpoint, { method: 'POST', body, headers: { accept: 'application/json' } }, options);
+}
+
+/** @internal The grant parameters of a refresh (RFC 6749 §6). */
+export function refreshGrant(refreshToken: string, scope?: string): Record<string, string> {
+  const grant: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken };
+  if (scope) grant.scope = scope;
+  return grant;
+}
+
+async function tokenRequest(options: TokenRequestOptions, grant: Record<string, string>): Promise<TokenResponse> {
+  return processTokenResponse(await sendTokenRequest(options, grant));
 }
 
 /**
@@ -118,9 +128,7 @@ export async function exchangeCode(
 export function refreshTokens(
   options: TokenRequestOptions & { refreshToken: string; scope?: string },
 ): Promise<TokenResponse> {
-  const grant: Record<string, string> = { grant_type: 'refresh_token', refresh_token: options.refreshToken };
-  if (options.scope) grant.scope = options.scope;
-  return tokenRequest(options, grant);
+  return tokenRequest(options, refreshGrant(options.refreshToken, options.scope));
 }
 
 /**

@@ -2,6 +2,11 @@ import type { IdTokenClaims } from './id-token.js';
 
 /** The tokens of a signed-in session, as pkce-spa keeps them. */
 export interface TokenSet {
+  /**
+   * Random identifier of the sign-in these tokens belong to; refreshes keep it. Tabs sharing a
+   * store tell a refreshed session from a new one (or a sign-out) by it.
+   */
+  sessionId: string;
   /** The current access token. */
   accessToken: string;
   /** Epoch milliseconds when the access token expires; absent when the server did not say. */
@@ -12,7 +17,7 @@ export interface TokenSet {
   refreshToken?: string;
   /** The raw ID token, kept as `id_token_hint` for logout. */
   idToken?: string;
-  /** The validated claims of the ID token. */
+  /** The validated claims of the ID tokens: those of a refresh merged over those of sign-in. */
   claims?: IdTokenClaims;
   /** The granted scopes, when the server said. */
   scope?: string;
@@ -23,12 +28,21 @@ export interface TokenSet {
  * memory only; persisting them is an explicit opt-in (see {@link webStorageTokenStore}).
  */
 export interface TokenStore {
-  /** The stored tokens, or `undefined`. Read again after waiting for the refresh lock. */
+  /**
+   * The stored tokens, or `undefined`. Read again under the refresh lock, when the tab returns to
+   * the foreground and when another tab reports a change: an empty store means the session ended.
+   */
   get(): TokenSet | undefined | Promise<TokenSet | undefined>;
-  /** Replaces the stored tokens as a whole. */
+  /** Replaces the stored tokens as a whole. A failure is survived: see the README's session section. */
   set(tokens: TokenSet): void | Promise<void>;
   /** Forgets every token. */
   clear(): void | Promise<void>;
+  /**
+   * True when every tab holds its own copy that a duplicated tab inherits (`sessionStorage`). Such
+   * a copy must never spend the original's refresh token, so a tab that finds the session already
+   * held by another live tab starts signed out. Leave it unset for stores shared by all tabs.
+   */
+  readonly perTab?: boolean;
 }
 
 /** The default store: tokens in this page's memory, gone on reload (RFC 9700 §4.14, BBA §8). */
@@ -49,6 +63,10 @@ export function memoryTokenStore(): TokenStore {
  * Opt-in persistence in `sessionStorage`, so a reload keeps this tab's session. Anything that
  * runs script on the origin can then read the tokens: choose it knowingly.
  *
+ * A tab opened by Duplicate Tab or `window.open` inherits a copy of `sessionStorage`. Two copies
+ * of one rotating refresh token would spend it twice and the server would revoke the grant, so the
+ * copy starts signed out (it holds the session only if no live tab does; see `perTab`).
+ *
  * Do not share a session between tabs through `localStorage`: browsers propagate it between
  * processes asynchronously, so a tab can still read a refresh token another tab has already
  * spent, and servers with reuse detection then revoke the whole session. Use
@@ -56,6 +74,7 @@ export function memoryTokenStore(): TokenStore {
  */
 export function webStorageTokenStore(storage: Storage, key = 'pkce-spa:tokens'): TokenStore {
   return {
+    perTab: typeof sessionStorage !== 'undefined' && storage === sessionStorage,
     get: () => {
       try {
         return JSON.parse(storage.getItem(key) ?? 'null') ?? undefined;

@@ -15,7 +15,8 @@ export interface UserInfoRequest extends HttpOptions {
  * Fetches the UserInfo claims and checks they belong to the signed-in user (OIDC Core §5.3.2:
  * the `sub` must equal the ID token's, or the answer could be substituted).
  *
- * @throws {@link ValidationError} `invalid_response` for another `sub` or a non-JSON answer;
+ * @throws {@link ValidationError} `invalid_userinfo` for another `sub`, `invalid_response` for a
+ *   non-JSON answer;
  *   {@link OAuthError} when the token is refused (`error` from `WWW-Authenticate`);
  *   {@link NetworkError}.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#UserInfoResponse
@@ -35,7 +36,7 @@ export async function fetchUserInfo(request: UserInfoRequest): Promise<{ sub: st
   if (!response.ok) throw new ValidationError('invalid_response', `UserInfo answered HTTP ${response.status}`);
   const claims = await readJson(response, 'UserInfo');
   if (claims.sub !== request.subject) {
-    throw new ValidationError('invalid_response', 'UserInfo "sub" is not the signed-in user');
+    throw new ValidationError('invalid_userinfo', 'UserInfo "sub" is not the signed-in user');
   }
   return claims as { sub: string };
 }

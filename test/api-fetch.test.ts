@@ -29,13 +29,16 @@ function api(refused: string[] = [], challenge = 'Bearer error="invalid_token"')
 /** A token source handing out `first`, then `renewed` after renew(); records its calls. */
 function tokenSource(first = 'token-1', renewed = 'token-2', canRenew = true) {
   const calls = { get: 0, renew: [] as string[] };
+  let current = first;
   const source: TokenSource = {
     getAccessToken: async () => {
       calls.get += 1;
       return first;
     },
+    currentToken: () => current,
     renew: async (stale) => {
       calls.renew.push(stale);
+      current = renewed;
       return renewed;
     },
     canRenew: () => canRenew,
@@ -146,7 +149,12 @@ describe('createAuthorizedFetch', () => {
   it('passes a token failure through without sending the request', async () => {
     const server = api();
     const failure = Object.assign(new Error('Not signed in'), { code: 'login_required' });
-    const source: TokenSource = { getAccessToken: () => Promise.reject(failure), renew: () => Promise.reject(failure), canRenew: () => false };
+    const source: TokenSource = {
+      getAccessToken: () => Promise.reject(failure),
+      currentToken: () => undefined,
+      renew: () => Promise.reject(failure),
+      canRenew: () => false,
+    };
     await expect(createAuthorizedFetch(source, allowed, () => server.fetch)('/api/me')).rejects.toBe(failure);
     expect(server.sent).toHaveLength(0);
   });

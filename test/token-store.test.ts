@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { memoryTokenStore, webStorageTokenStore, type TokenSet } from '../src/index.js';
 
 const tokens: TokenSet = {
+  sessionId: 'session-1',
   accessToken: 'access-token',
   expiresAt: 1_700_000_300_000,
   refreshAt: 1_700_000_240_000,
@@ -22,8 +23,8 @@ describe('memoryTokenStore', () => {
     expect(await store.get()).toBeUndefined();
     await store.set(tokens);
     expect(await store.get()).toEqual(tokens);
-    await store.set({ accessToken: 'newer' });
-    expect(await store.get()).toEqual({ accessToken: 'newer' });
+    await store.set({ sessionId: 'session-1', accessToken: 'newer' });
+    expect(await store.get()).toEqual({ sessionId: 'session-1', accessToken: 'newer' });
     await store.clear();
     expect(await store.get()).toBeUndefined();
   });

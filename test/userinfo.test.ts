@@ -23,13 +23,13 @@ describe('fetchUserInfo', () => {
   it('refuses claims about another user (OIDC Core §5.3.2)', async () => {
     const server = serve(() => Response.json({ sub: 'mallory', email: 'mallory@example.com' }));
     const error = await fetchUserInfo({ userinfoEndpoint: endpoint, accessToken: 'at-123', subject: 'alice', fetch: server.fetch }).catch((e) => e);
-    expect(error).toMatchObject({ name: 'ValidationError', code: 'invalid_response' });
+    expect(error).toMatchObject({ name: 'ValidationError', code: 'invalid_userinfo' });
     expect(String(error)).not.toContain('at-123');
   });
 
   it('refuses a response without sub', async () => {
     const server = serve(() => Response.json({ email: 'x@example.com' }));
-    await expect(fetchUserInfo({ userinfoEndpoint: endpoint, accessToken: 't', subject: 'alice', fetch: server.fetch })).rejects.toMatchObject({ code: 'invalid_response' });
+    await expect(fetchUserInfo({ userinfoEndpoint: endpoint, accessToken: 't', subject: 'alice', fetch: server.fetch })).rejects.toMatchObject({ code: 'invalid_userinfo' });
   });
 
   it('turns a refused token into an OAuthError with the challenge’s error', async () => {

@@ -111,12 +111,12 @@ describe('refresh', () => {
     }
   });
 
-  it('refuses a refreshed ID token for another user, keeping the old session as it was', async () => {
+  it('refuses a refreshed ID token for another user: the session ends and the new refresh token is revoked', async () => {
     const { auth } = await signInExpired();
-    const before = auth.user;
     server.idTokenMischief = { claims: { sub: 'mallory' } };
     await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'invalid_id_token' });
-    expect(auth.user).toBe(before);
+    expect(auth.user).toBeUndefined();
+    await expect.poll(() => server.isRefreshTokenActive(server.issuedRefreshTokens[1]!)).toBe(false);
   });
 
   it('refuses a refreshed ID token from another issuer', async () => {
@@ -225,7 +225,7 @@ describe('logout', () => {
     expect(url.searchParams.get('id_token_hint')).toMatch(/^ey/);
     expect(url.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(client.auth.isAuthenticated()).toBe(false);
-    expect(ended).toEqual([{ reason: 'logout' }]);
+    expect(ended).toEqual([{ reason: 'logout', elsewhere: false }]);
   });
 
   it('tidies the address bar when the server sends the user back with the logout state', async () => {

@@ -67,12 +67,18 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
     idTokenMischief: undefined as IdTokenMischief | undefined,
     /** Replaces the next /token answer. */
     nextTokenResponse: undefined as (() => Response | Promise<Response>) | undefined,
-    /** Delays /token answers, to observe what runs alongside. */
+    /** Delays /token answers (after processing the request), to observe what runs alongside. */
     tokenDelayMs: 0,
     metadataOverrides: {} as Record<string, unknown>,
     /** When set, /token and /revoke fail as the network would. */
     offline: false,
+    /** When set, the JWKS endpoint fails as the network would. */
+    jwksOffline: false,
     revokeFails: false,
+    /** The UserInfo answer for the user an access token belongs to. */
+    userinfo: (sub: string): Record<string, unknown> => ({ sub }),
+    /** Every refresh token issued, oldest first. */
+    issuedRefreshTokens: [] as string[],
 
     count(path: string, method?: string) {
       return requests.filter((r) => new URL(r.url).pathname === path && (!method || r.method === method)).length;
@@ -101,7 +107,10 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
     dropKidFromJwks: false,
 
     /** Plays the user's browser at /authorize: checks the request and returns the callback URL. */
-    async authorize(authorizeUrl: string, answer: { deny?: boolean; iss?: string | null; sub?: string } = {}): Promise<string> {
+    async authorize(
+      authorizeUrl: string,
+      answer: { deny?: boolean; error?: string; iss?: string | null; sub?: string } = {},
+    ): Promise<string> {
       const q = new URL(authorizeUrl).searchParams;
       const fail = (why: string) => {
         throw new Error(`test server refused the authorization request: ${why}`);
@@ -112,9 +121,9 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
       if (q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) fail('PKCE');
       const state = q.get('state') ?? fail('state');
       const callback = new URL(REDIRECT_URI);
-      if (answer.deny) {
-        callback.searchParams.set('error', 'access_denied');
-        callback.searchParams.set('error_description', 'The user cancelled');
+      if (answer.deny || answer.error) {
+        callback.searchParams.set('error', answer.error ?? 'access_denied');
+        callback.searchParams.set('error_description', answer.error ? 'No session' : 'The user cancelled');
       } else {
         const code = base64url.encode(crypto.getRandomValues(new Uint8Array(16)));
         codes.set(code, {
@@ -189,6 +198,7 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
       if (server.issueRefreshTokens && grant.scope.split(' ').includes('offline_access')) {
         const refreshToken = base64url.encode(crypto.getRandomValues(new Uint8Array(24)));
         refreshTokens.set(refreshToken, { ...grant, active: true });
+        server.issuedRefreshTokens.push(refreshToken);
         body.refresh_token = refreshToken;
       }
       if (withIdToken) body.id_token = await server.signIdToken(grant, idTokenExtra);
@@ -256,19 +266,27 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
         }
         if (url.origin === ISSUER) {
           if (server.offline && url.pathname !== '/jwks') throw new TypeError('Failed to fetch');
+          if (server.jwksOffline && url.pathname === '/jwks') throw new TypeError('Failed to fetch');
           switch (url.pathname) {
             case '/.well-known/openid-configuration':
               return json(server.metadata());
             case '/jwks':
               return json({ keys: keys.map((k) => (server.dropKidFromJwks ? { ...k.jwk, kid: undefined } : k.jwk)) });
-            case '/token':
+            case '/token': {
+              // Processed at once, answered later: as a server whose answer is slow to arrive.
+              const answer = await server.handleToken(record.body!);
               if (server.tokenDelayMs) await new Promise((r) => setTimeout(r, server.tokenDelayMs));
-              return await server.handleToken(record.body!);
+              return answer;
+            }
             case '/revoke':
               if (server.revokeFails) return new Response('boom', { status: 503 });
               refreshTokens.delete(record.body!.get('token') ?? '');
               return new Response(null, { status: 200 });
           }
+        }
+        if (url.origin === ISSUER && url.pathname === '/userinfo') {
+          const { payload } = await jwtVerify((request.headers.get('authorization') ?? '').slice(7), createLocalJWKSet({ keys: keys.map((k) => k.jwk) }));
+          return json(server.userinfo(payload.sub!));
         }
         if (url.pathname.startsWith('/api/')) return await server.handleApi(request);
         return new Response('not found', { status: 404 });

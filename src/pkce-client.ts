@@ -1,0 +1,133 @@
+import type { PkceError } from './errors.js';
+import type { IdTokenClaims } from './id-token.js';
+import type { SessionEndReason } from './tab-sync.js';
+
+export type { SessionEndReason } from './tab-sync.js';
+
+/** Options of {@link PkceClient.login}. */
+export interface LoginOptions {
+  /** Same-origin URL or path to come back to after sign-in. Default: the current page. */
+  returnTo?: string;
+  /** Extra authorization parameters for this login (`prompt`, `login_hint`, `max_age`, …). */
+  params?: Record<string, string>;
+}
+
+/** Options of {@link PkceClient.logout}. */
+export interface LogoutOptions {
+  /** Same-origin URL or path to land on after logout. Default `/`. */
+  returnTo?: string;
+}
+
+/** What {@link PkceClient.handleRedirect} returns after a successful sign-in. */
+export interface RedirectResult {
+  /** The same-origin path given to `login({ returnTo })`; navigate there. */
+  returnTo: string;
+  /** The validated ID token claims; absent when `openid` was not requested. */
+  user?: IdTokenClaims;
+}
+
+/** The UserInfo claims of the signed-in user (OIDC Core §5.3.2); `sub` is the ID token's. */
+export interface UserInfo {
+  /** Equal to the ID token's `sub`: answers about anyone else are refused. */
+  sub: string;
+  /** The other claims the server returns (`name`, `email`, …). */
+  [claim: string]: unknown;
+}
+
+/**
+ * The events of a {@link PkceClient} and what their listeners receive. Events never carry tokens.
+ * `elsewhere` is true when the change was made by another tab of the same app.
+ *
+ * Order on `logout()`: `session-ended` (`reason: 'logout'`) fires first, while the client is already
+ * signing out, so a listener's `login()` is ignored; then the refresh token is revoked, other tabs
+ * are told, and the browser goes to the end-session endpoint.
+ */
+export interface PkceClientEvents {
+  /** A sign-in completed here, or another tab signed in and this tab took over its session. */
+  'signed-in': { user?: IdTokenClaims; elsewhere: boolean };
+  /** New tokens arrived from a refresh. `expiresAt` is epoch milliseconds. */
+  refreshed: { expiresAt?: number };
+  /**
+   * A refresh no caller was waiting for (the timer, the tab coming back, an early refresh) failed
+   * and the session was kept, usually because the server could not be reached.
+   */
+  'refresh-failed': { error: PkceError };
+  /**
+   * The session is over: `logout` (here or in another tab), `invalid_grant` (the refresh token was
+   * refused), `expired` (the access token expired and there is no refresh token), or
+   * `invalid_response` (an answer could not be used safely: see `error`).
+   */
+  'session-ended': { reason: SessionEndReason; error?: PkceError; elsewhere: boolean };
+}
+
+/** The object returned by {@link createPkceClient}. */
+export interface PkceClient {
+  /**
+   * Starts a sign-in: a fresh PKCE verifier, `state` and `nonce` are kept for the callback,
+   * then the browser goes to the authorization endpoint. The promise never resolves. While a
+   * `logout()` is under way it does nothing, so it cannot overtake the end-session navigation.
+   *
+   * @throws {@link ConfigError} for a cross-origin `returnTo`, a reserved parameter, or outside a
+   *   browser; discovery errors.
+   */
+  login(options?: LoginOptions): Promise<never>;
+  /**
+   * On the redirect URI page: completes a sign-in, or resolves `null` when the URL is no
+   * callback. The callback parameters are removed from the address bar at once.
+   *
+   * @param url - Default `location.href`.
+   * @throws {@link ValidationError} (`invalid_state` for an unknown, used or expired `state`,
+   *   `invalid_issuer`, `invalid_id_token`, `invalid_response`); {@link LoginRequiredError} for a
+   *   `prompt=none` answer (`error` is `login_required`, `interaction_required`, `consent_required`
+   *   or `account_selection_required`) or a sign-out that began meanwhile; {@link OAuthError} for
+   *   any other `error` response such as `access_denied`; {@link NetworkError}; {@link ConfigError}
+   *   outside a browser. Errors after the callback matched a login carry its `returnTo`. Nothing is
+   *   stored then.
+   */
+  handleRedirect(url?: string): Promise<RedirectResult | null>;
+  /** True while there is a session in memory. */
+  isAuthenticated(): boolean;
+  /** The ID token claims of the signed-in user: sign-in's, with those of refreshes merged over them. */
+  readonly user: IdTokenClaims | undefined;
+  /**
+   * A usable access token, refreshed first when it is due; concurrent callers (and tabs sharing the
+   * store) share one refresh.
+   *
+   * @param options - `forceRefresh`: refresh even if the token is not due.
+   * @throws {@link LoginRequiredError} when there is no session, the refresh token was refused (the
+   *   session then ends), or `forceRefresh` was asked without a refresh token (the session is kept);
+   *   {@link NetworkError} (the session is kept); {@link ValidationError} when a refresh answered 200
+   *   with something unusable (the session then ends and the new refresh token is revoked).
+   */
+  getAccessToken(options?: { forceRefresh?: boolean }): Promise<string>;
+  /**
+   * `fetch` with `Authorization: Bearer` for the page's own origin and `apiOrigins`; other
+   * origins get the request without the token. A 401 `invalid_token` is retried once: with the
+   * current token if it was replaced meanwhile, else after one refresh. An origin that refuses even
+   * a freshly refreshed token causes no more refreshes until it accepts one.
+   *
+   * @throws what {@link PkceClient.getAccessToken} throws; the request's own failures as `fetch` does.
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /**
+   * The UserInfo claims of the signed-in user, from the `userinfo_endpoint` of the metadata. They are
+   * not merged into {@link PkceClient.user}.
+   *
+   * @throws {@link ValidationError} `invalid_userinfo` when the answer is about another user (OIDC
+   *   Core §5.3.2): the session then ends and its refresh token is revoked; `invalid_response` for
+   *   a malformed answer or no `userinfo_endpoint`; {@link OAuthError} when the token is refused;
+   *   {@link LoginRequiredError} without a session; {@link ConfigError} without the `openid` scope;
+   *   {@link NetworkError}.
+   */
+  getUserInfo(): Promise<UserInfo>;
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on<E extends keyof PkceClientEvents>(event: E, listener: (detail: PkceClientEvents[E]) => void): () => void;
+  /**
+   * Ends the session here and in every tab of the app, revokes the refresh token (RFC 7009; a
+   * failure there does not keep anyone signed in) and goes to the server's `end_session_endpoint`,
+   * or straight to `returnTo`. The promise never resolves.
+   *
+   * @throws {@link ConfigError} for a cross-origin `returnTo` or outside a browser.
+   */
+  logout(options?: LogoutOptions): Promise<never>;
+}

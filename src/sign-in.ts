@@ -1,0 +1,121 @@
+import { buildAuthorizationUrl, checkExtraParams } from './authorize.js';
+import { sameOrigin } from './browser.js';
+import { parseCallback } from './callback.js';
+import type { ClientContext } from './context.js';
+import { LoginRequiredError, ValidationError, isPkceError } from './errors.js';
+import type { IdTokenClaims } from './id-token.js';
+import type { LoginOptions } from './pkce-client.js';
+import { computeCodeChallenge, generateCodeVerifier, randomToken } from './pkce.js';
+import { tokenSetFrom } from './session.js';
+import { exchangeCode } from './token-endpoint.js';
+import type { TokenSet } from './token-store.js';
+
+/**
+ * The `error` values with which a `prompt=none` request says the user must interact (OIDC Core
+ * §3.1.2.6): they become {@link LoginRequiredError}, as "there is no session" does elsewhere.
+ */
+const interactionNeeded = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required']);
+
+/**
+ * @internal Prepares a sign-in: a new verifier, `state` and `nonce`, kept in the transaction store
+ * with the metadata, and the authorization request's URL.
+ *
+ * @throws {@link ConfigError} for a cross-origin `returnTo` or a reserved parameter; discovery errors.
+ */
+export async function beginLogin(ctx: ClientContext, { returnTo, params }: LoginOptions): Promise<URL> {
+  const { config } = ctx;
+  checkExtraParams(params, 'params');
+  const target = sameOrigin(returnTo ?? location.href, 'returnTo');
+  const md = await ctx.issuer.getMetadata();
+  const allParams = { ...config.authorizationParams, ...params };
+  const state = randomToken();
+  const nonce = ctx.openid ? randomToken() : undefined;
+  const codeVerifier = generateCodeVerifier();
+  const url = buildAuthorizationUrl(md.authorization_endpoint, {
+    clientId: config.clientId,
+    redirectUri: config.redirectUri,
+    scope: config.scope,
+    state,
+    nonce,
+    codeChallenge: await computeCodeChallenge(codeVerifier),
+    resource: config.resource,
+    params: allParams,
+  });
+  await ctx.transactions.save({
+    state,
+    nonce,
+    codeVerifier,
+    redirectUri: config.redirectUri,
+    returnTo: target.pathname + target.search + target.hash,
+    maxAge: allParams.max_age === undefined ? undefined : Number(allParams.max_age),
+    metadata: md,
+    createdAt: Date.now(),
+  });
+  return url;
+}
+
+/** @internal What a completed callback yields, before the session commits it. */
+export interface CompletedLogin {
+  tokens: TokenSet;
+  returnTo: string;
+  user?: IdTokenClaims;
+}
+
+/**
+ * @internal Completes the sign-in a callback URL answers: the transaction (single use), the
+ * callback checks, the code exchange with the JWKS fetched alongside, the ID token.
+ *
+ * @throws {@link ValidationError} `invalid_state` when no transaction matches (no token request);
+ *   the errors of `parseCallback`, `exchangeCode` and `validateIdToken`, with the login's `returnTo`;
+ *   {@link LoginRequiredError} for a `prompt=none` answer that needs the user.
+ */
+export async function completeLogin(ctx: ClientContext, callback: URL): Promise<CompletedLogin> {
+  const { config, issuer } = ctx;
+  const tx = await ctx.transactions.take(callback.searchParams.get('state') ?? '');
+  if (!tx) {
+    throw new ValidationError('invalid_state', 'No pending login matches this callback (already used, expired, or begun elsewhere)');
+  }
+  try {
+    // The callback page needs no discovery round trip: the transaction carries the metadata.
+    const md = tx.metadata;
+    issuer.useMetadata(md);
+    const code = parseCallback(callback, {
+      state: tx.state,
+      issuer: config.issuer,
+      issRequired: md.authorization_response_iss_parameter_supported === true,
+    });
+    const exchange = exchangeCode({
+      ...ctx.http,
+      tokenEndpoint: md.token_endpoint,
+      clientId: config.clientId,
+      redirectUri: tx.redirectUri,
+      code,
+      codeVerifier: tx.codeVerifier,
+      resource: config.resource,
+    });
+    // The keys are fetched alongside the token request, not after it: one round trip saved.
+    if (ctx.openid) issuer.prefetchKeys(md);
+    const response = await exchange;
+    let user: IdTokenClaims | undefined;
+    if (ctx.openid) {
+      if (!response.id_token) {
+        throw new ValidationError('invalid_response', 'Token response: "id_token" is missing although "openid" was asked for');
+      }
+      user = await issuer.verifyIdToken(response.id_token, md, { nonce: tx.nonce, maxAge: tx.maxAge });
+    }
+    return { tokens: tokenSetFrom(response, user, config.refreshLeeway), returnTo: tx.returnTo, user };
+  } catch (error) {
+    if (isPkceError(error, 'oauth_error') && interactionNeeded.has(error.error ?? '')) {
+      throw new LoginRequiredError(`The authorization server needs the user to sign in: ${error.error}`, {
+        cause: error,
+        error: error.error,
+        errorDescription: error.errorDescription,
+        errorUri: error.errorUri,
+        returnTo: tx.returnTo,
+      });
+    }
+    // The app can send the user back where they were going.
+    if (isPkceError(error)) Object.assign(error, { returnTo: tx.returnTo });
+    throw error;
+  }
+}
