@@ -5,41 +5,8 @@
 // renderer processes asynchronously, so the second tab can read the spent token.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { blockDemoApp, openBareApp } from './bare-app';
 import { newDemoPage, signInThroughProvider, startDemoEnv, type DemoEnv } from './demo-helpers';
-
-declare global {
-  interface Window {
-    auth: import('../../src/index.js').PkceClient;
-  }
-}
-
-/**
- * Turns a tab showing the demo's real page (served from loopback, with the SDK's real build, its
- * app.js blocked) into a bare app whose session lives in the shared IndexedDB token store.
- */
-async function openTab(page: Page) {
-  await page.waitForFunction(() => 'PkceSpa' in window);
-  return page.evaluate(async () => {
-    const c = await (await fetch('/config.json')).json();
-    window.auth = PkceSpa.createPkceClient({
-      issuer: c.issuer,
-      clientId: c.clientId,
-      redirectUri: c.redirectUri,
-      scope: c.scope,
-      resource: c.resource,
-      apiOrigins: [c.apiUrl],
-      tokenStore: PkceSpa.indexedDbTokenStore('shared-session'),
-    });
-    const signIn = document.getElementById('sign-in')!;
-    signIn.closest('[hidden]')?.removeAttribute('hidden');
-    signIn.onclick = () => void window.auth.login({ returnTo: '/' });
-    const result = await window.auth.handleRedirect();
-    if (result) history.replaceState(null, '', result.returnTo);
-    return window.auth.isAuthenticated();
-  });
-}
-
-declare const PkceSpa: typeof import('../../src/index.js');
 
 const TTL = 6; // seconds: due for refresh after 3 s (half the lifetime)
 
@@ -53,7 +20,7 @@ beforeAll(async () => {
   const first = await newDemoPage(env);
   context = first.context;
   // The demo's own app would handle the callback with its in-memory client: keep it out.
-  await context.route(`${env.demo.pageOrigin}/app.js`, (route) => route.abort());
+  await blockDemoApp(context, env);
   context.on('request', (request) => {
     if (request.method() === 'POST' && request.url() === env.discovery.token_endpoint) {
       const form = new URLSearchParams(request.postData() ?? '');
@@ -71,14 +38,14 @@ describe('two tabs, one session', () => {
   it('refresh one at a time through Web Locks, so the rotating refresh token is never spent twice', async () => {
     const [tabA] = tabs as [Page];
     await tabA.goto(env.demo.pageUrl);
-    expect(await openTab(tabA)).toBe(false);
+    expect(await openBareApp(tabA, { store: 'indexedDb' })).toBe(false);
     await signInThroughProvider(tabA, env);
-    expect(await openTab(tabA)).toBe(true);
+    expect(await openBareApp(tabA, { store: 'indexedDb' })).toBe(true);
 
     const tabB = await context.newPage();
     tabs.push(tabB);
     await tabB.goto(env.demo.pageUrl);
-    expect(await openTab(tabB)).toBe(true); // restored from IndexedDB
+    expect(await openBareApp(tabB, { store: 'indexedDb' })).toBe(true); // restored from IndexedDB
     expect(await tabB.evaluate(() => typeof navigator.locks?.request)).toBe('function');
 
     // Both tabs ask for a token once it is due, at the same moment.
