@@ -52,16 +52,27 @@ export function resetPage() {
 
 /**
  * happy-dom has no Web Locks (`navigator.locks` is null). Tests of what two tabs do install
- * this stand-in: one holder per name at a time, the others queued, as the spec says.
+ * this stand-in: one holder per name at a time, the others queued, as the spec says; a request's
+ * `signal` abandons it while it waits.
  */
 export function installWebLocks(): () => void {
   const queues = new Map<string, Promise<unknown>>();
   const locks = {
-    request<T>(name: string, callback: () => Promise<T>): Promise<T> {
+    request<T>(name: string, ...args: [() => Promise<T>] | [{ signal?: AbortSignal }, () => Promise<T>]): Promise<T> {
+      const [options, callback] = args.length === 1 ? [{}, args[0]] : args;
       const previous = queues.get(name) ?? Promise.resolve();
-      const run = previous.then(callback, callback);
+      let granted = false;
+      const run = previous.then(() => {
+        if (options.signal?.aborted) throw options.signal.reason;
+        granted = true;
+        return callback();
+      });
       queues.set(name, run.catch(() => undefined));
-      return run;
+      if (!options.signal) return run;
+      return new Promise<T>((resolve, reject) => {
+        options.signal!.addEventListener('abort', () => !granted && reject(options.signal!.reason), { once: true });
+        run.then(resolve, reject);
+      });
     },
   };
   Object.defineProperty(navigator, 'locks', { value: locks, configurable: true });
