@@ -35,6 +35,9 @@ export const reservedParams = [
   'code_challenge_method',
   'resource',
   'response_mode',
+  // JAR (RFC 9101): a request object would carry its own state, redirect URI and challenge.
+  'request',
+  'request_uri',
 ];
 
 /** @throws {@link ConfigError} when `params` sets a parameter the SDK owns. */

@@ -20,6 +20,37 @@ export function sameOrigin(url: string, field: string): URL {
   return target;
 }
 
+/**
+ * @internal The same-origin path (with query and fragment) to return to, as the app will use it.
+ * The check holds for this exact string, never for a value serialized again later: a path that
+ * starts with `//` or `/\` (`/..//evil.example` resolves to one) is a link to another host in
+ * `location.assign`, `<a href>` and routers alike, so leading slashes collapse to one (RFC 9700 §4.11).
+ *
+ * @throws {@link ConfigError} when `url` is on another origin.
+ */
+export function sameOriginPath(url: string, field: string): string {
+  const target = sameOrigin(url, field);
+  const path = `/${target.pathname.replace(/^[/\\]+/, '')}${target.search}${target.hash}`;
+  if (new URL(path, location.href).origin !== location.origin) throw new ConfigError(`"${field}" must be on this page's origin`);
+  return path;
+}
+
+/**
+ * @internal Refuses a `redirectUri` on another origin than the page: the login transaction waits in
+ * this origin's storage, so a callback on another origin (`localhost` vs `127.0.0.1`) could not find
+ * it and would fail as an unknown `state`.
+ *
+ * @throws {@link ConfigError}
+ */
+export function checkRedirectOrigin(redirectUri: string): void {
+  const { origin } = new URL(redirectUri);
+  if (origin !== location.origin) {
+    throw new ConfigError(
+      `"redirectUri" is on ${origin} but this page is on ${location.origin}: open the app on the redirect URI's origin (or register one on this origin), since the sign-in waits in this origin's storage`,
+    );
+  }
+}
+
 /** @internal Removes OAuth response parameters from the address bar, when `url` is the current page. */
 export function tidyAddressBar(url: string): void {
   if (url !== location.href) return;

@@ -14,13 +14,28 @@ const checked = new WeakSet<AuthorizationCode>();
 /** @internal */
 export const isCheckedCode = (value: AuthorizationCode): boolean => checked.has(value);
 
+/** The parameters whose presence on the redirect URI makes a URL an authorization response. */
+const responseParams = ['code', 'state', 'error', 'iss'];
+
 /**
- * True when the URL is an authorization response: `code` and `state`, or `error` and `state`.
- * Any other URL (a normal page load) is not a callback and must not be treated as one.
+ * True when the URL is an authorization response. With `redirectUri` (what the client uses): only a
+ * URL on that origin and path is one, and there any response parameter (`code`, `state`, `error`,
+ * `iss`) makes it one, so a response without `state` is refused visibly instead of ignored (RFC
+ * 9700 §4.3, RFC 6749 §4.1.2.1); the app's other pages keep their own `?code=…&state=…`. Without
+ * it: a URL with `code` and `state`, or `error` and `state`.
+ *
+ * @example
+ * ```ts
+ * if (isCallbackUrl(location.href, 'https://app.example/callback')) await auth.handleRedirect()
+ * ```
  */
-export function isCallbackUrl(url: string | URL): boolean {
-  const query = new URL(url).searchParams;
-  return query.has('state') && (query.has('code') || query.has('error'));
+export function isCallbackUrl(url: string | URL, redirectUri?: string): boolean {
+  const target = new URL(url);
+  const query = target.searchParams;
+  if (redirectUri === undefined) return query.has('state') && (query.has('code') || query.has('error'));
+  const registered = new URL(redirectUri);
+  if (target.origin !== registered.origin || target.pathname !== registered.pathname) return false;
+  return responseParams.some((name) => query.has(name));
 }
 
 /** What the callback is checked against: the values of the request it answers. */

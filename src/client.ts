@@ -77,10 +77,13 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       const href = url ?? location.href;
       await session.load();
       const callback = new URL(href);
-      if (!isCallbackUrl(callback)) {
-        if (await finishSignOut(ctx, callback)) tidyAddressBar(href);
+      // Back from logout first: its lone `state` may land on the redirect URI's path too.
+      if (await finishSignOut(ctx, callback)) {
+        tidyAddressBar(href);
         return null;
       }
+      void ctx.transactions.sweep();
+      if (!isCallbackUrl(callback, config.redirectUri)) return null;
       tidyAddressBar(href);
       const { tokens, returnTo, user } = await session.track('signingIn', () => completeLogin(ctx, callback));
       await session.start(tokens);

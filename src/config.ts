@@ -57,6 +57,21 @@ const url = (field: string, value: unknown): URL => {
 };
 
 /**
+ * An entry of `apiOrigins` must be an origin and nothing more: a path, query, user info or wildcard
+ * would be widened to the whole origin (or more) without a word, so each is refused by name.
+ */
+function apiOrigin(entry: unknown): string {
+  const field = `apiOrigins: ${JSON.stringify(entry)}`;
+  const parsed = typeof entry === 'string' ? secureUrl(entry) : undefined;
+  if (!parsed) throw new ConfigError(`"${field}" must be an https: origin such as "https://api.example.com" (http: only on loopback)`);
+  if (parsed.username || parsed.password) throw new ConfigError(`"${field}" must not contain user info`);
+  if (parsed.pathname !== '/' || parsed.search || parsed.hash || /[?#]/.test(entry as string)) {
+    throw new ConfigError(`"${field}" must be an origin only (scheme, host, port): the token goes to every path of an origin`);
+  }
+  return parsed.origin;
+}
+
+/**
  * Validates the options once, naming the field that is wrong, and fills in defaults.
  *
  * @throws {@link ConfigError}
@@ -69,7 +84,7 @@ export function resolveConfig(options: PkceClientOptions): Config {
   if (options.postLogoutRedirectUri !== undefined) url('postLogoutRedirectUri', options.postLogoutRedirectUri);
   for (const resource of [options.resource ?? []].flat()) url('resource', resource);
   if (options.apiOrigins !== undefined && !Array.isArray(options.apiOrigins)) throw bad('apiOrigins', 'must be an array of origins');
-  const apiOrigins = (options.apiOrigins ?? []).map((origin) => url('apiOrigins', origin).origin);
+  const apiOrigins = (options.apiOrigins ?? []).map(apiOrigin);
   for (const field of ['clockTolerance', 'refreshLeeway', 'timeout'] as const) {
     const value = options[field];
     if (value !== undefined && !(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {

@@ -1,5 +1,5 @@
-import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { NetworkError, ValidationError } from './errors.js';
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import { NetworkError, ValidationError, isPkceError } from './errors.js';
 
 /** The claims of a validated ID token (OIDC Core §2); `sub`, `iss`, `aud`, `exp`, `iat` are present. */
 export interface IdTokenClaims extends JWTPayload {
@@ -54,12 +54,38 @@ export interface IdTokenExpectations {
 const fail = (message: string, cause?: unknown) => new ValidationError('invalid_id_token', message, cause);
 
 /**
+ * Verifies the signature and the registered claims with jose. Several keys matching the token's
+ * header (a repeated `kid`, which RFC 7517 §4.5 only advises against) are each tried in turn.
+ */
+async function verify(idToken: string, jwks: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
+  try {
+    return (await jwtVerify(idToken, jwks, options)).payload;
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+    let last: unknown = error;
+    for await (const key of error) {
+      try {
+        return (await jwtVerify(idToken, key, options)).payload;
+      } catch (candidateError) {
+        last = candidateError;
+      }
+    }
+    throw last;
+  }
+}
+
+/**
  * Validates an ID token (OIDC Core §3.1.3.7): the signature with the issuer's keys,
- * then `iss`, `aud`, `azp`, `exp`, `iat`, `sub`, `nonce` and, when `max_age` was sent,
- * `auth_time`. A token that fails any rule is refused as a whole.
+ * then `iss`, `aud`, `azp`, `exp`, `iat` (not in the future), `sub`, `nonce` and, when
+ * `max_age` was sent, `auth_time`. A token that fails any rule is refused as a whole.
+ *
+ * Errors are classified by what happened: only a key request that failed or timed out is a
+ * {@link NetworkError}, and only when the key getter says so (it throws a `NetworkError`, as the
+ * client's own does, or jose's `JWKSTimeout`). A key that cannot be used (an RSA key shorter than
+ * 2048 bits, RFC 7518 §3.3; a JWK without `n`/`e`) is the token's problem: `invalid_id_token`.
  *
  * @throws {@link ValidationError} `invalid_id_token`, naming the rule that failed;
- *   {@link NetworkError} when the keys cannot be fetched.
+ *   {@link NetworkError} when the keys could not be fetched.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  * @example
  * ```ts
@@ -71,17 +97,16 @@ export async function validateIdToken(idToken: string, expected: IdTokenExpectat
   const tolerance = expected.clockTolerance ?? 30;
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(idToken, expected.jwks, {
+    payload = await verify(idToken, expected.jwks, {
       issuer: expected.issuer,
       audience: expected.clientId,
       algorithms: expected.algorithms ?? idTokenAlgorithms,
       clockTolerance: tolerance,
       requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
-    }));
+    });
   } catch (cause) {
-    if (cause instanceof errors.JWKSTimeout || cause instanceof TypeError) {
-      throw new NetworkError(cause instanceof TypeError ? 'network_error' : 'timeout', 'Could not fetch the issuer keys (JWKS)', cause);
-    }
+    if (isPkceError(cause)) throw cause;
+    if (cause instanceof errors.JWKSTimeout) throw new NetworkError('timeout', 'Timed out fetching the issuer keys (JWKS)', cause);
     throw fail(`ID token rejected: ${(cause as Error).message}`, cause);
   }
   const claims = payload as IdTokenClaims;
@@ -91,6 +116,10 @@ export async function validateIdToken(idToken: string, expected: IdTokenExpectat
     if (claims.azp !== expected.clientId) throw fail('ID token rejected: "azp" is not this client');
   }
   if (typeof claims.sub !== 'string' || !claims.sub) throw fail('ID token rejected: "sub" is missing');
+  // jose checks `iat` is a number but not when it is; a token from the future is refused (item 10).
+  if (typeof claims.iat === 'number' && claims.iat > Date.now() / 1000 + tolerance) {
+    throw fail('ID token rejected: "iat" is in the future');
+  }
   if (expected.nonce !== undefined && claims.nonce !== expected.nonce) {
     throw fail('ID token rejected: "nonce" does not match the login request');
   }

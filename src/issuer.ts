@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, customFetch } from 'jose';
 import type { Config } from './config.js';
 import { discover, type AuthorizationServerMetadata } from './discovery.js';
-import { ValidationError } from './errors.js';
+import { NetworkError, ValidationError } from './errors.js';
 import type { HttpOptions } from './http.js';
 import { validateIdToken, type IdTokenClaims } from './id-token.js';
 import { revokeToken } from './token-endpoint.js';
@@ -21,7 +21,13 @@ export function createIssuer(config: Config, http: HttpOptions) {
     // No cooldown: this client verifies only ID tokens from its own token requests, so no one
     // can flood it with unknown `kid`s, and a key rotated moments ago must still be found.
     return (keys ??= createRemoteJWKSet(new URL(md.jwks_uri), {
-      [customFetch]: http.fetch,
+      // A failed request is told apart here, where it happens: everything else jose reports about
+      // the keys (too short, unusable, none matching) is about the token, not the network.
+      [customFetch]: (url: string, init: RequestInit) =>
+        (http.fetch ?? fetch)(url, init).catch((cause: unknown) => {
+          if ((cause as Error | undefined)?.name === 'TimeoutError') throw cause; // jose reports JWKSTimeout
+          throw new NetworkError('network_error', 'Could not fetch the issuer keys (JWKS)', cause);
+        }),
       timeoutDuration: config.timeout,
       cooldownDuration: 0,
     }));

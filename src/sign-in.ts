@@ -1,5 +1,5 @@
 import { buildAuthorizationUrl, checkExtraParams } from './authorize.js';
-import { sameOrigin } from './browser.js';
+import { checkRedirectOrigin, sameOriginPath } from './browser.js';
 import { parseCallback } from './callback.js';
 import type { ClientContext } from './context.js';
 import { LoginRequiredError, ValidationError, isPkceError } from './errors.js';
@@ -25,7 +25,8 @@ const interactionNeeded = new Set(['login_required', 'interaction_required', 'co
 export async function beginLogin(ctx: ClientContext, { returnTo, params }: LoginOptions): Promise<URL> {
   const { config } = ctx;
   checkExtraParams(params, 'params');
-  const target = sameOrigin(returnTo ?? location.href, 'returnTo');
+  checkRedirectOrigin(config.redirectUri);
+  const target = sameOriginPath(returnTo ?? location.href, 'returnTo');
   const md = await ctx.issuer.getMetadata();
   const allParams = { ...config.authorizationParams, ...params };
   const state = randomToken();
@@ -46,7 +47,7 @@ export async function beginLogin(ctx: ClientContext, { returnTo, params }: Login
     nonce,
     codeVerifier,
     redirectUri: config.redirectUri,
-    returnTo: target.pathname + target.search + target.hash,
+    returnTo: target,
     maxAge: allParams.max_age === undefined ? undefined : Number(allParams.max_age),
     metadata: md,
     createdAt: Date.now(),
@@ -71,10 +72,21 @@ export interface CompletedLogin {
  */
 export async function completeLogin(ctx: ClientContext, callback: URL): Promise<CompletedLogin> {
   const { config, issuer } = ctx;
-  const tx = await ctx.transactions.take(callback.searchParams.get('state') ?? '');
+  const state = callback.searchParams.get('state');
+  // RFC 6749 §4.1.2.1: even an error response carries the state; without one, nothing ties it to a login.
+  if (!state) throw new ValidationError('invalid_state', 'The authorization response has no "state"');
+  const tx = await ctx.transactions.take(state);
   if (!tx) {
     throw new ValidationError('invalid_state', 'No pending login matches this callback (already used, expired, or begun elsewhere)');
   }
+  // Checked again as it will be used: the transaction is storage, and storage is input.
+  const returnTo = (() => {
+    try {
+      return sameOriginPath(tx.returnTo, 'returnTo');
+    } catch {
+      return '/';
+    }
+  })();
   try {
     // The callback page needs no discovery round trip: the transaction carries the metadata.
     const md = tx.metadata;
@@ -103,7 +115,7 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
       }
       user = await issuer.verifyIdToken(response.id_token, md, { nonce: tx.nonce, maxAge: tx.maxAge });
     }
-    return { tokens: tokenSetFrom(response, user, config.refreshLeeway), returnTo: tx.returnTo, user };
+    return { tokens: tokenSetFrom(response, user, config.refreshLeeway), returnTo, user };
   } catch (error) {
     if (isPkceError(error, 'oauth_error') && interactionNeeded.has(error.error ?? '')) {
       throw new LoginRequiredError(`The authorization server needs the user to sign in: ${error.error}`, {
@@ -111,11 +123,11 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
         error: error.error,
         errorDescription: error.errorDescription,
         errorUri: error.errorUri,
-        returnTo: tx.returnTo,
+        returnTo,
       });
     }
     // The app can send the user back where they were going.
-    if (isPkceError(error)) Object.assign(error, { returnTo: tx.returnTo });
+    if (isPkceError(error)) Object.assign(error, { returnTo });
     throw error;
   }
 }

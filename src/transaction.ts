@@ -38,6 +38,8 @@ export interface TransactionStore {
   save(transaction: LoginTransaction): Promise<void>;
   /** Reads and deletes in one step; `undefined` when unknown, used or expired. */
   take(state: string): Promise<LoginTransaction | undefined>;
+  /** Deletes expired transactions, so an abandoned login's verifier and nonce do not linger. */
+  sweep(): Promise<void>;
 }
 
 /**
@@ -88,6 +90,12 @@ export function createTransactionStore(
         const all = await load();
         all[transaction.state] = transaction;
         await store(all);
+      }),
+    sweep: () =>
+      serial(async () => {
+        const raw = await storage().getItem(key);
+        const all = await load();
+        if (raw !== null && JSON.stringify(all) !== raw) await store(all);
       }),
     take: (state) =>
       serial(async () => {

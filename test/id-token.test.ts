@@ -10,7 +10,7 @@ import {
   type IdTokenClaims,
   type IdTokenExpectations,
 } from '../src/index.js';
-import { hmacToken, localJwks, remoteJwks, sign, testKey, unsignedToken, type TestKey } from './support/keys.js';
+import { hmacToken, localJwks, remoteJwks, servedJwks, sign, testKey, unsignedToken, weakRsaToken, type TestKey } from './support/keys.js';
 
 const ISSUER = 'https://auth.example';
 const CLIENT_ID = 'spa';
@@ -226,9 +226,9 @@ describe('validateIdToken: keys', () => {
     expect(keys.fetches).toBe(2);
   });
 
-  it('reports a JWKS that cannot be fetched as NetworkError network_error', async () => {
+  it('reports a JWKS that cannot be fetched as NetworkError network_error when the fetch says the request failed', async () => {
     const jwks = createRemoteJWKSet(new URL(`${ISSUER}/jwks`), {
-      [customFetch]: () => Promise.reject(new TypeError('Failed to fetch')),
+      [customFetch]: () => Promise.reject(new NetworkError('network_error', 'Could not fetch the issuer keys (JWKS)')),
     });
     const token = await sign(rsa, claims());
     const error = await validateIdToken(token, { issuer: ISSUER, clientId: CLIENT_ID, jwks }).catch((e: unknown) => e as Error);
@@ -246,6 +246,45 @@ describe('validateIdToken: keys', () => {
     const error = await validateIdToken(await sign(rsa, claims()), { issuer: ISSUER, clientId: CLIENT_ID, jwks }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect(error).toMatchObject({ code: 'timeout' });
+  });
+});
+
+describe('validateIdToken: unusable or ambiguous keys', () => {
+  const check = (token: string, jwks: IdTokenExpectations['jwks']) =>
+    validateIdToken(token, { issuer: ISSUER, clientId: CLIENT_ID, nonce: NONCE, jwks }).catch((e: unknown) => e as Error);
+
+  it('refuses a token signed with a 1024-bit RSA key as invalid_id_token, not as a network error (RFC 7518 §3.3)', async () => {
+    const { token, jwk } = await weakRsaToken(claims());
+    const error = await check(token, servedJwks([jwk]));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ code: 'invalid_id_token' });
+  });
+
+  it('refuses a key published with x5c only (no n, e) as invalid_id_token', async () => {
+    const { n: _n, e: _e, ...bare } = rsa.jwk;
+    const error = await check(await sign(rsa, claims()), servedJwks([{ ...bare, x5c: ['MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA'] }]));
+    expect(error).toMatchObject({ code: 'invalid_id_token' });
+  });
+
+  it('accepts a token when the JWKS lists its key twice (RFC 7517 §4.5: distinct kids are only a SHOULD)', async () => {
+    const value = await check(await sign(rsa, claims()), servedJwks([rsa.jwk, rsa.jwk]));
+    expect(value).toMatchObject({ sub: 'alice' });
+  });
+
+  it('tries every key sharing the kid: a foreign key listed first does not hide the right one', async () => {
+    expect(foreign.kid).toBe(rsa.kid);
+    const value = await check(await sign(rsa, claims()), servedJwks([foreign.jwk, rsa.jwk]));
+    expect(value).toMatchObject({ sub: 'alice' });
+    // … and a token no candidate verifies is still refused.
+    const forged = await check(await sign(ec, claims(), { kid: 'k1', alg: 'ES256' }), servedJwks([foreign.jwk, rsa.jwk]));
+    expect(forged).toMatchObject({ code: 'invalid_id_token' });
+  });
+
+  it('refuses an iat beyond the clock tolerance in the future (OIDC Core §3.1.3.7 item 10)', async () => {
+    const error = await check(await sign(rsa, claims({ iat: now() + 3_600, exp: now() + 7_200 })), localJwks(rsa));
+    expect(error).toMatchObject({ code: 'invalid_id_token', message: expect.stringContaining('"iat"') });
+    const within = await check(await sign(rsa, claims({ iat: now() + 20 })), localJwks(rsa));
+    expect(within).toMatchObject({ sub: 'alice' });
   });
 });
 

@@ -33,6 +33,8 @@ export interface IdTokenMischief {
   /** Sign HS256 with this secret, or send an unsigned `alg: none` token. */
   symmetric?: string;
   unsigned?: boolean;
+  /** Signs the ID token's claims some other way (a weak key, say). */
+  sign?: (claims: Record<string, unknown>) => Promise<string>;
 }
 
 export interface RecordedRequest {
@@ -72,6 +74,8 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
     metadataOverrides: {} as Record<string, unknown>,
     /** When set, /token and /revoke fail as the network would. */
     offline: false,
+    /** Replaces the published keys. */
+    jwksOverride: undefined as (() => JWK[]) | undefined,
     /** When set, the JWKS endpoint fails as the network would. */
     jwksOffline: false,
     revokeFails: false,
@@ -167,6 +171,7 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
       const key = mischief?.foreignKey ? foreign : keys[0]!;
       const header = { alg: key.alg, kid: key.kid, typ: 'JWT', ...mischief?.header };
       for (const [name, value] of Object.entries(header)) if (value === undefined) delete (header as Record<string, unknown>)[name];
+      if (mischief?.sign) return mischief.sign(claims);
       if (mischief?.unsigned) {
         const enc = (v: unknown) => base64url.encode(JSON.stringify(v));
         return `${enc({ alg: 'none' })}.${enc(claims)}.`;
@@ -271,7 +276,7 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
             case '/.well-known/openid-configuration':
               return json(server.metadata());
             case '/jwks':
-              return json({ keys: keys.map((k) => (server.dropKidFromJwks ? { ...k.jwk, kid: undefined } : k.jwk)) });
+              return json({ keys: server.jwksOverride?.() ?? keys.map((k) => (server.dropKidFromJwks ? { ...k.jwk, kid: undefined } : k.jwk)) });
             case '/token': {
               // Processed at once, answered later: as a server whose answer is slow to arrive.
               const answer = await server.handleToken(record.body!);

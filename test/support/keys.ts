@@ -79,3 +79,23 @@ export function remoteJwks(initial: TestKey[], options: { cooldownDuration?: num
   });
   return state;
 }
+
+/**
+ * An RS256 JWT signed with a 1024-bit RSA key, and that key's JWK. jose refuses to make or use
+ * such keys (RFC 7518 §3.3 requires 2048 bits), so node:crypto makes and signs this hostile one.
+ */
+export async function weakRsaToken(claims: Record<string, unknown>, kid = 'weak'): Promise<{ token: string; jwk: JWK }> {
+  const { generateKeyPairSync, sign: signWith } = await import('node:crypto');
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const jwk = { ...(publicKey.export({ format: 'jwk' }) as JWK), kid, alg: 'RS256', use: 'sig' };
+  const input = `${base64url.encode(JSON.stringify({ alg: 'RS256', kid, typ: 'JWT' }))}.${base64url.encode(JSON.stringify(claims))}`;
+  const signature = signWith('sha256', new TextEncoder().encode(input), privateKey);
+  return { token: `${input}.${base64url.encode(new Uint8Array(signature))}`, jwk };
+}
+
+/** A key set served as exactly `keys` (duplicates, bare `x5c` keys and all), through `customFetch`. */
+export const servedJwks = (keys: unknown[]): JWTVerifyGetKey =>
+  createRemoteJWKSet(new URL('https://auth.example/jwks'), {
+    cooldownDuration: 0,
+    [customFetch]: async () => Response.json({ keys }),
+  });
