@@ -1,4 +1,5 @@
 import { OAuthError, ValidationError } from './errors.js';
+import { TENANT_PLACEHOLDER, issuerForTenant, tenantOf } from './issuer-template.js';
 
 /**
  * An authorization code that passed {@link parseCallback}. Only such an object is accepted
@@ -42,8 +43,13 @@ export function isCallbackUrl(url: string | URL, redirectUri?: string): boolean 
 export interface ExpectedCallback {
   /** The `state` sent with the request this callback answers. */
   state: string;
-  /** The issuer the request went to; a present `iss` must equal it exactly. */
+  /**
+   * The issuer the request went to; a present `iss` must equal it exactly. A multi-tenant template
+   * (`https://login.microsoftonline.com/{tenantid}/v2.0`) matches that issuer of one tenant.
+   */
   issuer: string;
+  /** With a templated `issuer`: the tenants allowed; any when absent. */
+  tenants?: readonly string[];
   /** The server promised `iss` in every response (RFC 9207 §3), so its absence is an attack sign. */
   issRequired?: boolean;
 }
@@ -75,7 +81,11 @@ export function parseCallback(url: string | URL, expected: ExpectedCallback): Au
     throw new ValidationError('invalid_state', 'The callback "state" does not match the login in progress');
   }
   const iss = param('iss');
-  if (iss === undefined ? expected.issRequired : iss !== expected.issuer) {
+  const matches = (value: string) =>
+    expected.issuer.includes(TENANT_PLACEHOLDER)
+      ? issuerForTenant(expected.issuer, tenantOf(expected.issuer, value), expected.tenants) === value
+      : value === expected.issuer;
+  if (iss === undefined ? expected.issRequired : !matches(iss)) {
     throw new ValidationError(
       'invalid_issuer',
       iss === undefined

@@ -37,7 +37,10 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
   const issuer = createIssuer(config, http);
   const events = createEmitter<PkceClientEvents>();
   const locked = createSessionLock(`pkce-spa:${clientId}:refresh`);
-  const revoke = (token: string) => issuer.revoke(token);
+  const revoke = async (token: string) => {
+    const result = await issuer.revoke(token);
+    if (!result.revoked) events.emit('revocation-failed', result.error ? { reason: result.reason, error: result.error } : { reason: result.reason });
+  };
   const channel = createTabChannel(`pkce-spa:${config.issuer}:${clientId}`, (message) => void session.receive(message));
   const session = createSession({
     store: config.tokenStore ?? memoryTokenStore(),

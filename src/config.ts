@@ -17,7 +17,24 @@ export interface PkceClientOptions {
   scope?: string;
   /** The server's metadata; when given, discovery is skipped. */
   metadata?: Partial<AuthorizationServerMetadata> & Pick<AuthorizationServerMetadata, 'authorization_endpoint' | 'token_endpoint'>;
-  /** RFC 8707 resource indicators (your API's URL), sent on authorization, token and refresh requests. */
+  /**
+   * Values merged over the discovered metadata (or over `metadata`), then checked like the rest:
+   * an `end_session_endpoint` the server does not advertise (Auth0's `/v2/logout`), or `undefined`
+   * to drop an endpoint that cannot work from a browser.
+   */
+  metadataOverrides?: Partial<AuthorizationServerMetadata>;
+  /**
+   * Entra ID multi-tenant sign-in (`issuer` `https://login.microsoftonline.com/common/v2.0`, or
+   * `organizations`, `consumers`): accept the discovered issuer template
+   * `https://login.microsoftonline.com/{tenantid}/v2.0`, and require each token's `iss` to be that
+   * template with `{tenantid}` equal to its `tid` claim. `{ tenants: [...] }` also limits which
+   * tenants may sign in. Off by default; nothing else loosens issuer matching.
+   */
+  multiTenant?: boolean | { tenants: readonly string[] };
+  /**
+   * RFC 8707 resource indicators, sent on authorization, token and refresh requests: absolute URIs
+   * without a fragment (`https://api.example.com`, `api://orders`, `urn:example:api`).
+   */
   resource?: string | string[];
   /** Extra authorization request parameters for every login (`audience`, `prompt`, `ui_locales`, …). */
   authorizationParams?: Record<string, string>;
@@ -37,15 +54,41 @@ export interface PkceClientOptions {
   tokenStore?: TokenStore;
   /** Where the server sends the browser after logout; default the absolute `returnTo` of `logout()`. */
   postLogoutRedirectUri?: string;
+  /**
+   * The query of the end-session request, for servers that want other names than RP-Initiated
+   * Logout's (`id_token_hint`, `client_id`, `post_logout_redirect_uri`, `state`): Cognito wants
+   * `client_id` and `logout_uri`, Auth0's `/v2/logout` wants `client_id` and `returnTo`. Receives the
+   * values pkce-spa would send and returns the parameters to send instead.
+   */
+  endSessionParams?: (values: EndSessionValues) => Record<string, string>;
   /** Performs the navigations of `login()` and `logout()`. Default `location.assign`. */
   navigate?: (url: string) => void;
 }
 
-/** @internal The validated, defaulted, frozen options. */
-export type Config = Readonly<
-  Required<Pick<PkceClientOptions, 'issuer' | 'clientId' | 'redirectUri' | 'scope' | 'clockTolerance' | 'refreshLeeway' | 'timeout'>> &
-    Omit<PkceClientOptions, 'metadata' | 'apiOrigins'> & { apiOrigins: string[]; metadata?: AuthorizationServerMetadata }
->;
+/** The values of an end-session request, as {@link PkceClientOptions.endSessionParams} receives them. */
+export interface EndSessionValues {
+  /** The raw ID token of the session that ends, when there was one. */
+  idTokenHint?: string;
+  clientId: string;
+  /** Absolute URL the server should send the browser back to. */
+  postLogoutRedirectUri: string;
+  /** One-time value the client recognises on return; drop it if the server does not echo it. */
+  state: string;
+}
+
+/** The validated, defaulted, frozen options. @internal */
+export interface Config
+  extends Readonly<
+    Required<Pick<PkceClientOptions, 'issuer' | 'clientId' | 'redirectUri' | 'scope' | 'clockTolerance' | 'refreshLeeway' | 'timeout'>> &
+      Omit<PkceClientOptions, 'metadata' | 'apiOrigins' | 'multiTenant'>
+  > {
+  readonly apiOrigins: string[];
+  readonly metadata?: AuthorizationServerMetadata;
+  /** Set when `multiTenant` is on: the allowed tenants, or `undefined` for any. */
+  readonly multiTenant?: { tenants?: readonly string[] };
+  /** True when `scope` was left to its default. */
+  readonly defaultScope: boolean;
+}
 
 const bad = (field: string, rule: string) => new ConfigError(`"${field}" ${rule}`);
 
@@ -55,6 +98,28 @@ const url = (field: string, value: unknown): URL => {
   if (parsed.hash) throw bad(field, 'must not have a fragment');
   return parsed;
 };
+
+/** RFC 8707 §2: an absolute URI without a fragment; any scheme (`api://`, `urn:`) names an API. */
+function resourceIndicator(value: unknown): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof value === 'string' && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value) ? new URL(value) : undefined;
+  } catch {
+    // not a URI
+  }
+  if (!parsed) throw bad('resource', 'must be an absolute URI (https://api.example.com, api://orders, urn:example:api)');
+  if ((value as string).includes('#')) throw bad('resource', 'must not have a fragment (RFC 8707 §2)');
+}
+
+function resolveMultiTenant(value: PkceClientOptions['multiTenant']): Config['multiTenant'] {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return {};
+  const tenants = (value as { tenants?: unknown } | null)?.tenants;
+  if (!Array.isArray(tenants) || !tenants.length || !tenants.every((t) => typeof t === 'string' && /^[A-Za-z0-9._-]+$/.test(t))) {
+    throw bad('multiTenant', 'must be true or { tenants: [tenant ids] }');
+  }
+  return { tenants: [...tenants] };
+}
 
 /**
  * An entry of `apiOrigins` must be an origin and nothing more: a path, query, user info or wildcard
@@ -82,7 +147,7 @@ export function resolveConfig(options: PkceClientOptions): Config {
   if (typeof options.clientId !== 'string' || !options.clientId) throw bad('clientId', 'must be a non-empty string');
   url('redirectUri', options.redirectUri);
   if (options.postLogoutRedirectUri !== undefined) url('postLogoutRedirectUri', options.postLogoutRedirectUri);
-  for (const resource of [options.resource ?? []].flat()) url('resource', resource);
+  for (const resource of [options.resource ?? []].flat()) resourceIndicator(resource);
   if (options.apiOrigins !== undefined && !Array.isArray(options.apiOrigins)) throw bad('apiOrigins', 'must be an array of origins');
   const apiOrigins = (options.apiOrigins ?? []).map(apiOrigin);
   for (const field of ['clockTolerance', 'refreshLeeway', 'timeout'] as const) {
@@ -98,10 +163,16 @@ export function resolveConfig(options: PkceClientOptions): Config {
     throw bad('scope', 'must be a non-empty string');
   }
   checkExtraParams(options.authorizationParams, 'authorizationParams');
+  if (options.endSessionParams !== undefined && typeof options.endSessionParams !== 'function') throw bad('endSessionParams', 'must be a function');
+  const multiTenant = resolveMultiTenant(options.multiTenant);
   let metadata: AuthorizationServerMetadata | undefined;
   if (options.metadata) {
     try {
-      metadata = validateMetadata(options.issuer, { issuer: options.issuer, ...options.metadata });
+      metadata = validateMetadata(
+        options.issuer,
+        { issuer: options.issuer, ...options.metadata, ...options.metadataOverrides },
+        { multiTenant: !!multiTenant },
+      );
     } catch (error) {
       throw bad('metadata', (error as Error).message);
     }
@@ -114,5 +185,7 @@ export function resolveConfig(options: PkceClientOptions): Config {
     ...options,
     apiOrigins,
     metadata,
+    multiTenant,
+    defaultScope: options.scope === undefined,
   });
 }

@@ -1,5 +1,6 @@
 import { ValidationError } from './errors.js';
 import { readJson, secureUrl, send, type HttpOptions } from './http.js';
+import { TENANT_PLACEHOLDER, isTemplateOf } from './issuer-template.js';
 
 /**
  * The authorization server metadata pkce-spa uses (OpenID Connect Discovery 1.0 §3,
@@ -31,17 +32,49 @@ export interface AuthorizationServerMetadata {
 // The endpoints this SDK calls or sends tokens to; the first two are required.
 const endpoints = ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'revocation_endpoint', 'end_session_endpoint', 'userinfo_endpoint'];
 
+/** How metadata is checked and completed; see {@link validateMetadata} and {@link discover}. */
+export interface MetadataOptions {
+  /**
+   * Accept Entra ID's templated issuer (`https://login.microsoftonline.com/{tenantid}/v2.0`) for a
+   * configured `…/common/v2.0` (or `organizations`, `consumers`); see `multiTenant` of the client.
+   */
+  multiTenant?: boolean;
+  /**
+   * Values that replace or add to what the server published (an `end_session_endpoint` it does
+   * not advertise, say), merged before the checks, which they pass like the rest.
+   */
+  overrides?: Partial<AuthorizationServerMetadata>;
+}
+
+/** Says which `issuer` to configure, without accepting it (Discovery §4.3: they must be identical). */
+function issuerMismatch(configured: string, published: unknown, multiTenant: boolean): string {
+  if (typeof published !== 'string') return `The metadata of ${configured} has no "issuer"`;
+  const base = `The metadata at ${configured} is for issuer ${JSON.stringify(published)}`;
+  if (published.includes(TENANT_PLACEHOLDER) && !multiTenant && isTemplateOf(published, configured)) {
+    return `${base}, a multi-tenant template: set "multiTenant: true" (optionally with a tenant allow-list) to accept it`;
+  }
+  const slash = published.replace(/\/$/, '') === configured.replace(/\/$/, '') ? ' (mind the trailing slash)' : '';
+  return `${base}: if that is your authorization server, set "issuer" to exactly ${JSON.stringify(published)}${slash}`;
+}
+
 /**
  * Checks metadata against the issuer it was fetched for: `issuer` must be identical
- * (Discovery §4.3, RFC 8414 §3.3), the two endpoints a login needs must be present, every
- * endpoint must be `https:` (plain `http:` only on loopback), and S256 must be supported
- * when the server lists its PKCE methods.
+ * (Discovery §4.3, RFC 8414 §3.3) or, with `multiTenant`, the issuer's template; the two endpoints
+ * a login needs must be present, every endpoint must be `https:` (plain `http:` only on loopback),
+ * and S256 must be supported when the server lists its PKCE methods.
  *
- * @throws {@link ValidationError} `invalid_issuer` or `invalid_response`.
+ * @throws {@link ValidationError} `invalid_issuer` (the message says which `issuer` the server
+ *   publishes) or `invalid_response`.
  */
-export function validateMetadata(issuer: string, metadata: Record<string, unknown>): AuthorizationServerMetadata {
-  if (metadata.issuer !== issuer) {
-    throw new ValidationError('invalid_issuer', `The metadata is for issuer ${JSON.stringify(metadata.issuer)}, not ${issuer}`);
+export function validateMetadata(
+  issuer: string,
+  metadata: Record<string, unknown>,
+  options: MetadataOptions = {},
+): AuthorizationServerMetadata {
+  const published = metadata.issuer;
+  const templated = options.multiTenant === true && typeof published === 'string' && published !== issuer && isTemplateOf(published, issuer);
+  if (published !== issuer && !templated) {
+    throw new ValidationError('invalid_issuer', issuerMismatch(issuer, published, options.multiTenant === true));
   }
   endpoints.forEach((name, index) => {
     if ((index < 2 || metadata[name] !== undefined) && !secureUrl(metadata[name])) {
@@ -56,7 +89,7 @@ export function validateMetadata(issuer: string, metadata: Record<string, unknow
 }
 
 /**
- * Fetches and validates `{issuer}/.well-known/openid-configuration`.
+ * Fetches and validates `{issuer}/.well-known/openid-configuration`, with `overrides` merged in.
  *
  * @throws {@link ValidationError} when the document is not JSON or fails {@link validateMetadata};
  *   {@link NetworkError} when the request fails.
@@ -66,12 +99,12 @@ export function validateMetadata(issuer: string, metadata: Record<string, unknow
  * const metadata = await discover('https://auth.example.com')
  * ```
  */
-export async function discover(issuer: string, options?: HttpOptions): Promise<AuthorizationServerMetadata> {
+export async function discover(issuer: string, options: HttpOptions & MetadataOptions = {}): Promise<AuthorizationServerMetadata> {
   // Discovery §4: a terminating "/" of the issuer is removed before appending the well-known path.
   const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
   const response = await send(url, { headers: { accept: 'application/json' } }, options);
   if (!response.ok) {
     throw new ValidationError('invalid_response', `Discovery failed with HTTP ${response.status}`);
   }
-  return validateMetadata(issuer, await readJson(response, 'Discovery'));
+  return validateMetadata(issuer, { ...(await readJson(response, 'Discovery')), ...options.overrides }, options);
 }

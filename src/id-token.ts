@@ -1,5 +1,6 @@
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { NetworkError, ValidationError, isPkceError } from './errors.js';
+import { TENANT_PLACEHOLDER, issuerForTenant } from './issuer-template.js';
 
 /** The claims of a validated ID token (OIDC Core §2); `sub`, `iss`, `aud`, `exp`, `iat` are present. */
 export interface IdTokenClaims extends JWTPayload {
@@ -35,8 +36,14 @@ export const idTokenAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', '
 
 /** What an ID token is checked against. */
 export interface IdTokenExpectations {
-  /** The configured issuer; `iss` must equal it. */
+  /**
+   * The issuer; `iss` must equal it. A multi-tenant template
+   * (`https://login.microsoftonline.com/{tenantid}/v2.0`) requires `iss` to be the template with
+   * `{tenantid}` equal to the token's `tid` claim.
+   */
   issuer: string;
+  /** With a templated `issuer`: the tenants (`tid` values) allowed; any when absent. */
+  tenants?: readonly string[];
   /** This client's id; `aud` must contain it. */
   clientId: string;
   /** The issuer's keys, e.g. `createRemoteJWKSet(new URL(metadata.jwks_uri))`. */
@@ -95,10 +102,11 @@ async function verify(idToken: string, jwks: JWTVerifyGetKey, options: JWTVerify
  */
 export async function validateIdToken(idToken: string, expected: IdTokenExpectations): Promise<IdTokenClaims> {
   const tolerance = expected.clockTolerance ?? 30;
+  const templated = expected.issuer.includes(TENANT_PLACEHOLDER);
   let payload: JWTPayload;
   try {
     payload = await verify(idToken, expected.jwks, {
-      issuer: expected.issuer,
+      issuer: templated ? undefined : expected.issuer,
       audience: expected.clientId,
       algorithms: expected.algorithms ?? idTokenAlgorithms,
       clockTolerance: tolerance,
@@ -110,6 +118,9 @@ export async function validateIdToken(idToken: string, expected: IdTokenExpectat
     throw fail(`ID token rejected: ${(cause as Error).message}`, cause);
   }
   const claims = payload as IdTokenClaims;
+  if (templated && claims.iss !== issuerForTenant(expected.issuer, claims.tid, expected.tenants)) {
+    throw fail('ID token rejected: "iss" is not the issuer of its tenant ("tid"), or the tenant is not allowed');
+  }
   // OIDC Core §3.1.3.7 items 4 and 5: several audiences need an azp naming this client,
   // so a token minted for another party cannot be replayed here.
   if ((Array.isArray(claims.aud) && claims.aud.length > 1) || claims.azp !== undefined) {
@@ -141,9 +152,9 @@ const sameAudience = (a: string | string[], b: string | string[]) => [a].flat().
  * @throws {@link ValidationError} `invalid_id_token`.
  */
 export function checkRefreshedIdToken(previous: IdTokenClaims, next: IdTokenClaims): void {
-  for (const claim of ['iss', 'sub', 'azp', 'auth_time', 'nonce'] as const) {
-    // auth_time and nonce are compared when both tokens carry them; iss, sub and azp always
-    // (an azp absent before must stay absent).
+  for (const claim of ['iss', 'sub', 'azp', 'tid', 'auth_time', 'nonce'] as const) {
+    // auth_time and nonce are compared when both tokens carry them; iss, sub, azp and Entra's tid
+    // always (one absent before must stay absent).
     const optional = claim === 'auth_time' || claim === 'nonce';
     if ((!optional || (next[claim] !== undefined && previous[claim] !== undefined)) && next[claim] !== previous[claim]) {
       throw fail(`Refreshed ID token rejected: "${claim}" changed`);

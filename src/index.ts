@@ -6,10 +6,11 @@ export type {
   PkceClient,
   PkceClientEvents,
   RedirectResult,
+  RevocationFailure,
   SessionEndReason,
   UserInfo,
 } from './pkce-client.js';
-export type { PkceClientOptions } from './config.js';
+export type { EndSessionValues, PkceClientOptions } from './config.js';
 
 export { generateCodeVerifier, computeCodeChallenge, randomToken } from './pkce.js';
 export { buildAuthorizationUrl } from './authorize.js';
@@ -21,6 +22,7 @@ export type { TokenRequestOptions, TokenResponse } from './token-endpoint.js';
 export { validateIdToken, checkRefreshedIdToken, idTokenAlgorithms } from './id-token.js';
 export type { IdTokenClaims, IdTokenExpectations } from './id-token.js';
 export { discover, validateMetadata } from './discovery.js';
+export type { MetadataOptions } from './discovery.js';
 export { fetchUserInfo } from './userinfo.js';
 export type { UserInfoRequest } from './userinfo.js';
 export type { AuthorizationServerMetadata } from './discovery.js';

@@ -1,12 +1,16 @@
 import { createRemoteJWKSet, customFetch } from 'jose';
 import type { Config } from './config.js';
-import { discover, type AuthorizationServerMetadata } from './discovery.js';
-import { NetworkError, ValidationError } from './errors.js';
+import { discover, validateMetadata, type AuthorizationServerMetadata } from './discovery.js';
+import { NetworkError, ValidationError, isPkceError, type PkceError } from './errors.js';
+import type { RevocationFailure } from './pkce-client.js';
 import type { HttpOptions } from './http.js';
 import { validateIdToken, type IdTokenClaims } from './id-token.js';
 import { revokeToken } from './token-endpoint.js';
 
 type RemoteKeys = ReturnType<typeof createRemoteJWKSet>;
+
+/** @internal What a revocation came to. */
+export type RevocationResult = { revoked: true } | ({ revoked: false } & RevocationFailure);
 
 /**
  * @internal The authorization server as one client sees it: its metadata (discovered once, or
@@ -36,15 +40,23 @@ export function createIssuer(config: Config, http: HttpOptions) {
   return {
     /** The metadata; a failed discovery is tried again on the next call. */
     getMetadata(): Promise<AuthorizationServerMetadata> {
-      return (metadata ??= (config.metadata ? Promise.resolve(config.metadata) : discover(config.issuer, http)).catch((error) => {
+      const options = { ...http, multiTenant: !!config.multiTenant, overrides: config.metadataOverrides };
+      return (metadata ??= (config.metadata ? Promise.resolve(config.metadata) : discover(config.issuer, options)).catch((error) => {
         metadata = undefined;
         throw error;
       }));
     },
 
-    /** Adopts metadata a login transaction carried, so the callback page needs no discovery. */
-    useMetadata(md: AuthorizationServerMetadata): void {
-      metadata ??= Promise.resolve(md);
+    /**
+     * Adopts metadata a login transaction carried, so the callback page needs no discovery. It is
+     * checked again against the configured issuer: the transaction is storage, and storage is input.
+     *
+     * @throws {@link ValidationError} as `validateMetadata` does.
+     */
+    useMetadata(md: AuthorizationServerMetadata): AuthorizationServerMetadata {
+      const checked = validateMetadata(config.issuer, md, { multiTenant: !!config.multiTenant });
+      metadata ??= Promise.resolve(checked);
+      return checked;
     },
 
     /** Starts fetching the keys now, alongside the token request, unless they are fresh. */
@@ -53,15 +65,26 @@ export function createIssuer(config: Config, http: HttpOptions) {
       if (!jwks.fresh) jwks.reload().catch(() => undefined);
     },
 
-    /** Revokes a refresh token (RFC 7009), best effort: never rejects, since §2.2 lets a server refuse. */
-    async revoke(token: string): Promise<void> {
+    /**
+     * Revokes a refresh token (RFC 7009). Never rejects: the token is forgotten here either way,
+     * and what the server made of it is the result.
+     */
+    async revoke(token: string): Promise<RevocationResult> {
+      let md: AuthorizationServerMetadata;
       try {
-        const md = await this.getMetadata();
-        if (md.revocation_endpoint) {
-          await revokeToken({ ...http, revocationEndpoint: md.revocation_endpoint, clientId: config.clientId, token, tokenTypeHint: 'refresh_token' });
-        }
-      } catch {
-        // The token is forgotten here either way.
+        md = await this.getMetadata();
+      } catch (error) {
+        return { revoked: false, reason: 'unconfirmed', error: error as PkceError };
+      }
+      if (!md.revocation_endpoint) return { revoked: false, reason: 'no_endpoint' };
+      try {
+        await revokeToken({ ...http, revocationEndpoint: md.revocation_endpoint, clientId: config.clientId, token, tokenTypeHint: 'refresh_token' });
+        return { revoked: true };
+      } catch (error) {
+        // An answer refused it (a 401 for a public client); no answer (network, or no CORS on the
+        // answer, as authentik's /revoke) leaves it unknown whether the server revoked it.
+        const refused = isPkceError(error) && !isPkceError(error, 'network_error') && !isPkceError(error, 'timeout');
+        return { revoked: false, reason: refused ? 'refused' : 'unconfirmed', error: error as PkceError };
       }
     },
 
@@ -72,7 +95,9 @@ export function createIssuer(config: Config, http: HttpOptions) {
       expected: { nonce?: string; maxAge?: number } = {},
     ): Promise<IdTokenClaims> {
       return validateIdToken(idToken, {
-        issuer: config.issuer,
+        // The published issuer: the configured one, or with multiTenant its `{tenantid}` template.
+        issuer: md.issuer,
+        tenants: config.multiTenant?.tenants,
         clientId: config.clientId,
         jwks: getKeys(md),
         clockTolerance: config.clockTolerance,

@@ -35,6 +35,17 @@ export interface UserInfo {
 }
 
 /**
+ * Why a refresh token pkce-spa meant to revoke (RFC 7009) may still be valid at the server until it
+ * expires: the server has no `revocation_endpoint` (Entra ID), refused the request (`refused`, with
+ * the server's `error`; a 401 for a public client, as glewlwyd answers), or gave no readable answer
+ * (`unconfirmed`: the network, or a missing CORS header on the answer, as authentik's).
+ */
+export interface RevocationFailure {
+  reason: 'no_endpoint' | 'refused' | 'unconfirmed';
+  error?: PkceError;
+}
+
+/**
  * The events of a {@link PkceClient} and what their listeners receive. Events never carry tokens.
  * `elsewhere` is true when the change was made by another tab of the same app.
  *
@@ -58,6 +69,12 @@ export interface PkceClientEvents {
    * `invalid_response` (an answer could not be used safely: see `error`).
    */
   'session-ended': { reason: SessionEndReason; error?: PkceError; elsewhere: boolean };
+  /**
+   * A refresh token the client gave up on could not be revoked, so it may still work at the server
+   * until it expires. On `logout()` it fires before the browser leaves: record it synchronously
+   * (e.g. in `sessionStorage`) to tell the user on the next page.
+   */
+  'revocation-failed': RevocationFailure;
 }
 
 /** The object returned by {@link createPkceClient}. */

@@ -89,11 +89,11 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
   })();
   try {
     // The callback page needs no discovery round trip: the transaction carries the metadata.
-    const md = tx.metadata;
-    issuer.useMetadata(md);
+    const md = issuer.useMetadata(tx.metadata);
     const code = parseCallback(callback, {
       state: tx.state,
-      issuer: config.issuer,
+      issuer: md.issuer,
+      tenants: config.multiTenant?.tenants,
       issRequired: md.authorization_response_iss_parameter_supported === true,
     });
     const exchange = exchangeCode({
@@ -114,6 +114,11 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
         throw new ValidationError('invalid_response', 'Token response: "id_token" is missing although "openid" was asked for');
       }
       user = await issuer.verifyIdToken(response.id_token, md, { nonce: tx.nonce, maxAge: tx.maxAge });
+      // With a templated issuer the callback's `iss` named a tenant: the ID token must name the same.
+      const iss = callback.searchParams.get('iss');
+      if (iss !== null && iss !== user.iss) {
+        throw new ValidationError('invalid_issuer', 'The ID token\'s "iss" is not the issuer the callback named');
+      }
     }
     return { tokens: tokenSetFrom(response, user, config.refreshLeeway), returnTo, user };
   } catch (error) {
@@ -125,6 +130,12 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
         errorUri: error.errorUri,
         returnTo,
       });
+    }
+    // Cognito and Google refuse offline_access: the default scope asks for it, so say what to change.
+    if (isPkceError(error, 'oauth_error') && error.error === 'invalid_scope' && config.scope.split(' ').includes('offline_access')) {
+      error.message += config.defaultScope
+        ? ' (the default scope includes "offline_access", which this server may not accept: set scope, e.g. "openid profile"; see docs/providers.md)'
+        : ' (this server may not accept "offline_access": remove it from scope; see docs/providers.md)';
     }
     // The app can send the user back where they were going.
     if (isPkceError(error)) Object.assign(error, { returnTo });

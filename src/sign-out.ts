@@ -18,12 +18,20 @@ export async function signOut(ctx: ClientContext, target: URL): Promise<string> 
   await Promise.all(refreshTokens.map(ctx.revoke));
   if (!md?.end_session_endpoint) return target.href;
   const url = new URL(md.end_session_endpoint);
-  if (idToken) url.searchParams.set('id_token_hint', idToken);
-  url.searchParams.set('client_id', config.clientId);
-  url.searchParams.set('post_logout_redirect_uri', config.postLogoutRedirectUri ?? target.href);
-  const state = randomToken();
-  await ctx.storage().setItem(logoutStateKey(config.clientId), state);
-  url.searchParams.set('state', state);
+  const values = {
+    idTokenHint: idToken,
+    clientId: config.clientId,
+    postLogoutRedirectUri: config.postLogoutRedirectUri ?? target.href,
+    state: randomToken(),
+  };
+  const params = config.endSessionParams?.(values) ?? {
+    ...(idToken ? { id_token_hint: idToken } : {}),
+    client_id: values.clientId,
+    post_logout_redirect_uri: values.postLogoutRedirectUri,
+    state: values.state,
+  };
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  if (Object.values(params).includes(values.state)) await ctx.storage().setItem(logoutStateKey(config.clientId), values.state);
   return url.href;
 }
 

@@ -28,7 +28,7 @@ const optionalStrings = ['refresh_token', 'id_token', 'scope'] as const;
  * @throws {@link OAuthError} for an OAuth error body (RFC 6749 §5.2), with its `status`;
  *   {@link ValidationError} `invalid_response` for a non-JSON or non-2xx answer, a missing
  *   `access_token`, a `token_type` other than Bearer (compared case-insensitively), or an
- *   `expires_in` that is not a non-negative number.
+ *   `expires_in` that is neither a non-negative number nor a string of digits (read as a number).
  */
 export async function processTokenResponse(response: Response): Promise<TokenResponse> {
   if (!response.ok) {
@@ -51,10 +51,12 @@ export async function processTokenResponse(response: Response): Promise<TokenRes
   if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
     throw invalid('"token_type" is not Bearer');
   }
-  const expiresIn = body.expires_in;
+  // Azure AD B2C and Azure AD v1 send "3599": digits only are read as the number they spell.
+  const expiresIn = typeof body.expires_in === 'string' && /^\d{1,10}$/.test(body.expires_in) ? Number(body.expires_in) : body.expires_in;
   if (expiresIn !== undefined && !(typeof expiresIn === 'number' && expiresIn >= 0 && Number.isFinite(expiresIn))) {
     throw invalid('"expires_in" is not a number of seconds');
   }
+  body.expires_in = expiresIn;
   for (const name of optionalStrings) {
     if (body[name] !== undefined && typeof body[name] !== 'string') throw invalid(`"${name}" is not a string`);
   }

@@ -92,12 +92,19 @@ describe('createPkceClient validates its options, naming the field', () => {
 
   it.each([
     ['relative', '/api'],
-    ['plain http on a public host', 'http://api.example'],
+    ['a bare word', 'api'],
     ['with a fragment (RFC 8707 §2)', 'https://api.example/#x'],
+    ['with an empty fragment', 'urn:example:api#'],
     ['one bad entry of an array', ['https://api.example', 'api2']],
     ['not a string', 42],
   ])('resource: refuses %s', (_, resource) => {
     refusal({ resource }, 'resource');
+  });
+
+  it('resource: accepts any absolute URI, as RFC 8707 §2 does (Entra api://, URNs)', () => {
+    accepted({ resource: 'api://orders' });
+    accepted({ resource: 'urn:example:api' });
+    accepted({ resource: 'http://api.example' });
   });
 
   it('resource: accepts one URL or several', () => {

@@ -122,8 +122,19 @@ describe('processTokenResponse (RFC 6749 §5.1)', () => {
     expect((await processTokenResponse(json(good({ expires_in: 0 })))).expires_in).toBe(0);
   });
 
+  it('reads expires_in sent as a string of digits, as Azure AD B2C and v1 do ("3599")', async () => {
+    const response = new Response(`{"access_token":"${ACCESS_TOKEN}","token_type":"Bearer","expires_in":"3599"}`, {
+      headers: { 'content-type': 'application/json' },
+    });
+    expect((await processTokenResponse(response)).expires_in).toBe(3599);
+  });
+
   it.each([
-    ['a string "3600"', '"3600"'],
+    ['a string with a unit "3600s"', '"3600s"'],
+    ['a string with a sign "-1"', '"-1"'],
+    ['a string in exponent form "1e3"', '"1e3"'],
+    ['a string with spaces " 3600"', '" 3600"'],
+    ['an empty string', '""'],
     ['negative', '-1'],
     ['Infinity (1e400)', '1e400'],
     ['null', 'null'],

@@ -67,6 +67,8 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
     requests,
     /** Applied to the next ID token only. */
     idTokenMischief: undefined as IdTokenMischief | undefined,
+    /** Rewrites every successful /token answer's JSON (a provider's odd shapes). */
+    transformTokenResponse: undefined as ((body: Record<string, unknown>) => Record<string, unknown>) | undefined,
     /** Replaces the next /token answer. */
     nextTokenResponse: undefined as (() => Response | Promise<Response>) | undefined,
     /** Delays /token answers (after processing the request), to observe what runs alongside. */
@@ -74,6 +76,12 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
     metadataOverrides: {} as Record<string, unknown>,
     /** When set, /token and /revoke fail as the network would. */
     offline: false,
+    /**
+     * Entra ID multi-tenant: the tenant of the users who sign in. Their ID tokens carry `tid` and the
+     * issuer `https://auth.example/<tenant>/v2.0`; discovery (set `metadataOverrides.issuer` to the
+     * template) is served under any path.
+     */
+    tenant: undefined as string | undefined,
     /** Replaces the published keys. */
     jwksOverride: undefined as (() => JWK[]) | undefined,
     /** When set, the JWKS endpoint fails as the network would. */
@@ -157,7 +165,8 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
       server.idTokenMischief = undefined;
       const now = Math.floor(Date.now() / 1000);
       const claims: Record<string, unknown> = {
-        iss: ISSUER,
+        iss: server.tenant ? `${ISSUER}/${server.tenant}/v2.0` : ISSUER,
+        ...(server.tenant ? { tid: server.tenant } : {}),
         sub: grant.sub,
         aud: CLIENT_ID,
         iat: now,
@@ -182,7 +191,12 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
       return new SignJWT(claims as JWTPayload).setProtectedHeader(header as { alg: string }).sign(key.privateKey);
     },
 
-    async issueTokens(grant: Grant, withIdToken: boolean, idTokenExtra?: Record<string, unknown>) {
+    async issueTokens(grant: Grant, withIdToken: boolean, idTokenExtra?: Record<string, unknown>): Promise<Record<string, unknown>> {
+      const body = await server.issueStandardTokens(grant, withIdToken, idTokenExtra);
+      return server.transformTokenResponse?.(body) ?? body;
+    },
+
+    async issueStandardTokens(grant: Grant, withIdToken: boolean, idTokenExtra?: Record<string, unknown>) {
       const now = Math.floor(Date.now() / 1000);
       const key = keys[0]!;
       const accessToken = await new SignJWT({ scope: grant.scope, client_id: CLIENT_ID })
@@ -272,9 +286,9 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
         if (url.origin === ISSUER) {
           if (server.offline && url.pathname !== '/jwks') throw new TypeError('Failed to fetch');
           if (server.jwksOffline && url.pathname === '/jwks') throw new TypeError('Failed to fetch');
+          // Discovery under any path: `{issuer}/.well-known/openid-configuration` of a path-ful issuer.
+          if (url.pathname.endsWith('/.well-known/openid-configuration')) return json(server.metadata());
           switch (url.pathname) {
-            case '/.well-known/openid-configuration':
-              return json(server.metadata());
             case '/jwks':
               return json({ keys: server.jwksOverride?.() ?? keys.map((k) => (server.dropKidFromJwks ? { ...k.jwk, kid: undefined } : k.jwk)) });
             case '/token': {
