@@ -16,11 +16,15 @@ export const DEFAULTS = { host: 'localhost', pagePort: 5173, authPort: 4000, api
 /**
  * Starts the three servers. Port 0 (the default here) means any free port: the servers listen
  * first, then oidc-provider is configured with the real origins (issuer, redirect URIs).
- * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', pagePort?: number, authPort?: number, apiPort?: number,
- *           accessTokenTtl?: number, quiet?: boolean }} [options]
+ * `pageHost` puts the page on another loopback name than the servers (127.0.0.1 vs localhost are
+ * different sites, as an app and a third-party authorization server are); `coop` makes the
+ * authorization server send `Cross-Origin-Opener-Policy: same-origin`, as many do.
+ * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', pageHost?: 'localhost'|'127.0.0.1'|'::1', pagePort?: number,
+ *           authPort?: number, apiPort?: number, accessTokenTtl?: number, coop?: boolean, quiet?: boolean }} [options]
  */
 export async function startDemo({
-  host = 'localhost', pagePort = 0, authPort = 0, apiPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl, quiet = false,
+  host = 'localhost', pageHost = host, pagePort = 0, authPort = 0, apiPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl,
+  coop = false, quiet = false,
 } = {}) {
   if (!Number.isInteger(accessTokenTtl) || accessTokenTtl < 1) {
     throw new Error(`accessTokenTtl must be a positive number of seconds, got ${accessTokenTtl}`);
@@ -28,10 +32,11 @@ export async function startDemo({
   const listeners = [];
   const close = () => Promise.all(listeners.map((l) => l.close())).then(() => {});
   try {
-    for (const port of [pagePort, authPort, apiPort]) listeners.push(await listenLoopback(host, port));
+    listeners.push(await listenLoopback(pageHost, pagePort));
+    for (const port of [authPort, apiPort]) listeners.push(await listenLoopback(host, port));
     const [page, auth, api] = listeners;
-    const origin = (port) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    const pageOrigin = origin(page.port);
+    const origin = (port, name = host) => `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
+    const pageOrigin = origin(page.port, pageHost);
     const issuer = origin(auth.port);
     const apiUrl = origin(api.port); // also the resource indicator and the access tokens' audience
 
@@ -45,6 +50,8 @@ export async function startDemo({
       issuer,
       clientId: CLIENT_ID,
       redirectUri: `${pageOrigin}/callback`,
+      // A lean page that only hands silent and popup responses back (demo/public/silent-callback.html).
+      silentRedirectUri: `${pageOrigin}/silent-callback.html`,
       postLogoutRedirectUri: `${pageOrigin}/`,
       scope: SCOPE,
       resource: apiUrl,
@@ -53,7 +60,7 @@ export async function startDemo({
       accessTokenTtl,
     };
 
-    auth.setHandler(as.handler);
+    auth.setHandler(coop ? (req, res) => (res.setHeader('Cross-Origin-Opener-Policy', 'same-origin'), as.handler(req, res)) : as.handler);
     api.setHandler(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE }));
     page.setHandler(createPageHandler({ publicDir: here('./public'), distDir: DIST_DIR, config: () => config }));
 

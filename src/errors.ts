@@ -23,6 +23,10 @@ export type PkceErrorCode =
   | 'timeout'
   // LoginRequiredError: there is no usable session; call login().
   | 'login_required'
+  // PopupError: loginWithPopup() could not complete.
+  | 'popup_blocked'
+  | 'popup_closed'
+  | 'popup_timeout'
   // TokenVerificationError (pkce-spa/server): RFC 6750 §3.1 outcomes.
   | 'missing_token'
   | 'invalid_request'
@@ -122,6 +126,18 @@ export class LoginRequiredError extends PkceError {
   constructor(message: string, options?: PkceErrorOptions) {
     super('login_required', message, options);
     this.name = 'LoginRequiredError';
+  }
+}
+
+/**
+ * `loginWithPopup()` could not complete: the browser blocked the popup (`popup_blocked`: call it
+ * from a click), the user closed it (`popup_closed`), or no answer came in time (`popup_timeout`).
+ */
+export class PopupError extends PkceError {
+  declare readonly code: 'popup_blocked' | 'popup_closed' | 'popup_timeout';
+  constructor(code: PopupError['code'], message: string) {
+    super(code, message);
+    this.name = 'PopupError';
   }
 }
 

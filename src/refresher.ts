@@ -1,3 +1,4 @@
+import { createAuthorizedFetch } from './api-fetch.js';
 import type { ClientContext } from './context.js';
 import { LoginRequiredError, isPkceError, type PkceError } from './errors.js';
 import { checkRefreshedIdToken, type IdTokenClaims } from './id-token.js';
@@ -27,8 +28,8 @@ async function carriedRefreshToken(response: Response): Promise<string | undefin
  * refresh token rotation made atomic: after the token endpoint answered 200, the refresh token that
  * was sent is never sent again, whatever fails afterwards (RFC 9700 §4.14.2).
  */
-export function createRefresher(ctx: ClientContext, locked: <T>(task: () => Promise<T>) => Promise<T>) {
-  const { config, session, events } = ctx;
+export function createRefresher(ctx: ClientContext) {
+  const { config, session, events, locked } = ctx;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let listening = false;
 
@@ -141,35 +142,50 @@ export function createRefresher(ctx: ClientContext, locked: <T>(task: () => Prom
   }
   session.watch(() => schedule());
 
+  /** See {@link PkceClient.getAccessToken}. */
+  async function getAccessToken({ forceRefresh = false } = {}): Promise<string> {
+    await session.load();
+    const current = session.tokens;
+    if (!current) throw new LoginRequiredError('Not signed in: call login()');
+    if (!forceRefresh && !isDue(current)) return current.accessToken;
+    if (!current.refreshToken) {
+      if (!isExpired(current)) {
+        // Kept: the access token still works, it just cannot be replaced without the user.
+        if (forceRefresh) throw new LoginRequiredError('There is no refresh token: a new access token needs login()');
+        return current.accessToken;
+      }
+      const error = new LoginRequiredError('The access token expired and there is no refresh token');
+      await session.end('expired', { error });
+      throw error;
+    }
+    try {
+      return (await refresh(current.accessToken)).accessToken;
+    } catch (error) {
+      // An early refresh that could not reach the server does not make a valid token unusable.
+      if (isOffline(error) && !forceRefresh && session.tokens === current && !isExpired(current)) {
+        events.emit('refresh-failed', { error: error as PkceError });
+        return current.accessToken;
+      }
+      throw error;
+    }
+  }
+
   return {
     refresh,
-
-    /** See {@link PkceClient.getAccessToken}. */
-    async getAccessToken({ forceRefresh = false } = {}): Promise<string> {
-      await session.load();
-      const current = session.tokens;
-      if (!current) throw new LoginRequiredError('Not signed in: call login()');
-      if (!forceRefresh && !isDue(current)) return current.accessToken;
-      if (!current.refreshToken) {
-        if (!isExpired(current)) {
-          // Kept: the access token still works, it just cannot be replaced without the user.
-          if (forceRefresh) throw new LoginRequiredError('There is no refresh token: a new access token needs login()');
-          return current.accessToken;
-        }
-        const error = new LoginRequiredError('The access token expired and there is no refresh token');
-        await session.end('expired', { error });
-        throw error;
-      }
-      try {
-        return (await refresh(current.accessToken)).accessToken;
-      } catch (error) {
-        // An early refresh that could not reach the server does not make a valid token unusable.
-        if (isOffline(error) && !forceRefresh && session.tokens === current && !isExpired(current)) {
-          events.emit('refresh-failed', { error: error as PkceError });
-          return current.accessToken;
-        }
-        throw error;
-      }
-    },
+    getAccessToken,
+    /** `auth.fetch`: the token for the page's origin and `apiOrigins` only. */
+    fetch: createAuthorizedFetch(
+      {
+        getAccessToken,
+        currentToken: () => session.tokens?.accessToken,
+        renew: async (stale) => (await refresh(stale)).accessToken,
+        canRenew: () => !!session.tokens?.refreshToken,
+      },
+      (target) => {
+        const { origin } = new URL(target, location.href);
+        return origin === location.origin || config.apiOrigins.includes(origin);
+      },
+      () => ctx.http.fetch ?? fetch,
+    ),
   };
 }
