@@ -69,18 +69,18 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
         return null;
       }
       tidyAddressBar(href);
-      const { tokens, returnTo, user } = await session.track('signingIn', () => completeLogin(ctx, callback));
+      const { tokens, returnTo, appState, user } = await session.track('signingIn', () => completeLogin(ctx, callback));
       await session.start(tokens, 'redirect');
-      return { returnTo, user };
+      return appState === undefined ? { returnTo, user } : { returnTo, appState, user };
     },
 
     async loginWithPopup(popupOptions = {}) {
       requireBrowser('loginWithPopup()');
       if (session.signingOut) return never();
       const popup = openPopup(); // in the click itself, before any await
-      const { tokens, returnTo, user } = await session.track('signingIn', () => signInWithPopup(ctx, popup, popupOptions));
+      const { tokens, returnTo, appState, user } = await session.track('signingIn', () => signInWithPopup(ctx, popup, popupOptions));
       await session.start(tokens, 'popup');
-      return { returnTo, user };
+      return appState === undefined ? { returnTo, user } : { returnTo, appState, user };
     },
 
     async restoreSession(restoreOptions = {}) {

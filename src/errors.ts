@@ -50,6 +50,8 @@ export class PkceError extends Error {
    * login asked to return to, so the app can put the user back where they were.
    */
   declare readonly returnTo?: string;
+  /** On the same errors: the `appState` that login was given. */
+  declare readonly appState?: unknown;
 
   constructor(code: PkceErrorCode, message: string, options: PkceErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : options);
@@ -75,6 +77,8 @@ export interface PkceErrorOptions {
   errorUri?: string;
   /** The `returnTo` of the login a callback answered. */
   returnTo?: string;
+  /** The `appState` of the login a callback answered. */
+  appState?: unknown;
 }
 
 /** Invalid options; the message names the field. */

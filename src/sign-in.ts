@@ -2,7 +2,7 @@ import { buildAuthorizationUrl, checkExtraParams } from './authorize.js';
 import { checkRedirectOrigin, sameOriginPath } from './browser.js';
 import { parseCallback } from './callback.js';
 import type { ClientContext } from './context.js';
-import { LoginRequiredError, ValidationError, isPkceError } from './errors.js';
+import { ConfigError, LoginRequiredError, ValidationError, isPkceError } from './errors.js';
 import type { IdTokenClaims } from './id-token.js';
 import type { LoginOptions } from './pkce-client.js';
 import { computeCodeChallenge, generateCodeVerifier, randomToken } from './pkce.js';
@@ -25,6 +25,21 @@ export function redirectUriFor(ctx: ClientContext, mode: ResponseMode): string {
 }
 
 /**
+ * `appState` travels through JSON (the transaction store): what JSON would drop or change (functions,
+ * `undefined` members, `Date`s becoming strings are the app's choice; cycles and BigInt are not) is refused.
+ *
+ * @throws {@link ConfigError}
+ */
+function checkAppState(appState: unknown): void {
+  if (appState === undefined) return;
+  try {
+    if (JSON.stringify(appState) === undefined) throw new TypeError('not serializable');
+  } catch {
+    throw new ConfigError('"appState" must be a JSON-serializable value (no functions, cycles or BigInt)');
+  }
+}
+
+/**
  * @internal How a URL is an authorization response: `undefined` when it is none, else the mode its
  * `state` was made for, if it lands on that mode's redirect URI.
  */
@@ -42,7 +57,7 @@ export function responseModeOf(ctx: ClientContext, url: URL): ResponseMode | und
  */
 export async function beginLogin(
   ctx: ClientContext,
-  { returnTo, params }: LoginOptions,
+  { returnTo, params, appState }: LoginOptions,
   mode: ResponseMode = 'redirect',
 ): Promise<{ url: URL; state: string }> {
   const { config } = ctx;
@@ -50,6 +65,7 @@ export async function beginLogin(
   checkExtraParams(params, 'params');
   checkRedirectOrigin(redirectUri);
   const target = sameOriginPath(returnTo ?? location.href, 'returnTo');
+  checkAppState(appState);
   const md = await ctx.issuer.getMetadata();
   const allParams = { ...config.authorizationParams, ...params };
   const state = stateFor(mode, randomToken());
@@ -71,6 +87,7 @@ export async function beginLogin(
     codeVerifier,
     redirectUri,
     returnTo: target,
+    appState,
     maxAge: allParams.max_age === undefined ? undefined : Number(allParams.max_age),
     metadata: md,
     createdAt: Date.now(),
@@ -82,6 +99,7 @@ export async function beginLogin(
 export interface CompletedLogin {
   tokens: TokenSet;
   returnTo: string;
+  appState?: unknown;
   user?: IdTokenClaims;
   /** The `state` the response answered; its prefix tells how the sign-in was made. */
   state: string;
@@ -145,7 +163,7 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
         throw new ValidationError('invalid_issuer', 'The ID token\'s "iss" is not the issuer the callback named');
       }
     }
-    return { tokens: tokenSetFrom(response, user, config.refreshLeeway), returnTo, user, state };
+    return { tokens: tokenSetFrom(response, user, config.refreshLeeway), returnTo, appState: tx.appState, user, state };
   } catch (error) {
     if (isPkceError(error, 'oauth_error') && interactionNeeded.has(error.error ?? '')) {
       throw new LoginRequiredError(`The authorization server needs the user to sign in: ${error.error}`, {
@@ -154,6 +172,7 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
         errorDescription: error.errorDescription,
         errorUri: error.errorUri,
         returnTo,
+        appState: tx.appState,
       });
     }
     // Cognito and Google refuse offline_access: the default scope asks for it, so say what to change.
@@ -163,7 +182,7 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
         : ' (this server may not accept "offline_access": remove it from scope; see docs/providers.md)';
     }
     // The app can send the user back where they were going.
-    if (isPkceError(error)) Object.assign(error, { returnTo });
+    if (isPkceError(error)) Object.assign(error, { returnTo, appState: tx.appState });
     throw error;
   }
 }
