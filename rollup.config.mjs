@@ -9,16 +9,25 @@ const external = (id) => id === 'jose' || id.startsWith('node:');
 
 export default [
   {
+    // The JOSE part (ID token verification) stays a separate chunk behind a dynamic import(), so an
+    // app's bundler loads jose only on pages that verify an ID token.
     input: 'src/index.ts',
     external,
     plugins: [ts()],
-    output: { file: 'dist/pkce-spa.js', format: 'es', sourcemap: true },
+    output: { dir: 'dist', entryFileNames: 'pkce-spa.js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true },
   },
   {
-    // For <script> users: jose bundled in, one global.
+    // For <script> users: jose bundled in, one global, one file.
     input: 'src/index.ts',
     plugins: [resolve({ browser: true }), ts()],
-    output: { file: 'dist/pkce-spa.iife.js', format: 'iife', name: 'PkceSpa', sourcemap: true, plugins: [terser()] },
+    output: {
+      file: 'dist/pkce-spa.iife.js',
+      format: 'iife',
+      name: 'PkceSpa',
+      sourcemap: true,
+      inlineDynamicImports: true,
+      plugins: [terser()],
+    },
   },
   {
     input: 'src/server/index.ts',
