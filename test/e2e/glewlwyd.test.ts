@@ -165,7 +165,7 @@ describe('the demo flow against glewlwyd 2.7 (Debian package), in Chromium', () 
     expect(refresh?.received).toBeTruthy();
     expect(refresh?.received).not.toBe(refresh?.sent);
     expect(refresh?.body.id_token).toBeUndefined(); // glewlwyd sends none on refresh: the user is kept
-    expect(await page.evaluate(() => window.auth.getAccessToken())).toBe(refresh?.body.access_token);
+    expect(await page.evaluate(() => window.auth.getAccessToken())).not.toBe(firstAccessToken);
     expect(await page.evaluate(() => ({ signedIn: window.auth.isAuthenticated(), name: window.auth.user?.name }))).toEqual({
       signedIn: true,
       name: glewlwyd.user.name,
@@ -217,8 +217,7 @@ describe('the demo flow against glewlwyd 2.7 (Debian package), in Chromium', () 
       const ended = window.authEvents.filter((e) => e.type === 'session-ended');
       return { error, signedIn: window.auth.isAuthenticated(), ended };
     });
-    await expect.poll(() => traffic.refreshes.length).toBe(before + 1);
-    expect(traffic.refreshes.at(-1)).toMatchObject({ sent: held, status: 400, body: {} });
+    await expect.poll(() => traffic.refreshes.slice(before).find((r) => r.sent === held)).toMatchObject({ status: 400, body: {} });
     expect(afterRefusal.error).toBeDefined();
   });
 

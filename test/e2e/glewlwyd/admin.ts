@@ -47,8 +47,9 @@ export async function provision(apiBase: string, p: Provisioning): Promise<void>
   await call('PUT', `/user/${SEEDED_ADMIN.username}`, { password: randomBytes(24).toString('base64url') });
 
   // end_session looks for the client property `post_logout_redirect_uris` (plural), which the
-  // packaged client schema lacks (it has `post_logout_redirect_uri`): without it, glewlwyd ends
-  // the session but leaves the user on its own page. Add it to the database client backend.
+  // packaged client schema lacks (it has `post_logout_redirect_uri`): without it, the end-session
+  // page has nowhere to send the user back to, and they stay on glewlwyd's page. Add it to the
+  // database client backend's schema.
   const [database] = (await call('GET', '/mod/client/')) as [ClientModule];
   database.parameters['data-format'].post_logout_redirect_uris = { multiple: true, read: true, write: true };
   await call('PUT', '/mod/client/database', database);

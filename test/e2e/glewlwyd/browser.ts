@@ -8,7 +8,7 @@ import type { RunningGlewlwyd } from './server';
 declare global {
   interface Window {
     auth: import('../../../src/index.js').PkceClient;
-    /** The client's events, without their payloads' errors' messages. */
+    /** The client's events as the app saw them: the type, and for session-ended its reason and error code. */
     authEvents: { type: string; reason?: string; code?: string }[];
   }
 }
@@ -62,7 +62,9 @@ export async function signInAtGlewlwyd(page: Page, glewlwyd: RunningGlewlwyd, ap
   await page.locator('#password').waitFor();
   await page.locator('#username').fill(glewlwyd.user.username);
   await page.locator('#password').fill(glewlwyd.user.password);
-  await page.locator('#loginbut').click();
+  // The page decides between consent and "Continue" once it knows what the user granted before.
+  const grantsRead = (r: Response) => r.request().method() === 'GET' && r.url().includes('/api/auth/grant/');
+  await Promise.all([page.waitForResponse(grantsRead), page.locator('#loginbut').click()]);
   steps.push('password');
 
   const grant = page.getByRole('button', { name: 'Grant access' });
@@ -70,7 +72,8 @@ export async function signInAtGlewlwyd(page: Page, glewlwyd: RunningGlewlwyd, ap
   await grant.or(proceed).first().waitFor();
   if (await grant.isVisible()) {
     for (const box of await page.locator('input[type="checkbox"]:not(:checked):not(:disabled)').all()) await box.check();
-    await grant.click();
+    const granted = (r: Response) => r.request().method() === 'PUT' && r.url().includes('/api/auth/grant/');
+    await Promise.all([page.waitForResponse(granted), grant.click()]);
     steps.push('consent');
   }
   await proceed.click();
