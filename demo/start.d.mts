@@ -49,5 +49,22 @@ export interface RunningDemo {
   close(): Promise<void>;
 }
 
+export interface StartDemoPageOptions {
+  /** Loopback name the page listens on and appears under; default 'localhost'. */
+  host?: 'localhost' | '127.0.0.1' | '::1';
+  /** Port; 0 (the default) picks a free one. */
+  port?: number;
+  /** What /config.json answers, read on every request. */
+  config: () => object;
+}
+
+export interface RunningDemoPage {
+  /** The demo page, e.g. http://localhost:5173/ */
+  pageUrl: string;
+  pageOrigin: string;
+  close(): Promise<void>;
+}
+
 export declare const DEFAULTS: Required<Omit<StartDemoOptions, 'quiet'>>;
 export declare function startDemo(options?: StartDemoOptions): Promise<RunningDemo>;
+export declare function startDemoPage(options: StartDemoPageOptions): Promise<RunningDemoPage>;

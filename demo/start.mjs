@@ -13,6 +13,8 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const DIST_DIR = here('../dist');
 export const DEFAULTS = { host: 'localhost', pagePort: 5173, authPort: 4000, apiPort: 4001, accessTokenTtl: 60 };
 
+const originOf = (host, port) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
 /**
  * Starts the three servers. Port 0 (the default here) means any free port: the servers listen
  * first, then oidc-provider is configured with the real origins (issuer, redirect URIs).
@@ -35,7 +37,7 @@ export async function startDemo({
     listeners.push(await listenLoopback(pageHost, pagePort));
     for (const port of [authPort, apiPort]) listeners.push(await listenLoopback(host, port));
     const [page, auth, api] = listeners;
-    const origin = (port, name = host) => `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
+    const origin = (port, name = host) => originOf(name, port);
     const pageOrigin = origin(page.port, pageHost);
     const issuer = origin(auth.port);
     const apiUrl = origin(api.port); // also the resource indicator and the access tokens' audience
@@ -69,6 +71,19 @@ export async function startDemo({
     await close();
     throw error;
   }
+}
+
+/**
+ * Serves the demo page alone (demo/public and the SDK build) on loopback, without the demo's
+ * authorization server and API: for tests that point the page at another server. `config` is
+ * called on every request for /config.json, so it may be filled in once the other servers run.
+ * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', port?: number, config: () => object }} options
+ */
+export async function startDemoPage({ host = 'localhost', port = 0, config }) {
+  const listener = await listenLoopback(host, port);
+  listener.setHandler(createPageHandler({ publicDir: here('./public'), distDir: DIST_DIR, config }));
+  const pageOrigin = originOf(host, listener.port);
+  return { pageUrl: `${pageOrigin}/`, pageOrigin, close: listener.close };
 }
 
 const HELP = `Usage: node demo/start.mjs [options]   (npm run demo builds first)
