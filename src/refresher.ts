@@ -86,21 +86,26 @@ export function createRefresher(ctx: ClientContext) {
     return next;
   }
 
-  /** A refusal: `invalid_grant` ends the session, unless another tab refreshed first. */
+  /**
+   * A refusal: `invalid_grant` ends the session, unless another tab refreshed first. So does a 400
+   * or 401 without an OAuth error body (glewlwyd answers a spent refresh token so, against RFC 6749
+   * §5.2): asking again with the same refresh token can only fail again.
+   */
   async function refused(response: Response, sent: TokenSet): Promise<TokenSet> {
     const error = await processTokenResponse(response).then(
       () => undefined,
       (e: unknown) => e,
     );
-    if (!isPkceError(error, 'oauth_error') || error.error !== 'invalid_grant') throw error;
+    const invalidGrant = isPkceError(error, 'oauth_error') && error.error === 'invalid_grant';
+    const refusedWithoutCode = !isPkceError(error, 'oauth_error') && (response.status === 400 || response.status === 401);
+    if (!invalidGrant && !refusedWithoutCode) throw error;
     await session.sync();
     const latest = session.tokens;
     if (latest && latest.refreshToken !== sent.refreshToken) return latest;
-    const ended = new LoginRequiredError('The session ended: the refresh token was refused', {
-      cause: error,
-      error: error.error,
-      errorDescription: error.errorDescription,
-    });
+    const ended = new LoginRequiredError(
+      `The session ended: the refresh token was refused${invalidGrant ? '' : ` (HTTP ${response.status} without an error code)`}`,
+      invalidGrant ? { cause: error, error: error.error, errorDescription: error.errorDescription } : { cause: error },
+    );
     await session.end('invalid_grant', { error: ended });
     throw ended;
   }

@@ -221,15 +221,10 @@ describe('the demo flow against glewlwyd 2.7 (Debian package), in Chromium', () 
     expect(afterRefusal.error).toBeDefined();
   });
 
-  // KNOWN GAP, left for the client rewrite (src/ is not this test's to change): glewlwyd refuses a
-  // spent, reused or disabled refresh token with HTTP 400 and no body, where RFC 6749 §5.2 wants
-  // {"error":"invalid_grant"}. processTokenResponse (src/token-endpoint.ts) turns that into a
-  // ValidationError "invalid_response", and the client's refresh (src/client.ts) ends the session
-  // only on OAuthError invalid_grant: the user stays "signed in" with a dead refresh token, and
-  // every later token request fails the same way. Today: error "invalid_response", still signed
-  // in, no session-ended event. it.fails passes while the gap is there; once it is closed, turn
-  // it into it().
-  it.fails('KNOWN GAP: a refresh token glewlwyd refuses (HTTP 400, empty body) should end the session', () => {
+  // glewlwyd refuses a spent, reused or disabled refresh token with HTTP 400 and no body, where
+  // RFC 6749 §5.2 wants {"error":"invalid_grant"}; asking again can only fail again, so the client
+  // ends the session as it does on invalid_grant.
+  it('a refresh token glewlwyd refuses (HTTP 400, empty body) ends the session', () => {
     expect(afterRefusal).toEqual({
       error: 'login_required',
       signedIn: false,
