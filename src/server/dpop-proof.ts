@@ -1,4 +1,5 @@
 import { base64url, calculateJwkThumbprint, EmbeddedJWK, errors, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { NetworkError } from '../errors.js';
 import type { ResolvedDpop } from './options.js';
 
 /** What the request says about DPoP, as the adapters read it. @internal */
@@ -43,7 +44,8 @@ async function sha256(text: string): Promise<string> {
  * 6. the proof not seen before within its lifetime (the replay cache).
  *
  * @throws DpopRefusal
- * @throws whatever the replay cache or the nonce source throws (a server problem).
+ * @throws NetworkError `network_error` when the replay cache fails (a server problem: without it a
+ *   replay cannot be told from a first use); whatever the nonce source throws.
  * @internal
  */
 export async function verifyDpopProof(
@@ -94,7 +96,13 @@ export async function verifyDpopProof(
   // The proof stays acceptable until iat + maxProofAge + clockTolerance; remember it that long.
   const ttl = ((iat as number) + config.maxProofAge + clockTolerance) * 1000 - Date.now() + 1000;
   const id = await sha256(`${thumbprint}.${jti}`);
-  if (!(await config.replayCache.add(id, Math.max(1000, ttl)))) {
+  let fresh: boolean;
+  try {
+    fresh = await config.replayCache.add(id, Math.max(1000, ttl));
+  } catch (cause) {
+    throw new NetworkError('network_error', 'The DPoP replay cache did not answer', cause);
+  }
+  if (!fresh) {
     throw new DpopRefusal('invalid_dpop_proof', 'The DPoP proof was used before');
   }
 }
