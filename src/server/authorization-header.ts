@@ -45,7 +45,8 @@ export function parseAuthorization(
     description: `The request does not use the ${schemes.join(' or ')} scheme`,
   } as const;
 
-  const space = header.search(/\s/);
+  // The scheme ends at the first space or tab (RFC 9110 §11.4); a bare token has neither.
+  const space = firstWhitespace(header);
   if (space === -1) {
     const scheme = schemeOf(header, schemes);
     if (scheme !== undefined) return invalid(`The Authorization header has no token after ${scheme}`);
@@ -57,6 +58,12 @@ export function parseAuthorization(
   if (scheme === undefined) return otherScheme;
   const token = header.slice(space).replace(/^ +/, '');
   return B64TOKEN.test(token) ? { scheme, token } : invalid(`The Authorization header is not of the form: ${scheme} token`);
+}
+
+function firstWhitespace(value: string): number {
+  const space = value.indexOf(' ');
+  const tab = value.indexOf('\t');
+  return space === -1 ? tab : tab === -1 ? space : Math.min(space, tab);
 }
 
 function schemeOf(name: string, schemes: readonly AuthScheme[]): AuthScheme | undefined {
