@@ -7,6 +7,7 @@ import { TokenVerificationError } from './errors.js';
  * Typed structurally so no Node types are needed.
  */
 export interface NodeRequestLike {
+  /** The request headers, names in lower case. */
   headers: Record<string, string | string[] | undefined>;
   /**
    * Node's list of header names and values as received. Read to find repeated `Authorization` and
@@ -42,6 +43,7 @@ export type TokenMiddleware = (
 
 /** The part of a Fetch API `Request` {@link TokenVerifier.verifyRequest} reads. */
 export interface FetchRequestLike {
+  /** The request headers; `authorization` and `dpop` are read. */
   headers: { get(name: string): string | null };
   /** The HTTP method; DPoP proofs are checked against it. */
   method?: string | undefined;

@@ -7,11 +7,11 @@
  * @packageDocumentation
  */
 
-/** The authentication schemes a verifier may accept. */
-export type AuthScheme = 'Bearer' | 'DPoP';
-
 /** `b64token` of RFC 6750 §2.1 (`token68` of RFC 9449 §7.1): the only characters a credential may hold. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** The authentication schemes a verifier may accept: `Bearer` (RFC 6750) and `DPoP` (RFC 9449). */
+export type AuthScheme = 'Bearer' | 'DPoP';
 
 /** The outcome of reading an `Authorization` header: a token and its scheme, or why there is none. */
 export type ParsedAuthorization =
