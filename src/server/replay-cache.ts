@@ -23,8 +23,8 @@ export interface MemoryReplayCacheOptions {
 
 /**
  * A replay cache in this process's memory: right for an API that runs as one process. Each entry
- * costs about 150 bytes (a 43-character key and an expiry time in a `Map`), so the default 100000
- * entries hold about 15 MB at most. Expired entries are dropped as new ones arrive. When the cache
+ * costs about 200 bytes (a 43-character key and an expiry time in a `Map`; measured 19.8 MB for
+ * 100000 entries on Node 20), so the default 100000 entries hold about 20 MB at most. Expired entries are dropped as new ones arrive. When the cache
  * is full of unexpired entries, the oldest is forgotten early: size it above your peak number of
  * DPoP requests per `maxProofAge` (100000 per minute is 1,600 requests a second), or use a shared
  * store such as {@link redisReplayCache}.
