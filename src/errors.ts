@@ -6,7 +6,11 @@
  * @packageDocumentation
  */
 
-/** The stable codes of {@link PkceError}, grouped by the class that carries them. */
+/**
+ * The stable codes of {@link PkceError}, grouped by the class that carries them. `pkce-spa/server`
+ * adds its own codes (`TokenVerificationErrorCode`) through the `Code` parameter of {@link PkceError};
+ * they are not part of this union.
+ */
 export type PkceErrorCode =
   // ConfigError: bad options, caught at createPkceClient / createTokenVerifier.
   | 'invalid_config'
@@ -22,19 +26,18 @@ export type PkceErrorCode =
   | 'network_error'
   | 'timeout'
   // LoginRequiredError: there is no usable session; call login().
-  | 'login_required'
-  // TokenVerificationError (pkce-spa/server): RFC 6750 §3.1 outcomes.
-  | 'missing_token'
-  | 'invalid_request'
-  | 'invalid_token'
-  | 'insufficient_scope';
+  | 'login_required';
 
 const brand = Symbol.for('pkce-spa.error');
 
-/** Base class of every pkce-spa error. */
-export class PkceError extends Error {
+/**
+ * Base class of every pkce-spa error.
+ *
+ * @typeParam Code - the codes this class may carry; {@link PkceErrorCode} in the browser SDK.
+ */
+export class PkceError<Code extends string = PkceErrorCode> extends Error {
   /** Stable, machine-readable reason. */
-  declare readonly code: PkceErrorCode;
+  declare readonly code: Code;
   /** The OAuth `error` value when the authorization server sent one. */
   declare readonly error?: string;
   /** The OAuth `error_description`, when sent. */
@@ -47,7 +50,7 @@ export class PkceError extends Error {
    */
   declare readonly returnTo?: string;
 
-  constructor(code: PkceErrorCode, message: string, options: PkceErrorOptions = {}) {
+  constructor(code: Code, message: string, options: PkceErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : options);
     this.name = 'PkceError';
     // Only the fields that are set become properties, so errors compare and print cleanly.
