@@ -80,8 +80,11 @@ export interface ProviderProfile {
   refuseAuthorization?: (query: URLSearchParams) => { error: string; error_description: string } | undefined;
   /** Parameters of the callback besides `code` and `state` (RFC 9207 `iss`, `session_state`). */
   callbackParams?: () => Record<string, string>;
-  /** A refusal at the token endpoint before anything else (Google without a client secret). */
-  refuseTokenRequest?: (form: URLSearchParams) => Response | undefined;
+  /**
+   * A refusal at the token endpoint before anything else (Google without a client secret); `origin`
+   * is the page's when a browser sent the request.
+   */
+  refuseTokenRequest?: (form: URLSearchParams, origin: string | undefined) => Response | undefined;
   /** The ID token's claims (and header) from the defaults; `undefined`: none in this response. */
   idToken?: (base: Jwt, grant: Grant, grantType: 'authorization_code' | 'refresh_token') => Jwt | undefined;
   /** Signs the ID token another way (authentik's HS256 with the client secret). */
@@ -267,8 +270,8 @@ export function createProviderServer(profile: ProviderProfile) {
     return token;
   }
 
-  async function token(form: URLSearchParams): Promise<Response> {
-    const refused = profile.refuseTokenRequest?.(form);
+  async function token(form: URLSearchParams, origin: string | undefined): Promise<Response> {
+    const refused = profile.refuseTokenRequest?.(form, origin);
     if (refused) return refused;
     const invalidGrant = (why: string) => json({ error: 'invalid_grant', error_description: why }, 400);
     if (form.get('client_id') !== profile.clientId) return json({ error: 'invalid_client' }, 401);
@@ -309,10 +312,10 @@ export function createProviderServer(profile: ProviderProfile) {
   }
 
   /** The provider's answer to one request; `origin` is the page's when a browser sent it. */
-  async function respond(request: Request, url: string, form: URLSearchParams | undefined): Promise<Response> {
+  async function respond(request: Request, url: string, form: URLSearchParams | undefined, origin: string | undefined): Promise<Response> {
     if (url in profile.discovery) return json(profile.discovery[url]);
     if (url === profile.jwksUri) return json({ keys: profile.jwks?.(profile.keys) ?? profile.keys.map((k) => k.jwk) });
-    if (url === profile.tokenEndpoint && request.method === 'POST') return token(form!);
+    if (url === profile.tokenEndpoint && request.method === 'POST') return token(form!, origin);
     if (url === profile.revocationEndpoint && request.method === 'POST') return revoke(form!);
     return new Response('not found', { status: 404 });
   }
@@ -328,7 +331,7 @@ export function createProviderServer(profile: ProviderProfile) {
     const endpoint = endpointOf(url);
     const rule = (endpoint && profile.cors?.[endpoint]) ?? 'any';
     const corsAllowed = origin !== undefined && (rule === 'any' || (Array.isArray(rule) && rule.includes(origin)));
-    const response = request.method === 'OPTIONS' ? new Response(null, { status: 204 }) : await respond(request, url, form);
+    const response = request.method === 'OPTIONS' ? new Response(null, { status: 204 }) : await respond(request, url, form, origin);
     if (corsAllowed) response.headers.set('access-control-allow-origin', origin!);
     return response;
   }
