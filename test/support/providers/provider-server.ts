@@ -132,7 +132,7 @@ export function createProviderServer(profile: ProviderProfile) {
     /** Seconds added to the provider's clock (grace periods), never to the page's. */
     clockOffset: 0,
     /** Every request that reached the provider or the API, in order. */
-    requests: [] as { method: string; url: string; form?: URLSearchParams; origin?: string }[],
+    requests: [] as { method: string; url: string; form?: URLSearchParams; origin?: string; tokens?: Claims }[],
     /** Spent refresh tokens presented again past any grace period. */
     reuseDetected: 0,
     /** Whether the user still has a session at the provider (for logout pages). */
@@ -326,12 +326,14 @@ export function createProviderServer(profile: ProviderProfile) {
   async function handle(request: Request, origin: string | undefined): Promise<Response> {
     const url = withoutQuery(request.url);
     const form = request.method === 'POST' ? new URLSearchParams(await request.clone().text()) : undefined;
-    server.requests.push({ method: request.method, url: request.url, form, origin });
+    const record: (typeof server.requests)[number] = { method: request.method, url: request.url, form, origin };
+    server.requests.push(record);
     if (new URL(url).origin === API_ORIGIN) return api(request, origin);
     const endpoint = endpointOf(url);
     const rule = (endpoint && profile.cors?.[endpoint]) ?? 'any';
     const corsAllowed = origin !== undefined && (rule === 'any' || (Array.isArray(rule) && rule.includes(origin)));
     const response = request.method === 'OPTIONS' ? new Response(null, { status: 204 }) : await respond(request, url, form, origin);
+    if (endpoint === 'token' && response.ok) record.tokens = (await response.clone().json()) as Claims;
     if (corsAllowed) response.headers.set('access-control-allow-origin', origin!);
     return response;
   }
