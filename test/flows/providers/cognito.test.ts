@@ -39,7 +39,7 @@ describe('Amazon Cognito', () => {
     const { scope: _scope, ...withDefaultScope } = recipe;
     const page = spa(server, withDefaultScope);
     await reachCallback(server, page);
-    const error = await page.auth.handleRedirect().catch((e: Error) => e);
+    const error = (await page.auth.handleRedirect().catch((e: unknown) => e)) as Error;
     expect(error).toMatchObject({ code: 'oauth_error', error: 'invalid_scope' });
     expect(error.message).toContain('offline_access');
   });
