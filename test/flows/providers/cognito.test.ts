@@ -92,6 +92,6 @@ describe('Amazon Cognito', () => {
     const server = await cognito();
     const page = spa(server, { ...recipe, endSessionParams: undefined });
     await signIn(server, page);
-    expect((await signOut(server, page)).landing).toMatchObject({ errorPage: expect.stringContaining('logout_uri') });
+    expect((await signOut(server, page)).landing).toMatchObject({ page: expect.stringContaining('logout_uri') });
   });
 });

@@ -55,7 +55,7 @@ export async function auth0(options: { rpInitiatedLogout?: boolean; rotation?: b
       [`${T}v2/logout`]: (q) =>
         q.get('client_id') === AUTH0_CLIENT_ID && allowedLogoutUrls.includes(q.get('returnTo') ?? '')
           ? { redirect: q.get('returnTo')! }
-          : { errorPage: 'returnTo is not in Allowed Logout URLs' },
+          : { page: 'returnTo is not in Allowed Logout URLs' },
     },
     idToken: ({ claims }) => ({ claims: { ...claims, sub: `auth0|${claims.sub}`, sid: 'auth0-session', name: 'Alice Example' } }),
     accessToken: ({ claims }, grant) => {

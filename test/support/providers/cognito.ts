@@ -45,7 +45,7 @@ export async function cognito(options: { rotation?: boolean } = {}) {
       [`${D}/logout`]: (q) =>
         q.get('client_id') === COGNITO_CLIENT_ID && signOutUrls.includes(q.get('logout_uri') ?? '')
           ? { redirect: q.get('logout_uri')! }
-          : { errorPage: 'An error was encountered with the requested page (logout_uri missing or not allowed)' },
+          : { page: 'An error was encountered with the requested page (logout_uri missing or not allowed)' },
     },
     keys: [await serverKey('RS256', 'cognito-k1')],
     refuseAuthorization: (q) =>

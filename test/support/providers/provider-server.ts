@@ -53,8 +53,11 @@ export type Claims = Record<string, unknown>;
 export type Jwt = { header?: Claims; claims: Claims };
 type CorsRule = 'any' | 'none' | readonly string[];
 export type CorsEndpoint = 'discovery' | 'jwks' | 'token' | 'revocation';
-/** Where the browser ends up after a navigation to the provider's logout. */
-export type Landing = { redirect: string } | { errorPage: string };
+/**
+ * Where the browser ends up after a navigation to the provider's logout: sent on to `redirect` (the
+ * provider's session ended), or left on a provider `page` (an error, or a page still asking the user).
+ */
+export type Landing = { redirect: string } | { page: string };
 
 export interface ProviderProfile {
   /** `iss` of its ID tokens (access tokens may say otherwise, see `accessToken`). */
@@ -203,9 +206,9 @@ export function createProviderServer(profile: ProviderProfile) {
 
     /** Plays the browser at a navigation to the provider's logout: where it lands. */
     visit(url: string): Landing {
-      const page = profile.logout?.[withoutQuery(url)];
-      if (!page) return { errorPage: `no logout page at ${withoutQuery(url)}` };
-      const landing = page(new URL(url).searchParams, server);
+      const logoutPage = profile.logout?.[withoutQuery(url)];
+      if (!logoutPage) return { page: `no logout page at ${withoutQuery(url)}` };
+      const landing = logoutPage(new URL(url).searchParams, server);
       if ('redirect' in landing) {
         server.ssoSession = false;
         for (const record of refreshTokens.values()) {
@@ -217,10 +220,10 @@ export function createProviderServer(profile: ProviderProfile) {
 
     /** OpenID Connect RP-Initiated Logout 1.0 §2-3, for profiles whose logout page follows it. */
     rpInitiatedLogout(query: URLSearchParams, registered: readonly string[], options: { idTokenHintRequired?: boolean } = {}): Landing {
-      if (options.idTokenHintRequired && !query.get('id_token_hint')) return { errorPage: 'id_token_hint is required' };
+      if (options.idTokenHintRequired && !query.get('id_token_hint')) return { page: 'id_token_hint is required' };
       const target = query.get('post_logout_redirect_uri');
-      if (!target) return { errorPage: 'signed out (no post_logout_redirect_uri: the user stays on the provider)' };
-      if (!registered.includes(target)) return { errorPage: `post_logout_redirect_uri ${target} is not registered` };
+      if (!target) return { page: 'no post_logout_redirect_uri: the user stays on the provider' };
+      if (!registered.includes(target)) return { page: `post_logout_redirect_uri ${target} is not registered` };
       const back = new URL(target);
       if (query.get('state')) back.searchParams.set('state', query.get('state')!);
       return { redirect: back.href };
