@@ -41,7 +41,8 @@ describe('Amazon Cognito', () => {
     await reachCallback(server, page);
     const error = (await page.auth.handleRedirect().catch((e: unknown) => e)) as Error;
     expect(error).toMatchObject({ code: 'oauth_error', error: 'invalid_scope' });
-    expect(error.message).toContain('offline_access');
+    expect(error.message).toContain('"offline_access"');
+    expect(error.message).toContain('docs/providers.md');
   });
 
   it('refresh without rotation: no new refresh token comes, the one from sign-in keeps working', async () => {

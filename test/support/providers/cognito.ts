@@ -49,7 +49,7 @@ export async function cognito(options: { rotation?: boolean } = {}) {
     },
     keys: [await serverKey('RS256', 'cognito-k1')],
     refuseAuthorization: (q) =>
-      q.get('scope')?.split(' ').includes('offline_access') ? { error: 'invalid_scope', error_description: 'Invalid scope requested: offline_access' } : undefined,
+      q.get('scope')?.split(' ').includes('offline_access') ? { error: 'invalid_scope', error_description: 'invalid_scope' } : undefined,
     idToken: ({ claims }) => ({
       header: { typ: undefined },
       claims: { ...claims, sub: 'd2b5e4f1-7c3a-4a8e-9b6d-0f1e2d3c4b5a', token_use: 'id', 'cognito:username': 'alice', email_verified: true },
