@@ -7,6 +7,7 @@ import { TokenVerificationError } from './errors.js';
  * Typed structurally so no Node types are needed.
  */
 export interface NodeRequestLike {
+  /** The request headers, names in lower case. */
   headers: Record<string, string | string[] | undefined>;
   /**
    * Node's list of header names and values as received. Read to find repeated `Authorization` and
@@ -42,6 +43,7 @@ export type TokenMiddleware = (
 
 /** The part of a Fetch API `Request` {@link TokenVerifier.verifyRequest} reads. */
 export interface FetchRequestLike {
+  /** The request headers; `authorization` and `dpop` are read. */
   headers: { get(name: string): string | null };
   /** The HTTP method; DPoP proofs are checked against it. */
   method?: string | undefined;
@@ -108,15 +110,22 @@ export function errorResponseParts(error: TokenVerificationError): {
   return { status: error.status, headers, body: JSON.stringify({ error: error.code, error_description: error.message }) };
 }
 
-/** Every value of one header, repeated ones included (`name` in lower case). */
+/**
+ * One header of a Node request: every value when it came more than once (counted in `rawHeaders`,
+ * since `headers` keeps only the first `Authorization` and joins other repeats), else the value in
+ * `headers`, which a middleware before this one may have set (`name` in lower case).
+ */
 function nodeHeaderValues(req: NodeRequestLike, name: string): string | string[] | undefined {
   const raw = req.rawHeaders;
-  if (!Array.isArray(raw)) return req.headers[name];
-  const values: string[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    if ((raw[i] as string).length === name.length && (raw[i] as string).toLowerCase() === name) values.push(raw[i + 1] as string);
+  if (Array.isArray(raw)) {
+    const values: string[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const key = raw[i] as string;
+      if (key.length === name.length && key.toLowerCase() === name) values.push(raw[i + 1] as string);
+    }
+    if (values.length > 1) return values;
   }
-  return values.length === 0 ? undefined : values.length === 1 ? values[0] : values;
+  return req.headers[name];
 }
 
 const asList = (value: string | readonly string[] | null | undefined): string[] =>

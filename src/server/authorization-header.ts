@@ -7,11 +7,11 @@
  * @packageDocumentation
  */
 
-/** The authentication schemes a verifier may accept. */
-export type AuthScheme = 'Bearer' | 'DPoP';
-
 /** `b64token` of RFC 6750 §2.1 (`token68` of RFC 9449 §7.1): the only characters a credential may hold. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** The authentication schemes a verifier may accept: `Bearer` (RFC 6750) and `DPoP` (RFC 9449). */
+export type AuthScheme = 'Bearer' | 'DPoP';
 
 /** The outcome of reading an `Authorization` header: a token and its scheme, or why there is none. */
 export type ParsedAuthorization =
@@ -45,7 +45,8 @@ export function parseAuthorization(
     description: `The request does not use the ${schemes.join(' or ')} scheme`,
   } as const;
 
-  const space = header.search(/\s/);
+  // The scheme ends at the first space or tab (RFC 9110 §11.4); a bare token has neither.
+  const space = firstWhitespace(header);
   if (space === -1) {
     const scheme = schemeOf(header, schemes);
     if (scheme !== undefined) return invalid(`The Authorization header has no token after ${scheme}`);
@@ -57,6 +58,12 @@ export function parseAuthorization(
   if (scheme === undefined) return otherScheme;
   const token = header.slice(space).replace(/^ +/, '');
   return B64TOKEN.test(token) ? { scheme, token } : invalid(`The Authorization header is not of the form: ${scheme} token`);
+}
+
+function firstWhitespace(value: string): number {
+  const space = value.indexOf(' ');
+  const tab = value.indexOf('\t');
+  return space === -1 ? tab : tab === -1 ? space : Math.min(space, tab);
 }
 
 function schemeOf(name: string, schemes: readonly AuthScheme[]): AuthScheme | undefined {

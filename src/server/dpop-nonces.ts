@@ -1,4 +1,5 @@
 import { base64url } from 'jose';
+import { ConfigError } from '../errors.js';
 
 /**
  * Server-provided DPoP nonces (RFC 9449 §9): a proof must carry a `nonce` the server handed out
@@ -23,11 +24,13 @@ export interface RotatingDpopNoncesOptions {
  * same {@link DpopNonceSource} backed by shared state instead, or a client will be asked for a
  * new nonce whenever it reaches another instance.
  *
+ * @param options - `rotateEvery`, in seconds.
+ * @throws ConfigError when `rotateEvery` is not a positive number.
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-9
  */
 export function rotatingDpopNonces(options: RotatingDpopNoncesOptions = {}): DpopNonceSource {
   const period = (options.rotateEvery ?? 300) * 1000;
-  if (!(period > 0) || !Number.isFinite(period)) throw new TypeError('"rotateEvery" must be a positive number of seconds');
+  if (!(period > 0) || !Number.isFinite(period)) throw new ConfigError('"rotateEvery" must be a positive number of seconds');
   const fresh = () => base64url.encode(crypto.getRandomValues(new Uint8Array(16)));
   let current = fresh();
   let previous: string | undefined;

@@ -1,4 +1,13 @@
-import { base64url, calculateJwkThumbprint, EmbeddedJWK, errors, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import {
+  base64url,
+  calculateJwkThumbprint,
+  EmbeddedJWK,
+  errors,
+  jwtVerify,
+  type JWK,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { NetworkError } from '../errors.js';
 import type { ResolvedDpop } from './options.js';
 
@@ -25,6 +34,24 @@ export class DpopRefusal extends Error {
 }
 
 const encoder = new TextEncoder();
+
+/**
+ * jose's `EmbeddedJWK`, remembering the last 1000 keys it imported: a client sends the same key
+ * with every proof, and importing an EC key (point validation) costs more than verifying with it.
+ * Only keys jose accepted are kept, keyed by the exact `jwk` and `alg`; about 0.5 MB when full.
+ */
+const importedProofKeys = new Map<string, ReturnType<typeof EmbeddedJWK>>();
+const embeddedKey: JWTVerifyGetKey = (header, token) => {
+  const id = `${String(header.alg)} ${JSON.stringify(header.jwk)}`;
+  let key = importedProofKeys.get(id);
+  if (key === undefined) {
+    key = EmbeddedJWK(header, token);
+    key.catch(() => importedProofKeys.delete(id));
+    if (importedProofKeys.size >= 1000) importedProofKeys.delete(importedProofKeys.keys().next().value!);
+    importedProofKeys.set(id, key);
+  }
+  return key;
+};
 
 async function sha256(text: string): Promise<string> {
   return base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text))));
@@ -62,7 +89,7 @@ export async function verifyDpopProof(
   let payload: JWTPayload;
   let jwk: JWK;
   try {
-    const verified = await jwtVerify(proof, EmbeddedJWK, {
+    const verified = await jwtVerify(proof, embeddedKey, {
       typ: 'dpop+jwt',
       algorithms: config.algorithms,
       requiredClaims: ['jti', 'htm', 'htu', 'iat', 'ath'],

@@ -107,7 +107,8 @@ export function createRemoteKeys(options: RemoteKeyOptions): RemoteKeys {
   }
 
   return {
-    getKey: async (header, token) => (await current())(header, token),
+    // The common case, fresh keys held, stays synchronous up to jose's own key lookup.
+    getKey: (header, token) => (usable(0) ? keys!(header, token) : current().then((held) => held(header, token))),
     async refreshForUnknownKey() {
       if (pending !== undefined) {
         await pending;

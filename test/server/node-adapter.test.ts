@@ -108,6 +108,14 @@ describe('two Authorization headers (issue 8 item 9)', () => {
     expect(mw.status).toBe(400);
   });
 
+  it('a value set in req.headers by an earlier middleware still counts (rawHeaders hold only what came)', async () => {
+    const verifier = createTokenVerifier({ issuer: as.issuer, audience: AUDIENCE, jwksUri: as.jwksUri });
+    const token = await as.sign(key, { sub: 'from-cookie' });
+    const res = { statusCode: 200, setHeader: () => undefined, end: () => undefined };
+    const req = { headers: { authorization: `Bearer ${token}` }, rawHeaders: ['Cookie', 'session=…'] };
+    expect((await verifier.authenticate(req, res))?.sub).toBe('from-cookie');
+  });
+
   it('one header still passes', async () => {
     const { status } = await rawGet('/me', [`Authorization: Bearer ${await as.sign(key)}`]);
     expect(status).toBe(200);
