@@ -132,14 +132,12 @@ export function createProviderServer(profile: ProviderProfile) {
 
   const server = {
     profile,
-    /** Seconds added to the provider's clock (grace periods), never to the page's. */
+    /** Seconds added to the provider's clock (grace periods; tokens it issues move too), never to the page's. */
     clockOffset: 0,
     /** Every request that reached the provider or the API, in order. */
     requests: [] as { method: string; url: string; form?: URLSearchParams; origin?: string; tokens?: Claims }[],
     /** Spent refresh tokens presented again past any grace period. */
     reuseDetected: 0,
-    /** Whether the user still has a session at the provider (for logout pages). */
-    ssoSession: false,
     /** The API behind `API_ORIGIN`; a test plugs its token verifier in here. */
     api: undefined as ((request: Request) => Promise<Response>) | undefined,
     /** The page's fetch (the SDK's `fetch` option): CORS as a browser enforces it. */
@@ -196,7 +194,6 @@ export function createProviderServer(profile: ProviderProfile) {
           challenge: q.get('code_challenge')!,
           redirectUri,
         });
-        server.ssoSession = true;
         callback.searchParams.set('code', code);
       }
       if (q.has('state')) callback.searchParams.set('state', q.get('state')!);
@@ -210,7 +207,6 @@ export function createProviderServer(profile: ProviderProfile) {
       if (!logoutPage) return { page: `no logout page at ${withoutQuery(url)}` };
       const landing = logoutPage(new URL(url).searchParams, server);
       if ('redirect' in landing) {
-        server.ssoSession = false;
         for (const record of refreshTokens.values()) {
           if (profile.refresh.endsWithSession?.(record.grant)) record.revoked = true;
         }
