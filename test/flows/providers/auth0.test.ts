@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
 import { AUTH0_API, AUTH0_CLIENT_ID, AUTH0_TENANT, auth0 } from '../../support/providers/auth0.js';
-import { callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, type Recipe } from '../../support/providers/harness.js';
+import { callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { API_ORIGIN, APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
 
@@ -78,8 +78,7 @@ describe('Auth0', () => {
     await signIn(server, page);
     expect(await callApi(page)).toMatchObject({ status: 200, body: '{"sub":"auth0|alice"}' });
 
-    plugApi(server, { ...verifier, profile: undefined }); // RFC 9068 by default: typ JWT is refused
-    expect((await callApi(page)).status).toBe(401);
+    expect(await statusWithDefaultProfile(server, page, verifier)).toBe(401); // typ JWT, not at+jwt
 
     resetPage();
     const opaque = spa(server, { ...recipe, authorizationParams: undefined });

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
 import { AUTHENTIK_CLIENT_ID, AUTHENTIK_ISSUER, authentik } from '../../support/providers/authentik.js';
-import { callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, type Recipe } from '../../support/providers/harness.js';
+import { callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { API_ORIGIN, APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
 
@@ -60,6 +60,7 @@ describe('authentik', () => {
     await signIn(server, page);
     plugApi(server, verifier);
     expect((await callApi(page)).status).toBe(200);
+    expect(await statusWithDefaultProfile(server, page, verifier)).toBe(401);
   });
 
   it('logout: /revoke has no CORS, so revocation-failed says unconfirmed, though the token was revoked', async () => {

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
 import { B2C_API_CLIENT_ID, B2C_CLIENT_ID, B2C_ISSUER, B2C_POLICY_URL, azureAdB2c } from '../../support/providers/azure-ad-b2c.js';
-import { callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, type Recipe } from '../../support/providers/harness.js';
+import { callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { resetPage } from '../../support/flow.js';
 
 const POLICY = 'https://contosob2c.b2clogin.com/contosob2c.onmicrosoft.com/B2C_1_signupsignin';
@@ -68,6 +68,7 @@ describe('Azure AD B2C', () => {
     await signIn(server, page);
     plugApi(server, verifier);
     expect((await callApi(page)).status).toBe(200);
+    expect(await statusWithDefaultProfile(server, page, verifier)).toBe(401);
     plugApi(server, { ...verifier, issuer: B2C_ISSUER.slice(0, -1) });
     expect((await callApi(page)).status).toBe(401);
   });

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTokenVerifier, type JwksTokenVerifierOptions } from '../../../src/server/index.js';
 import { COGNITO_CLIENT_ID, COGNITO_DOMAIN, COGNITO_ISSUER, cognito } from '../../support/providers/cognito.js';
-import { callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, type Recipe } from '../../support/providers/harness.js';
+import { callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
 
@@ -72,6 +72,7 @@ describe('Amazon Cognito', () => {
     await signIn(server, page);
     plugApi(server, verifier);
     expect(await callApi(page)).toMatchObject({ status: 200, body: expect.stringContaining('"sub"') });
+    expect(await statusWithDefaultProfile(server, page, verifier)).toBe(401);
     const idToken = server.tokenRequests('authorization_code')[0]!.tokens!.id_token as string;
     await expect(createTokenVerifier({ ...verifier, fetch: server.serverFetch }).verify(idToken)).rejects.toMatchObject({ code: 'invalid_token' });
     plugApi(server, { issuer: verifier.issuer, audience: COGNITO_CLIENT_ID, profile: 'plain-jwt' }); // no aud to match

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
 import { ENTRA_API_CLIENT_ID, ENTRA_CLIENT_ID, ENTRA_OTHER_TENANT, ENTRA_TENANT, LOGIN, entra } from '../../support/providers/entra.js';
-import { callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, type Recipe } from '../../support/providers/harness.js';
+import { callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
 
@@ -91,6 +91,7 @@ describe('Microsoft Entra ID, single tenant', () => {
       await signIn(server, page);
       plugApi(server, options);
       expect((await callApi(page)).status, `v${version}`).toBe(200);
+      expect(await statusWithDefaultProfile(server, page, options), `v${version}, RFC 9068 profile`).toBe(401);
       plugApi(server, other); // the other version's options refuse it
       expect((await callApi(page)).status, `v${version} with the other options`).toBe(401);
     }

@@ -1,7 +1,7 @@
 // docs/providers.md "Ory Hydra": the recipe against the Hydra profile (test/support/providers/hydra.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
-import { callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, type Recipe } from '../../support/providers/harness.js';
+import { callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { HYDRA_CLIENT_ID, HYDRA_ISSUER, hydra } from '../../support/providers/hydra.js';
 import { APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
@@ -60,6 +60,7 @@ describe('Ory Hydra', () => {
       await signIn(server, page);
       plugApi(server, verifier);
       expect((await callApi(page)).status, accessTokenStrategy).toBe(accessTokenStrategy === 'jwt' ? 200 : 401);
+      expect(await statusWithDefaultProfile(server, page, verifier)).toBe(401);
     }
   });
 

@@ -1,7 +1,7 @@
 // docs/providers.md "Keycloak": the recipe against the Keycloak profile (test/support/providers/keycloak.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
-import { callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, type Recipe } from '../../support/providers/harness.js';
+import { callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { KEYCLOAK_CLIENT_ID, KEYCLOAK_ISSUER, keycloak } from '../../support/providers/keycloak.js';
 import { APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
@@ -57,6 +57,7 @@ describe('Keycloak', () => {
       await signIn(server, page);
       plugApi(server, verifier);
       expect((await callApi(page)).status, `audience mapper: ${audienceMapper}`).toBe(audienceMapper ? 200 : 401);
+      expect(await statusWithDefaultProfile(server, page, verifier)).toBe(401);
     }
   });
 

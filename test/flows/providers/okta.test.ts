@@ -1,7 +1,7 @@
 // docs/providers.md "Okta": the recipe against the Okta profile (test/support/providers/okta.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
-import { callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, type Recipe } from '../../support/providers/harness.js';
+import { callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { OKTA_CLIENT_ID, OKTA_ISSUER, okta } from '../../support/providers/okta.js';
 import { APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
@@ -65,6 +65,7 @@ describe('Okta', () => {
     await signIn(server, page);
     plugApi(server, verifier);
     expect(await callApi(page)).toMatchObject({ status: 200, body: '{"sub":"alice@example.com"}' });
+    expect(await statusWithDefaultProfile(server, page, verifier)).toBe(401);
     plugApi(server, { ...verifier, scopeClaim: undefined });
     expect(await callApi(page)).toMatchObject({ status: 403, challenge: expect.stringContaining('insufficient_scope') });
   });

@@ -72,6 +72,17 @@ export async function callApi(page: Page) {
   return { status: response.status, body: await response.text(), challenge: response.headers.get('www-authenticate') };
 }
 
+/**
+ * The status the API answers with the recipe's verifier options minus `profile: 'plain-jwt'`, that is
+ * with RFC 9068's default (`typ: at+jwt`), which a provider's plain JWT access tokens do not meet.
+ */
+export async function statusWithDefaultProfile(server: ProviderServer, page: Page, options: JwksTokenVerifierOptions) {
+  plugApi(server, { ...options, profile: undefined });
+  const { status } = await callApi(page);
+  plugApi(server, options);
+  return status;
+}
+
 /** Refreshes now, as a due access token would. */
 export const refresh = (page: Page) => page.auth.getAccessToken({ forceRefresh: true });
 
