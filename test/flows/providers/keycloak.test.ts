@@ -37,6 +37,9 @@ describe('Keycloak', () => {
     expect(server.issuedRefreshTokens).toHaveLength(1);
     const jwks = (await (await server.serverFetch(`${KEYCLOAK_ISSUER}/protocol/openid-connect/certs`)).json()) as { keys: { use: string }[] };
     expect(jwks.keys.map((k) => k.use)).toEqual(['sig', 'sig', 'enc']);
+    // Keycloak advertises PAR (RFC 9126): the parameters were pushed, the browser carried only a request_uri.
+    const push = server.requests.find((r) => r.url.endsWith('/ext/par/request'));
+    expect(push?.form?.get('code_challenge_method')).toBe('S256');
   });
 
   it('refresh with "Revoke Refresh Token" on: each new refresh token replaces the old, which is refused from then on', async () => {

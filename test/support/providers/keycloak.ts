@@ -50,6 +50,7 @@ export async function keycloak(options: { audienceMapper?: boolean; revokeRefres
     },
     authorizationEndpoint: `${oidc}/auth`,
     tokenEndpoint: `${oidc}/token`,
+    parEndpoint: `${oidc}/ext/par/request`,
     jwksUri: `${oidc}/certs`,
     revocationEndpoint: `${oidc}/revoke`,
     logout: { [`${oidc}/logout`]: (q, server) => server.rpInitiatedLogout(q, postLogoutRedirects) },

@@ -69,6 +69,8 @@ export interface ProviderProfile {
   tokenEndpoint: string;
   jwksUri: string;
   revocationEndpoint?: string;
+  /** RFC 9126: where authorization requests may be pushed (Keycloak's `/ext/par/request`). */
+  parEndpoint?: string;
   /** Logout pages, by URL: each takes the navigation's query and says where the browser lands. */
   logout?: Record<string, (query: URLSearchParams, server: ProviderServer) => Landing>;
   /** Redirect URIs registered for the client; default `REDIRECT_URI`. */
@@ -127,6 +129,7 @@ export type ProviderServer = ReturnType<typeof createProviderServer>;
 
 export function createProviderServer(profile: ProviderProfile) {
   const codes = new Map<string, Grant & { challenge: string; redirectUri: string }>();
+  const pushed = new Map<string, URLSearchParams>();
   const refreshTokens = new Map<string, RefreshRecord>();
   const revokedFamilies = new Set<string>();
 
@@ -166,7 +169,15 @@ export function createProviderServer(profile: ProviderProfile) {
      */
     authorize(authorizeUrl: string, user: { sub?: string } = {}): string {
       const url = new URL(authorizeUrl);
-      const q = url.searchParams;
+      let q = url.searchParams;
+      // RFC 9126 §4: a pushed request comes back as client_id + request_uri, used once.
+      const requestUri = q.get('request_uri');
+      if (requestUri !== null) {
+        const request = pushed.get(requestUri);
+        pushed.delete(requestUri);
+        if (!request || request.get('client_id') !== q.get('client_id')) throw new Error('unknown or used request_uri');
+        q = request;
+      }
       if (withoutQuery(url.href) !== profile.authorizationEndpoint) throw new Error(`not the authorization endpoint: ${url.origin}${url.pathname}`);
       const redirectUri = q.get('redirect_uri') ?? '';
       // A wrong client or redirect URI is shown on the provider's page, never sent back.
@@ -316,11 +327,25 @@ export function createProviderServer(profile: ProviderProfile) {
     if (url === profile.jwksUri) return json({ keys: profile.jwks?.(profile.keys) ?? profile.keys.map((k) => k.jwk) });
     if (url === profile.tokenEndpoint && request.method === 'POST') return token(form!, origin);
     if (url === profile.revocationEndpoint && request.method === 'POST') return revoke(form!);
+    if (url === profile.parEndpoint && request.method === 'POST') {
+      if (form!.get('client_id') !== profile.clientId) return json({ error: 'invalid_client' }, 401);
+      const requestUri = `urn:ietf:params:oauth:request_uri:${random()}`;
+      pushed.set(requestUri, form!);
+      return json({ request_uri: requestUri, expires_in: 60 }, 201);
+    }
     return new Response('not found', { status: 404 });
   }
 
   const endpointOf = (url: string): CorsEndpoint | undefined =>
-    url in profile.discovery ? 'discovery' : url === profile.jwksUri ? 'jwks' : url === profile.tokenEndpoint ? 'token' : url === profile.revocationEndpoint ? 'revocation' : undefined;
+    url in profile.discovery
+      ? 'discovery'
+      : url === profile.jwksUri
+        ? 'jwks'
+        : url === profile.tokenEndpoint || url === profile.parEndpoint
+          ? 'token'
+          : url === profile.revocationEndpoint
+            ? 'revocation'
+            : undefined;
 
   async function handle(request: Request, origin: string | undefined): Promise<Response> {
     const url = withoutQuery(request.url);
