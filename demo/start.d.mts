@@ -24,6 +24,8 @@ export interface StartDemoOptions {
   pageHost?: 'localhost' | '127.0.0.1' | '::1';
   /** Send `Cross-Origin-Opener-Policy: same-origin` from the authorization server. */
   coop?: boolean;
+  /** Require DPoP nonces at the authorization server's token endpoint and at the API. */
+  dpopNonces?: boolean;
   /** Ports; 0 (the default) picks a free one. */
   pagePort?: number;
   authPort?: number;

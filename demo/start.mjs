@@ -20,13 +20,15 @@ const originOf = (host, port) => `http://${host.includes(':') ? `[${host}]` : ho
  * first, then oidc-provider is configured with the real origins (issuer, redirect URIs).
  * `pageHost` puts the page on another loopback name than the servers (127.0.0.1 vs localhost are
  * different sites, as an app and a third-party authorization server are); `coop` makes the
- * authorization server send `Cross-Origin-Opener-Policy: same-origin`, as many do.
+ * authorization server send `Cross-Origin-Opener-Policy: same-origin`, as many do; `dpopNonces`
+ * makes the authorization server and the API require DPoP nonces (RFC 9449 §8, §9).
  * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', pageHost?: 'localhost'|'127.0.0.1'|'::1', pagePort?: number,
- *           authPort?: number, apiPort?: number, accessTokenTtl?: number, coop?: boolean, quiet?: boolean }} [options]
+ *           authPort?: number, apiPort?: number, accessTokenTtl?: number, coop?: boolean, dpopNonces?: boolean,
+ *           quiet?: boolean }} [options]
  */
 export async function startDemo({
   host = 'localhost', pageHost = host, pagePort = 0, authPort = 0, apiPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl,
-  coop = false, quiet = false,
+  coop = false, dpopNonces = false, quiet = false,
 } = {}) {
   if (!Number.isInteger(accessTokenTtl) || accessTokenTtl < 1) {
     throw new Error(`accessTokenTtl must be a positive number of seconds, got ${accessTokenTtl}`);
@@ -42,7 +44,7 @@ export async function startDemo({
     const issuer = origin(auth.port);
     const apiUrl = origin(api.port); // also the resource indicator and the access tokens' audience
 
-    const as = await createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl });
+    const as = await createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl, dpopNonces });
     as.provider.on('server_error', (ctx, error) => {
       if (!quiet) console.error(`authorization server error: ${error.message}`);
     });
@@ -63,7 +65,7 @@ export async function startDemo({
     };
 
     auth.setHandler(coop ? (req, res) => (res.setHeader('Cross-Origin-Opener-Policy', 'same-origin'), as.handler(req, res)) : as.handler);
-    api.setHandler(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE }));
+    api.setHandler(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE, dpopNonces }));
     page.setHandler(createPageHandler({ publicDir: here('./public'), distDir: DIST_DIR, config: () => config }));
 
     return { pageUrl: `${pageOrigin}/`, pageOrigin, issuer, apiUrl, clientId: CLIENT_ID, scope: SCOPE, config, notices: as.notices, close };

@@ -13,6 +13,7 @@ export interface Discovery {
   token_endpoint: string;
   jwks_uri: string;
   revocation_endpoint: string;
+  pushed_authorization_request_endpoint: string;
   end_session_endpoint: string;
   [key: string]: unknown;
 }

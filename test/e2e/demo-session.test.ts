@@ -55,7 +55,9 @@ describe('demo page: a whole session in Chromium', () => {
     expect(await textOf(page, '#user')).toContain('alice@example.com');
 
     // PKCE made visible: the page recomputed S256(code_verifier) and it equals the challenge sent.
-    const authorize = traffic.all.find((s) => s.url.href.startsWith(env.discovery.authorization_endpoint));
+    // The authorization parameters were pushed first (RFC 9126: oidc-provider advertises PAR).
+    const push = traffic.all.find((s) => s.request.method() === 'POST' && s.url.href === env.discovery.pushed_authorization_request_endpoint);
+    const authorize = { url: new URL(`https://pushed.invalid/?${push?.request.postData() ?? ''}`) };
     const exchange = traffic.exchanges.find((e) => e.grantType === 'authorization_code');
     expect(exchange?.status).toBe(200);
     const verifier = exchange!.form.get('code_verifier') ?? '';
