@@ -98,7 +98,7 @@ export const auth: PkceClient = createPkceClient({
 });
 
 export async function start(): Promise<RedirectResult | null> {
-  auth.on('session-ended', ({ reason }) => console.log(reason satisfies 'logout' | 'invalid_grant' | 'expired'));
+  auth.on('session-ended', ({ reason }) => console.log(reason));
   try {
     return await auth.handleRedirect();
   } catch (error) {
