@@ -16,11 +16,14 @@ export const DEFAULTS = { host: 'localhost', pagePort: 5173, authPort: 4000, api
 /**
  * Starts the three servers. Port 0 (the default here) means any free port: the servers listen
  * first, then oidc-provider is configured with the real origins (issuer, redirect URIs).
+ * `publicDir` replaces the demo page with another app (the framework examples' tests serve a
+ * built example there, so it runs on the origin the authorization server has registered).
  * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', pagePort?: number, authPort?: number, apiPort?: number,
- *           accessTokenTtl?: number, quiet?: boolean }} [options]
+ *           accessTokenTtl?: number, quiet?: boolean, publicDir?: string }} [options]
  */
 export async function startDemo({
   host = 'localhost', pagePort = 0, authPort = 0, apiPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl, quiet = false,
+  publicDir = here('./public'),
 } = {}) {
   if (!Number.isInteger(accessTokenTtl) || accessTokenTtl < 1) {
     throw new Error(`accessTokenTtl must be a positive number of seconds, got ${accessTokenTtl}`);
@@ -55,7 +58,7 @@ export async function startDemo({
 
     auth.setHandler(as.handler);
     api.setHandler(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE }));
-    page.setHandler(createPageHandler({ publicDir: here('./public'), distDir: DIST_DIR, config: () => config }));
+    page.setHandler(createPageHandler({ publicDir, distDir: DIST_DIR, config: () => config }));
 
     return { pageUrl: `${pageOrigin}/`, pageOrigin, issuer, apiUrl, clientId: CLIENT_ID, scope: SCOPE, config, notices: as.notices, close };
   } catch (error) {

@@ -4,7 +4,7 @@
 import { expect } from 'vitest';
 import type { Browser, BrowserContext, Page, Request, Response } from 'playwright-core';
 
-import { startDemo, type RunningDemo } from '../../demo/start.mjs';
+import { startDemo, type RunningDemo, type StartDemoOptions } from '../../demo/start.mjs';
 import { launchChromium } from './chromium';
 
 export interface Discovery {
@@ -25,8 +25,8 @@ export interface DemoEnv {
 }
 
 /** The demo servers on free ports, their discovery document, and a headless Chromium. */
-export async function startDemoEnv(accessTokenTtl: number): Promise<DemoEnv> {
-  const demo = await startDemo({ pagePort: 0, authPort: 0, apiPort: 0, accessTokenTtl, quiet: true });
+export async function startDemoEnv(accessTokenTtl: number, options: Pick<StartDemoOptions, 'publicDir'> = {}): Promise<DemoEnv> {
+  const demo = await startDemo({ pagePort: 0, authPort: 0, apiPort: 0, accessTokenTtl, quiet: true, ...options });
   try {
     const discovery = (await (await fetch(`${demo.issuer}/.well-known/openid-configuration`)).json()) as Discovery;
     const browser = await launchChromium();
@@ -143,15 +143,15 @@ export interface TokenSet {
 export type Prompt = 'login' | 'consent';
 
 /**
- * From the demo page: presses "Sign in", then answers oidc-provider's pages as a person would
- * (any username, any password; "Continue" on the consent page) until the browser is back on the
- * demo page. `stopAt` leaves the browser on that page instead of answering it. Returns the pages
- * shown and the callback URL the browser was sent to.
+ * From the demo page: presses "Sign in" (`signInButton`, a selector), then answers oidc-provider's
+ * pages as a person would (any username, any password; "Continue" on the consent page) until the
+ * browser is back on the demo page. `stopAt` leaves the browser on that page instead of answering
+ * it. Returns the pages shown and the callback URL the browser was sent to.
  */
 export async function signInThroughProvider(
   page: Page,
   env: DemoEnv,
-  { username = 'alice', stopAt }: { username?: string; stopAt?: Prompt } = {},
+  { username = 'alice', stopAt, signInButton = '#sign-in' }: { username?: string; stopAt?: Prompt; signInButton?: string } = {},
 ) {
   const callbacks: string[] = [];
   const onRequest = (request: Request) => {
@@ -161,7 +161,7 @@ export async function signInThroughProvider(
   };
   page.on('request', onRequest);
   try {
-    await page.locator('#sign-in').click();
+    await page.locator(signInButton).click();
     await page.waitForURL((url) => url.origin === env.demo.issuer);
     const prompts: Prompt[] = [];
     while (new URL(page.url()).origin === env.demo.issuer) {

@@ -1,0 +1,64 @@
+// Every framework quick start in examples/ builds, as its framework's own tools build it, against
+// this package through its exports map (the examples import 'pkce-spa' by name: Node, TypeScript,
+// Vite and esbuild resolve a package's own name from inside it). The TypeScript ones type-check
+// with strict and skipLibCheck: false. test/e2e/examples.test.ts runs two of them in Chromium.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { node, productionEnv, repoRoot, tools } from '../support/commands';
+
+const out = mkdtempSync(join(tmpdir(), 'pkce-spa-examples-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+/** The built app's JavaScript, joined. */
+function builtCode(dir: string): string {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => readFileSync(join(dir, file), 'utf8'))
+    .join('\n');
+}
+
+function expectApp(dir: string) {
+  expect(readFileSync(join(dir, 'index.html'), 'utf8')).toMatch(/<script[^>]+type="module"/);
+  const code = builtCode(dir);
+  expect(code.includes('pkce-spa.error'), 'pkce-spa is in the bundle').toBe(true);
+  expect(code.includes('createTokenVerifier'), 'pkce-spa/server is not').toBe(false);
+}
+
+const vite = (example: string) =>
+  node(tools.vite, ['build', `examples/${example}`, '--outDir', join(out, example), '--emptyOutDir', '--logLevel', 'warn'], {
+    env: productionEnv,
+  });
+
+describe.concurrent('the framework quick starts build', () => {
+  it('React (Vite)', async () => {
+    await Promise.all([vite('react'), node(tools.tsc, ['-p', 'examples/react'])]);
+    expectApp(join(out, 'react'));
+  });
+
+  it('Vue (Vite, vue-tsc)', async () => {
+    await Promise.all([vite('vue'), node(tools.vueTsc, ['-p', 'examples/vue'])]);
+    expectApp(join(out, 'vue'));
+  });
+
+  it('Svelte (Vite)', async () => {
+    await Promise.all([vite('svelte'), node(tools.tsc, ['-p', 'examples/svelte'])]);
+    expectApp(join(out, 'svelte'));
+  });
+
+  it('Angular (@angular/build, which type-checks the templates too)', async () => {
+    await node(tools.architect, ['quick-start:build', `--output-path=${join(out, 'angular')}`], {
+      cwd: join(repoRoot, 'examples/angular'),
+      env: productionEnv,
+    });
+    expectApp(join(out, 'angular/browser'));
+  });
+
+  it('plain <script>: the page loads the IIFE build before its own scripts', () => {
+    const html = readFileSync(join(repoRoot, 'examples/script/index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((match) => match[1]);
+    expect(scripts).toEqual(['/pkce-spa.iife.js', '/config.js', '/app.js']);
+  });
+});
