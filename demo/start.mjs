@@ -1,6 +1,7 @@
 // `npm run demo`: the demo page, the authorization server and the API, each on its own loopback
 // origin. Tests import startDemo() and run the very same servers on free ports.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -74,6 +75,8 @@ const HELP = `Usage: node demo/start.mjs [options]   (npm run demo builds first)
   --api-port <n>          demo API port             (env DEMO_API_PORT, default ${DEFAULTS.apiPort})
   --access-token-ttl <s>  access token lifetime     (env DEMO_ACCESS_TOKEN_TTL, default ${DEFAULTS.accessTokenTtl})
   --host <name>           localhost, 127.0.0.1 or ::1 (env DEMO_HOST, default localhost)
+  --public <dir>          serve this built app instead of the demo page, e.g. a framework
+                          example (docs/frameworks.md); its index.html answers / and /callback
   --verbose               also print oidc-provider's development notices
   -h, --help              this text
 Use port 0 for any free port.`;
@@ -86,6 +89,7 @@ function readOptions() {
       'api-port': { type: 'string' },
       'access-token-ttl': { type: 'string' },
       host: { type: 'string' },
+      public: { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -105,6 +109,7 @@ function readOptions() {
     authPort: number('auth-port', 'DEMO_AUTH_PORT', DEFAULTS.authPort),
     apiPort: number('api-port', 'DEMO_API_PORT', DEFAULTS.apiPort),
     accessTokenTtl: number('access-token-ttl', 'DEMO_ACCESS_TOKEN_TTL', DEFAULTS.accessTokenTtl),
+    ...(values.public && { publicDir: resolve(values.public) }),
   };
 }
 

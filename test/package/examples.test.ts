@@ -62,3 +62,14 @@ describe.concurrent('the framework quick starts build', () => {
     expect(scripts).toEqual(['/pkce-spa.iife.js', '/config.js', '/app.js']);
   });
 });
+
+describe('docs/frameworks.md', () => {
+  it('quotes the examples as they are: each excerpt is a passage of the file it names', () => {
+    const docs = readFileSync(join(repoRoot, 'docs/frameworks.md'), 'utf8');
+    const excerpts = [...docs.matchAll(/```\w*\n(?:\/\/|<!--) (examples\/\S+?)(?: -->)?\n([\s\S]*?)```/g)];
+    expect(excerpts.length).toBeGreaterThanOrEqual(6);
+    for (const [, file, body] of excerpts) {
+      expect(readFileSync(join(repoRoot, file!), 'utf8'), `docs/frameworks.md quotes ${file}`).toContain(body);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { createPkceClient, type RedirectResult } from 'pkce-spa';
 
-const apiUrl = import.meta.env.VITE_API_URL || undefined;
+export const apiUrl = import.meta.env.VITE_API_URL || undefined;
 
 /** One client for the whole app, created once when this module is first imported. */
 export const auth = createPkceClient({
@@ -22,5 +22,3 @@ export const redirected: Promise<RedirectResult | null> = auth.handleRedirect().
   if (result) history.replaceState(null, '', result.returnTo);
   return result;
 });
-
-export { apiUrl };
