@@ -59,37 +59,11 @@ function write(path: string, text: string) {
   writeFileSync(join(app, path), text);
 }
 
-beforeAll(async () => {
-  const checkout = await cleanCheckout();
-  expect(existsSync(join(checkout, 'dist'))).toBe(false);
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: checkout, env: productionEnv });
-  [packed] = JSON.parse(stdout) as [PackResult];
-
-  write('package.json', JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }));
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, packed.filename)], { cwd: app });
-}, 180_000);
-
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-describe('the packed package', () => {
-  it('holds what package.json points at and nothing else: no sources, no internals', () => {
-    const shipped = packed.files.map((file) => file.path).sort();
-    const targets = exportTargets(manifest.exports).map(({ target }) => target);
-    const fields = [manifest.main, manifest.module, manifest.types, manifest.unpkg, manifest.jsdelivr].flatMap((field) =>
-      field ? [field.replace(/^\.\//, '')] : [],
-    );
-    for (const target of [...targets, ...fields]) expect(shipped, `${target} is named in package.json`).toContain(target);
-    const maps = targets.filter((target) => target.endsWith('.js')).map((target) => `${target}.map`);
-    const docs = ['README.md', 'LICENSE'].filter((file) => existsSync(join(repoRoot, file)));
-    expect(shipped).toEqual([...new Set([...targets, ...maps, ...docs])].sort());
-  });
-
-  it('type-checks in a strict app with skipLibCheck: false, with bundler and with Node resolution', async () => {
-    const declarations = (await readdir(installed, { recursive: true })).filter((file) => file.endsWith('.d.ts'));
-    expect(declarations.length).toBeGreaterThan(0);
-    write(
-      'src/browser.ts',
-      `import { createPkceClient, isPkceError, type IdTokenClaims, type PkceClient, type RedirectResult } from 'pkce-spa';
+/** The throwaway app: a few files that use both entry points the way an app would. */
+async function writeApp() {
+  write(
+    'src/browser.ts',
+    `import { createPkceClient, isPkceError, type IdTokenClaims, type PkceClient, type RedirectResult } from 'pkce-spa';
 
 export const auth: PkceClient = createPkceClient({
   issuer: 'https://auth.example.com',
@@ -109,10 +83,10 @@ export async function start(): Promise<RedirectResult | null> {
 
 export const user: IdTokenClaims | undefined = auth.user;
 `,
-    );
-    write(
-      'src/api.ts',
-      `import { createTokenVerifier, isPkceError, type TokenVerifier } from 'pkce-spa/server';
+  );
+  write(
+    'src/api.ts',
+    `import { createTokenVerifier, isPkceError, type TokenVerifier } from 'pkce-spa/server';
 
 export const verifier: TokenVerifier = createTokenVerifier({ issuer: 'https://auth.example.com', audience: 'https://api.example.com' });
 
@@ -122,32 +96,118 @@ export async function handle(request: Request): Promise<Response> {
   return Response.json({ sub: result.claims.sub, pkce: isPkceError(new Error()) });
 }
 `,
+  );
+
+  const declarations = (await readdir(installed, { recursive: true })).filter((file) => file.endsWith('.d.ts'));
+  expect(declarations.length).toBeGreaterThan(0);
+  const tsconfig = (module: string, files: string[]) =>
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module,
+        moduleResolution: module === 'NodeNext' ? 'NodeNext' : 'Bundler',
+        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+        types: [],
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        skipLibCheck: false,
+        noEmit: true,
+      },
+      // Every shipped declaration file, whether an import reaches it or not.
+      files: [...files, ...declarations.map((file) => `node_modules/${manifest.name}/${file}`)],
+    });
+  write('tsconfig.bundler.json', tsconfig('ESNext', ['src/browser.ts', 'src/api.ts']));
+  write('tsconfig.node.json', tsconfig('NodeNext', ['src/api.ts']));
+
+  write('index.html', '<!doctype html><title>app</title><script type="module" src="/src/main.ts"></script>\n');
+  write('src/main.ts', `import { start } from './browser';\nstart().then((result) => (document.title = result ? 'signed in' : 'welcome'));\n`);
+  write(
+    'src/rollup-main.js',
+    `import { createPkceClient } from 'pkce-spa';\nexport const auth = createPkceClient({ issuer: 'https://auth.example.com', clientId: 'spa', redirectUri: location.origin + '/callback' });\n`,
+  );
+
+  write(
+    'src/entry-server.ts',
+    `import { createPkceClient } from 'pkce-spa';
+
+// SSR frameworks evaluate the app's modules on the server too, so the client is created there.
+const auth = createPkceClient({ issuer: 'https://auth.example.com', clientId: 'spa', redirectUri: 'https://app.example/callback' });
+
+export function render(): string {
+  return \`<p>\${auth.isAuthenticated() ? 'Signed in' : 'Signed out'}\${auth.user ? '' : '.'}</p>\`;
+}
+`,
+  );
+  // Every browser global reports its use. Not navigator: Node >= 21 has one of its own, and jose
+  // looks at it (typeof navigator) when imported, to choose its User-Agent header.
+  write(
+    'node-check.mjs',
+    `const touched = new Set();
+for (const name of ['window', 'self', 'document', 'location', 'history', 'localStorage', 'sessionStorage', 'indexedDB']) {
+  Object.defineProperty(globalThis, name, { configurable: true, get: () => void touched.add(name) });
+}
+const { createRequire } = await import('node:module');
+const browser = await import('pkce-spa');
+const server = await import('pkce-spa/server');
+const { render } = await import('./dist-ssr/entry-server.js');
+const html = render();
+const verifier = server.createTokenVerifier({ issuer: 'https://auth.example.com', audience: 'https://api.example.com' });
+const missing = await verifier.verify(undefined).catch((error) => error);
+let required;
+if (process.features.require_module) {
+  const require = createRequire(import.meta.url);
+  required = {
+    browser: require('pkce-spa').createPkceClient === browser.createPkceClient,
+    server: require('pkce-spa/server').createTokenVerifier === server.createTokenVerifier,
+  };
+}
+console.log(JSON.stringify({
+  browser: Object.keys(browser).length,
+  server: Object.keys(server).length,
+  html,
+  missingToken: [server.isPkceError(missing, 'missing_token'), missing instanceof server.TokenVerificationError],
+  required,
+  touched: [...touched],
+}));
+`,
+  );
+}
+
+beforeAll(async () => {
+  const checkout = await cleanCheckout();
+  expect(existsSync(join(checkout, 'dist'))).toBe(false);
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: checkout, env: productionEnv });
+  [packed] = JSON.parse(stdout) as [PackResult];
+
+  write('package.json', JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }));
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, packed.filename)], { cwd: app });
+  await writeApp();
+}, 180_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+// Each test runs its own tools on the app; they run side by side.
+describe.concurrent('the packed package', () => {
+  it('holds what package.json points at and nothing else: no sources, no internals', () => {
+    const shipped = packed.files.map((file) => file.path).sort();
+    const targets = exportTargets(manifest.exports).map(({ target }) => target);
+    const fields = [manifest.main, manifest.module, manifest.types, manifest.unpkg, manifest.jsdelivr].flatMap((field) =>
+      field ? [field.replace(/^\.\//, '')] : [],
     );
-    const tsconfig = (module: string, files: string[]) =>
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022',
-          module,
-          moduleResolution: module === 'NodeNext' ? 'NodeNext' : 'Bundler',
-          lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-          types: [],
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          skipLibCheck: false,
-          noEmit: true,
-        },
-        // Every shipped declaration file, whether an import reaches it or not.
-        files: [...files, ...declarations.map((file) => `node_modules/${manifest.name}/${file}`)],
-      });
-    write('tsconfig.bundler.json', tsconfig('ESNext', ['src/browser.ts', 'src/api.ts']));
-    write('tsconfig.node.json', tsconfig('NodeNext', ['src/api.ts']));
-    await node(tools.tsc, ['-p', 'tsconfig.bundler.json'], { cwd: app });
-    await node(tools.tsc, ['-p', 'tsconfig.node.json'], { cwd: app });
+    for (const target of [...targets, ...fields]) expect(shipped, `${target} is named in package.json`).toContain(target);
+    const maps = targets.filter((target) => target.endsWith('.js')).map((target) => `${target}.map`);
+    const docs = ['README.md', 'LICENSE'].filter((file) => existsSync(join(repoRoot, file)));
+    expect(shipped).toEqual([...new Set([...targets, ...maps, ...docs])].sort());
+  });
+
+  it('type-checks in a strict app with skipLibCheck: false, with bundler and with Node resolution', async () => {
+    await Promise.all([
+      node(tools.tsc, ['-p', 'tsconfig.bundler.json'], { cwd: app }),
+      node(tools.tsc, ['-p', 'tsconfig.node.json'], { cwd: app }),
+    ]);
   });
 
   it('bundles for the browser with Vite, jose included and the server half left out', async () => {
-    write('index.html', '<!doctype html><title>app</title><script type="module" src="/src/main.ts"></script>\n');
-    write('src/main.ts', `import { start } from './browser';\nstart().then((result) => (document.title = result ? 'signed in' : 'welcome'));\n`);
     await node(tools.vite, ['build', '--outDir', 'dist-web', '--logLevel', 'warn'], { cwd: app, env: productionEnv });
     const assets = join(app, 'dist-web/assets');
     const code = (await readdir(assets)).map((file) => readFileSync(join(assets, file), 'utf8')).join('\n');
@@ -158,7 +218,6 @@ export async function handle(request: Request): Promise<Response> {
   });
 
   it('bundles for the browser with rollup and node-resolve, with no unresolved import', async () => {
-    write('src/rollup-main.js', `import { createPkceClient } from 'pkce-spa';\nexport const auth = createPkceClient({ issuer: 'https://auth.example.com', clientId: 'spa', redirectUri: location.origin + '/callback' });\n`);
     const warnings: RollupLog[] = [];
     const bundle = await rollup({
       input: join(app, 'src/rollup-main.js'),
@@ -173,39 +232,7 @@ export async function handle(request: Request): Promise<Response> {
   });
 
   it('imports in Node, as ESM and through require(), and a server-side render touches no browser global', async () => {
-    write('src/entry-server.ts', `import { createPkceClient } from 'pkce-spa';
-
-// SSR frameworks evaluate the app's modules on the server too, so the client is created there.
-const auth = createPkceClient({ issuer: 'https://auth.example.com', clientId: 'spa', redirectUri: 'https://app.example/callback' });
-
-export function render(): string {
-  return \`<p>\${auth.isAuthenticated() ? 'Signed in' : 'Signed out'}\${auth.user ? '' : '.'}</p>\`;
-}
-`);
     await node(tools.vite, ['build', '--ssr', 'src/entry-server.ts', '--outDir', 'dist-ssr', '--logLevel', 'warn'], { cwd: app, env: productionEnv });
-    // Every browser global reports its use. Not navigator: Node ≥ 21 has one of its own, and jose
-    // looks at it (typeof navigator) when imported, to choose its User-Agent header.
-    write('node-check.mjs', `const touched = new Set();
-for (const name of ['window', 'self', 'document', 'location', 'history', 'localStorage', 'sessionStorage', 'indexedDB']) {
-  Object.defineProperty(globalThis, name, { configurable: true, get: () => void touched.add(name) });
-}
-const { createRequire } = await import('node:module');
-const browser = await import('pkce-spa');
-const server = await import('pkce-spa/server');
-const { render } = await import('./dist-ssr/entry-server.js');
-const html = render();
-const missing = await server.createTokenVerifier({ issuer: 'https://auth.example.com', audience: 'https://api.example.com' }).verify(undefined).catch((e) => e);
-let required;
-if (process.features.require_module) {
-  const require = createRequire(import.meta.url);
-  required = { browser: require('pkce-spa').createPkceClient === browser.createPkceClient, server: require('pkce-spa/server').createTokenVerifier === server.createTokenVerifier };
-}
-console.log(JSON.stringify({
-  browser: Object.keys(browser).length, server: Object.keys(server).length, html,
-  missingToken: [server.isPkceError(missing, 'missing_token'), missing instanceof server.TokenVerificationError],
-  required, touched: [...touched],
-}));
-`);
     const { stdout } = await node('node-check.mjs', [], { cwd: app });
     const result = JSON.parse(stdout) as Record<string, unknown>;
     expect(result).toMatchObject({ html: '<p>Signed out.</p>', missingToken: [true, true], touched: [] });
