@@ -20,13 +20,24 @@ function render() {
 // The session changes without a page load too: a refresh, a refused refresh token, a logout.
 for (const event of ['signed-in', 'refreshed', 'session-ended']) auth.on(event, render);
 
-$('sign-in').onclick = () => auth.login({ returnTo: location.pathname + location.search });
-$('sign-out').onclick = () => auth.logout({ returnTo: '/' });
+const fail = (error) => {
+  $('error').textContent = error.message;
+  $('error').hidden = false;
+};
+
+// Both leave the page (sign-in comes back to this one); the promise settles only if they fail,
+// e.g. when the authorization server cannot be reached.
+$('sign-in').onclick = () => auth.login({ returnTo: location.pathname + location.search }).catch(fail);
+$('sign-out').onclick = () => auth.logout({ returnTo: '/' }).catch(fail);
 $('call-api').onclick = async () => {
-  // auth.fetch adds `Authorization: Bearer …` (refreshing the token first when it is due).
-  const response = await auth.fetch(config.apiUrl + '/api/me');
-  $('answer').textContent = response.status + ' ' + (await response.text());
-  $('answer').hidden = false;
+  try {
+    // auth.fetch adds `Authorization: Bearer …` (refreshing the token first when it is due).
+    const response = await auth.fetch(config.apiUrl + '/api/me');
+    $('answer').textContent = response.status + ' ' + (await response.text());
+    $('answer').hidden = false;
+  } catch (error) {
+    fail(error);
+  }
 };
 
 // On every page load: completes the sign-in when this is the callback, else resolves null.
@@ -37,7 +48,9 @@ auth.handleRedirect().then(
     render();
   },
   (error) => {
-    $('status').textContent = 'Sign-in failed: ' + error.message;
-    $('sign-in').hidden = false;
+    // A refused sign-in (cancelled, say): the page says why, from / rather than from /callback.
+    if (location.pathname === '/callback') history.replaceState(null, '', '/');
+    fail(error);
+    render();
   },
 );

@@ -6,6 +6,7 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { node, repoRoot, tools } from '../support/commands';
@@ -29,14 +30,18 @@ function emptySite() {
   mkdirSync(site);
 }
 
-/** Signs in as `username` from the example's button, then signs out again, checking what the user sees. */
-async function signInAndOut(status: (page: import('playwright-core').Page) => Promise<string>, username: string) {
+/**
+ * What a user does with an example: signs in (coming back to the page they left), sees who they
+ * are, signs out; then starts again but cancels at the consent page, and is told why.
+ */
+async function signInAndOut(status: (page: Page) => Promise<string>, username: string) {
   const { context, page, pageErrors, traffic } = await newDemoPage(env);
+  const signInButton = 'button:text-is("Sign in")';
   await page.goto(`${env.demo.pageUrl}?tab=inbox`);
-  await expect.poll(() => status(page)).toContain('Sign');
+  await page.locator(signInButton).waitFor();
   expect(await status(page)).not.toContain('Signed in');
 
-  const { prompts, callbackUrl } = await signInThroughProvider(page, env, { username, signInButton: 'button:text-is("Sign in")' });
+  const { prompts, callbackUrl } = await signInThroughProvider(page, env, { username, signInButton });
   expect(prompts).toEqual(['login', 'consent']);
   expect(callbackUrl).toMatch(/[?&]code=/);
   await expect.poll(() => status(page)).toContain(`Signed in as ${username}`);
@@ -46,16 +51,25 @@ async function signInAndOut(status: (page: import('playwright-core').Page) => Pr
 
   await page.locator('button:text-is("Sign out")').click();
   await page.waitForURL((url) => url.href === env.demo.pageUrl);
-  await expect.poll(() => status(page)).not.toContain('Signed in');
-  await expect(page.locator('button:text-is("Sign in")').isVisible()).resolves.toBe(true);
+  await page.locator(signInButton).waitFor();
+  expect(await status(page)).not.toContain('Signed in');
   expect(traffic.revocations.map((r) => r.status)).toEqual([200]);
+
+  await signInThroughProvider(page, env, { username, signInButton, stopAt: 'consent' });
+  await Promise.all([
+    page.waitForURL((url) => url.origin === env.demo.pageOrigin),
+    page.getByRole('link', { name: '[ Cancel ]' }).click(),
+  ]);
+  await expect.poll(() => textOf(page, '[role="alert"]')).toContain('access_denied');
+  await page.locator(signInButton).waitFor();
+  expect(page.url()).toBe(env.demo.pageUrl);
   expect(traffic.tokenRequests('authorization_code')).toHaveLength(1);
   expect(pageErrors).toEqual([]);
   await context.close();
 }
 
 describe('framework quick starts against the demo authorization server', () => {
-  it('plain <script>: dist/pkce-spa.iife.js signs in, shows the user and signs out', async () => {
+  it('plain <script>: dist/pkce-spa.iife.js signs in, shows the user, signs out, shows a cancelled sign-in', async () => {
     emptySite();
     cpSync(join(repoRoot, 'examples/script'), site, { recursive: true });
     cpSync(join(repoRoot, 'dist/pkce-spa.iife.js'), join(site, 'pkce-spa.iife.js'));
@@ -73,7 +87,7 @@ describe('framework quick starts against the demo authorization server', () => {
     { name: 'React in StrictMode, development build', example: 'react', root: '#root', mode: 'development', user: 'jules' },
     { name: 'Vue', example: 'vue', root: '#app', mode: 'production', user: 'kim' },
     { name: 'Svelte', example: 'svelte', root: '#app', mode: 'production', user: 'lou' },
-  ])('$name: signs in with one code exchange, shows the user and signs out', async ({ example, root, mode, user }) => {
+  ])('$name: signs in with one code exchange, shows the user, signs out, shows a cancelled sign-in', async ({ example, root, mode, user }) => {
     emptySite();
     await node(tools.vite, ['build', `examples/${example}`, '--mode', mode, '--outDir', site, '--emptyOutDir', '--logLevel', 'warn'], {
       env: { NODE_ENV: mode, VITE_ISSUER: env.demo.issuer, VITE_CLIENT_ID: env.demo.clientId, VITE_API_URL: '' },

@@ -17,8 +17,17 @@ export const auth = createPkceClient({
  * on the same callback URL finds its one-time login transaction already used (`invalid_state`).
  * Components wait for this promise instead.
  */
-export const redirected: Promise<RedirectResult | null> = auth.handleRedirect().then((result) => {
-  // Back where login({ returnTo }) was called, with the code and state gone from the address bar.
-  if (result) history.replaceState(null, '', result.returnTo);
-  return result;
-});
+export const redirected: Promise<RedirectResult | null> = auth.handleRedirect().then(
+  (result) => {
+    // Back where login({ returnTo }) was called, with the code and state gone from the address bar.
+    if (result) history.replaceState(null, '', result.returnTo);
+    return result;
+  },
+  (error: unknown) => {
+    // A refused sign-in (cancelled, say): the app says why, from / rather than from /callback.
+    if (location.pathname === '/callback') history.replaceState(null, '', '/');
+    throw error;
+  },
+);
+// Components handle a failure once they mount; until then it is not an unhandled rejection.
+redirected.catch(() => undefined);

@@ -35,6 +35,8 @@ auth.handleRedirect().then(
     session.ready = true;
   },
   (error: Error) => {
+    // A refused sign-in (cancelled, say): the app says why, from / rather than from /callback.
+    if (location.pathname === '/callback') history.replaceState(null, '', '/');
     session.error = error;
   },
 );

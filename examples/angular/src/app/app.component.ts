@@ -5,12 +5,11 @@ import { AuthService } from './auth.service';
   selector: 'app-root',
   template: `
     @if (auth.error(); as error) {
-      <p role="alert">Sign-in failed: {{ error.message }}</p>
-    } @else if (!auth.ready()) {
+      <p role="alert">{{ error.message }}</p>
+    }
+    @if (!auth.ready() && !auth.error()) {
       <p>Loading…</p>
-    } @else if (!auth.signedIn()) {
-      <button (click)="auth.login()">Sign in</button>
-    } @else {
+    } @else if (auth.signedIn()) {
       <p>Signed in as {{ auth.user()?.name ?? auth.user()?.sub }}</p>
       @if (auth.apiUrl) {
         <button (click)="callApi()">Call the API</button>
@@ -19,6 +18,8 @@ import { AuthService } from './auth.service';
         <pre>{{ text }}</pre>
       }
       <button (click)="auth.logout()">Sign out</button>
+    } @else {
+      <button (click)="auth.login()">Sign in</button>
     }
   `,
 })
@@ -27,7 +28,11 @@ export class AppComponent {
   protected readonly answer = signal<string | undefined>(undefined);
 
   async callApi() {
-    const response = await this.auth.fetch(`${this.auth.apiUrl}/api/me`);
-    this.answer.set(`${response.status} ${await response.text()}`);
+    try {
+      const response = await this.auth.fetch(`${this.auth.apiUrl}/api/me`);
+      this.answer.set(`${response.status} ${await response.text()}`);
+    } catch (error) {
+      this.auth.error.set(error as Error);
+    }
   }
 }

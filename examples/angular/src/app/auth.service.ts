@@ -44,17 +44,22 @@ export class AuthService {
       this.sync(); // also a session restored from a persistent tokenStore
       this.ready.set(true);
     } catch (error) {
+      // A refused sign-in (cancelled, say): the app says why, from / rather than from /callback.
+      if (location.pathname === '/callback') history.replaceState(null, '', '/');
       this.error.set(error as Error);
     }
   }
 
-  /** Goes to the authorization server; comes back to this page (or `returnTo`) signed in. */
-  login(returnTo = location.pathname + location.search) {
-    return this.client.login({ returnTo });
+  /**
+   * Goes to the authorization server and comes back to this page (or `returnTo`) signed in. Like
+   * logout(), it leaves the page: it returns only if it fails (the server cannot be reached).
+   */
+  async login(returnTo = location.pathname + location.search): Promise<void> {
+    await this.client.login({ returnTo }).catch((error: Error) => this.error.set(error));
   }
 
-  logout() {
-    return this.client.logout({ returnTo: '/' });
+  async logout(): Promise<void> {
+    await this.client.logout({ returnTo: '/' }).catch((error: Error) => this.error.set(error));
   }
 
   /** `fetch` with `Authorization: Bearer …` for the page's origin and `apiUrl`'s, refreshed when due. */
