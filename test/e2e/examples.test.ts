@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { node, repoRoot, tools } from '../support/commands';
+import { repoRoot, viteBuild } from '../support/commands';
 import { newDemoPage, signInThroughProvider, startDemoEnv, textOf, type DemoEnv } from './demo-helpers';
 
 let env: DemoEnv;
@@ -89,7 +89,7 @@ describe('framework quick starts against the demo authorization server', () => {
     { name: 'Svelte', example: 'svelte', root: '#app', mode: 'production', user: 'lou' },
   ])('$name: signs in with one code exchange, shows the user, signs out, shows a cancelled sign-in', async ({ example, root, mode, user }) => {
     emptySite();
-    await node(tools.vite, ['build', `examples/${example}`, '--mode', mode, '--outDir', site, '--emptyOutDir', '--logLevel', 'warn'], {
+    await viteBuild([`examples/${example}`, '--mode', mode, '--outDir', site, '--emptyOutDir', '--logLevel', 'warn'], {
       env: { NODE_ENV: mode, VITE_ISSUER: env.demo.issuer, VITE_CLIENT_ID: env.demo.clientId, VITE_API_URL: '' },
     });
     await signInAndOut((page) => textOf(page, root), user);

@@ -10,7 +10,7 @@ import nodeResolve from '@rollup/plugin-node-resolve';
 import { rollup, type RollupLog } from 'rollup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { node, productionEnv, repoRoot, run, tools } from '../support/commands';
+import { node, productionEnv, repoRoot, run, tools, viteBuild } from '../support/commands';
 
 interface PackedFile {
   path: string;
@@ -208,7 +208,7 @@ describe.concurrent('the packed package', () => {
   });
 
   it('bundles for the browser with Vite, jose included and the server half left out', async () => {
-    await node(tools.vite, ['build', '--outDir', 'dist-web', '--logLevel', 'warn'], { cwd: app, env: productionEnv });
+    await viteBuild(['--outDir', 'dist-web', '--logLevel', 'warn'], { cwd: app, env: productionEnv });
     const assets = join(app, 'dist-web/assets');
     const code = (await readdir(assets)).map((file) => readFileSync(join(assets, file), 'utf8')).join('\n');
     // Booleans, not the bundle: a failure should not print 30 KB of minified code.
@@ -232,7 +232,7 @@ describe.concurrent('the packed package', () => {
   });
 
   it('imports in Node, as ESM and through require(), and a server-side render touches no browser global', async () => {
-    await node(tools.vite, ['build', '--ssr', 'src/entry-server.ts', '--outDir', 'dist-ssr', '--logLevel', 'warn'], { cwd: app, env: productionEnv });
+    await viteBuild(['--ssr', 'src/entry-server.ts', '--outDir', 'dist-ssr', '--logLevel', 'warn'], { cwd: app, env: productionEnv });
     const { stdout } = await node('node-check.mjs', [], { cwd: app });
     const result = JSON.parse(stdout) as Record<string, unknown>;
     expect(result).toMatchObject({ html: '<p>Signed out.</p>', missingToken: [true, true], touched: [] });

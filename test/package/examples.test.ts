@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { node, productionEnv, repoRoot, tools } from '../support/commands';
+import { node, productionEnv, repoRoot, tools, viteBuild } from '../support/commands';
 
 const out = mkdtempSync(join(tmpdir(), 'pkce-spa-examples-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -28,7 +28,7 @@ function expectApp(dir: string) {
 }
 
 const vite = (example: string) =>
-  node(tools.vite, ['build', `examples/${example}`, '--outDir', join(out, example), '--emptyOutDir', '--logLevel', 'warn'], {
+  viteBuild([`examples/${example}`, '--outDir', join(out, example), '--emptyOutDir', '--logLevel', 'warn'], {
     env: productionEnv,
   });
 

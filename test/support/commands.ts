@@ -37,6 +37,13 @@ export function run(command: string, args: string[], { cwd = repoRoot, env = {} 
 export const node = (script: string, args: string[], options?: CommandOptions) => run(process.execPath, [script, ...args], options);
 
 /**
+ * `vite build` with these arguments. Each test build writes to its own folder, so Vite's lock
+ * against two builds of one project at once (same root and mode) is bypassed: tests run them side
+ * by side, and the examples share the repository's Vite cache folder.
+ */
+export const viteBuild = (args: string[], options?: CommandOptions) => node(tools.vite, ['build', ...args, '--bypass-lock'], options);
+
+/**
  * The environment of a production build. Vitest sets NODE_ENV=test, and React, Vue and Vite would
  * all build for development under it.
  */
