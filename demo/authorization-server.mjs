@@ -69,7 +69,7 @@ export async function createAuthorizationServer({ issuer, pageOrigin, apiUrl, ac
         token_endpoint_auth_method: 'none', // public client: a browser cannot keep a secret
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
-        redirect_uris: [`${pageOrigin}/callback`],
+        redirect_uris: [`${pageOrigin}/callback`, `${pageOrigin}/silent-callback.html`],
         post_logout_redirect_uris: [`${pageOrigin}/`],
         id_token_signed_response_alg: 'RS256',
         scope: 'openid profile email offline_access',

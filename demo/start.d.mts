@@ -4,6 +4,8 @@ export interface DemoConfig {
   issuer: string;
   clientId: string;
   redirectUri: string;
+  /** The lean page that hands silent and popup responses back to the page that asked. */
+  silentRedirectUri: string;
   postLogoutRedirectUri: string;
   /** The scope string to request. */
   scope: string;
@@ -18,6 +20,10 @@ export interface DemoConfig {
 export interface StartDemoOptions {
   /** Loopback name the servers listen on and appear under; default 'localhost'. */
   host?: 'localhost' | '127.0.0.1' | '::1';
+  /** Loopback name of the page alone (another site than the servers when it differs); default `host`. */
+  pageHost?: 'localhost' | '127.0.0.1' | '::1';
+  /** Send `Cross-Origin-Opener-Policy: same-origin` from the authorization server. */
+  coop?: boolean;
   /** Ports; 0 (the default) picks a free one. */
   pagePort?: number;
   authPort?: number;
@@ -45,5 +51,22 @@ export interface RunningDemo {
   close(): Promise<void>;
 }
 
+export interface StartDemoPageOptions {
+  /** Loopback name the page listens on and appears under; default 'localhost'. */
+  host?: 'localhost' | '127.0.0.1' | '::1';
+  /** Port; 0 (the default) picks a free one. */
+  port?: number;
+  /** What /config.json answers, read on every request. */
+  config: () => object;
+}
+
+export interface RunningDemoPage {
+  /** The demo page, e.g. http://localhost:5173/ */
+  pageUrl: string;
+  pageOrigin: string;
+  close(): Promise<void>;
+}
+
 export declare const DEFAULTS: Required<Omit<StartDemoOptions, 'quiet'>>;
 export declare function startDemo(options?: StartDemoOptions): Promise<RunningDemo>;
+export declare function startDemoPage(options: StartDemoPageOptions): Promise<RunningDemoPage>;

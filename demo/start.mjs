@@ -14,17 +14,23 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const DIST_DIR = here('../dist');
 export const DEFAULTS = { host: 'localhost', pagePort: 5173, authPort: 4000, apiPort: 4001, accessTokenTtl: 60 };
 
+const originOf = (host, port) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
 /**
  * Starts the three servers. Port 0 (the default here) means any free port: the servers listen
  * first, then oidc-provider is configured with the real origins (issuer, redirect URIs).
- * `publicDir` replaces the demo page with another app (the framework examples' tests serve a
- * built example there, so it runs on the origin the authorization server has registered).
- * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', pagePort?: number, authPort?: number, apiPort?: number,
- *           accessTokenTtl?: number, quiet?: boolean, publicDir?: string }} [options]
+ * `pageHost` puts the page on another loopback name than the servers (127.0.0.1 vs localhost are
+ * different sites, as an app and a third-party authorization server are); `coop` makes the
+ * authorization server send `Cross-Origin-Opener-Policy: same-origin`, as many do. `publicDir`
+ * replaces the demo page with another app (the framework examples' tests serve a built example
+ * there, so it runs on the origin the authorization server has registered).
+ * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', pageHost?: 'localhost'|'127.0.0.1'|'::1', pagePort?: number,
+ *           authPort?: number, apiPort?: number, accessTokenTtl?: number, coop?: boolean, quiet?: boolean,
+ *           publicDir?: string }} [options]
  */
 export async function startDemo({
-  host = 'localhost', pagePort = 0, authPort = 0, apiPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl, quiet = false,
-  publicDir = here('./public'),
+  host = 'localhost', pageHost = host, pagePort = 0, authPort = 0, apiPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl,
+  coop = false, quiet = false, publicDir = here('./public'),
 } = {}) {
   if (!Number.isInteger(accessTokenTtl) || accessTokenTtl < 1) {
     throw new Error(`accessTokenTtl must be a positive number of seconds, got ${accessTokenTtl}`);
@@ -32,10 +38,11 @@ export async function startDemo({
   const listeners = [];
   const close = () => Promise.all(listeners.map((l) => l.close())).then(() => {});
   try {
-    for (const port of [pagePort, authPort, apiPort]) listeners.push(await listenLoopback(host, port));
+    listeners.push(await listenLoopback(pageHost, pagePort));
+    for (const port of [authPort, apiPort]) listeners.push(await listenLoopback(host, port));
     const [page, auth, api] = listeners;
-    const origin = (port) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    const pageOrigin = origin(page.port);
+    const origin = (port, name = host) => originOf(name, port);
+    const pageOrigin = origin(page.port, pageHost);
     const issuer = origin(auth.port);
     const apiUrl = origin(api.port); // also the resource indicator and the access tokens' audience
 
@@ -49,6 +56,8 @@ export async function startDemo({
       issuer,
       clientId: CLIENT_ID,
       redirectUri: `${pageOrigin}/callback`,
+      // A lean page that only hands silent and popup responses back (demo/public/silent-callback.html).
+      silentRedirectUri: `${pageOrigin}/silent-callback.html`,
       postLogoutRedirectUri: `${pageOrigin}/`,
       scope: SCOPE,
       resource: apiUrl,
@@ -57,7 +66,7 @@ export async function startDemo({
       accessTokenTtl,
     };
 
-    auth.setHandler(as.handler);
+    auth.setHandler(coop ? (req, res) => (res.setHeader('Cross-Origin-Opener-Policy', 'same-origin'), as.handler(req, res)) : as.handler);
     api.setHandler(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE }));
     page.setHandler(createPageHandler({ publicDir, distDir: DIST_DIR, config: () => config }));
 
@@ -66,6 +75,19 @@ export async function startDemo({
     await close();
     throw error;
   }
+}
+
+/**
+ * Serves the demo page alone (demo/public and the SDK build) on loopback, without the demo's
+ * authorization server and API: for tests that point the page at another server. `config` is
+ * called on every request for /config.json, so it may be filled in once the other servers run.
+ * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', port?: number, config: () => object }} options
+ */
+export async function startDemoPage({ host = 'localhost', port = 0, config }) {
+  const listener = await listenLoopback(host, port);
+  listener.setHandler(createPageHandler({ publicDir: here('./public'), distDir: DIST_DIR, config }));
+  const pageOrigin = originOf(host, listener.port);
+  return { pageUrl: `${pageOrigin}/`, pageOrigin, close: listener.close };
 }
 
 const HELP = `Usage: node demo/start.mjs [options]   (npm run demo builds first)

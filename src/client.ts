@@ -1,19 +1,12 @@
-import { createAuthorizedFetch } from './api-fetch.js';
-import { requireBrowser, sameOrigin, tidyAddressBar } from './browser.js';
-import { isCallbackUrl } from './callback.js';
+import { openPopup, requireBrowser, sameOrigin, tidyAddressBar } from './browser.js';
 import { resolveConfig, type PkceClientOptions } from './config.js';
-import type { ClientContext } from './context.js';
-import { createEmitter } from './emitter.js';
-import { createIssuer } from './issuer.js';
-import type { PkceClient, PkceClientEvents } from './pkce-client.js';
+import { createClientContext } from './context.js';
+import type { PkceClient, RestoreOptions } from './pkce-client.js';
 import { createRefresher } from './refresher.js';
-import { createSession } from './session.js';
-import { getUserInfo } from './session-userinfo.js';
-import { beginLogin, completeLogin } from './sign-in.js';
-import { finishSignOut, signOut } from './sign-out.js';
-import { createSessionLock, createTabChannel } from './tab-sync.js';
-import { memoryTokenStore } from './token-store.js';
-import { createTransactionStore } from './transaction.js';
+import { relayCallback } from './relay.js';
+import { restoreSession, sessionHint } from './restore.js';
+import { completeLogin, responseModeOf } from './sign-in.js';
+import { finishSignOut } from './sign-out.js';
 
 const never = () => new Promise<never>(() => undefined);
 
@@ -31,45 +24,31 @@ const never = () => new Promise<never>(() => undefined);
  * ```
  */
 export function createPkceClient(options: PkceClientOptions): PkceClient {
-  const config = resolveConfig(options);
+  const ctx = createClientContext(resolveConfig(options));
+  const { config, session, events, issuer } = ctx;
   const { clientId } = config;
-  const http = { fetch: (...args: Parameters<typeof fetch>) => (config.fetch ?? fetch)(...args), timeout: config.timeout };
-  const issuer = createIssuer(config, http);
-  const events = createEmitter<PkceClientEvents>();
-  const locked = createSessionLock(`pkce-spa:${clientId}:refresh`);
-  const revoke = async (token: string) => {
-    const result = await issuer.revoke(token);
-    if (!result.revoked) events.emit('revocation-failed', result.error ? { reason: result.reason, error: result.error } : { reason: result.reason });
-  };
-  const channel = createTabChannel(`pkce-spa:${config.issuer}:${clientId}`, (message) => void session.receive(message));
-  const session = createSession({
-    store: config.tokenStore ?? memoryTokenStore(),
-    events,
-    locked,
-    channel,
-    holderLock: (id) => `pkce-spa:${clientId}:holder:${id}`,
-    revoke,
-  });
-  const ctx: ClientContext = {
-    config,
-    http,
-    issuer,
-    session,
-    events,
-    transactions: createTransactionStore(() => ctx.storage(), clientId),
-    storage: () => config.transactionStorage ?? sessionStorage,
-    navigate: (url) => (config.navigate ?? ((href) => location.assign(href)))(url),
-    revoke,
-    openid: config.scope.split(' ').includes('openid'),
-  };
-  const refresher = createRefresher(ctx, locked);
+  const refresher = createRefresher(ctx);
   const { getAccessToken } = refresher;
+  // The non-secret hint of hadSession(): set by any sign-in, cleared by a sign-out.
+  events.on('signed-in', () => sessionHint(clientId, true));
+  events.on('session-ended', ({ reason }) => reason === 'logout' && sessionHint(clientId, false));
+  // Discovery (and the login code) in the background while the page starts, so a click on
+  // "Sign in" leaves at once.
+  const warmUp = () =>
+    void setTimeout(() => {
+      issuer.getMetadata().catch(() => undefined);
+      import('./begin-login.js').catch(() => undefined);
+    }, 0);
+  // Sign-in everywhere: after restoreSession() allowed a silent sign-in, this tab follows another's.
+  let follow: RestoreOptions | undefined;
+  ctx.onStartedElsewhere = () => follow && void restoreSession(ctx, follow);
 
   return {
     async login(loginOptions = {}) {
       requireBrowser('login()');
       if (session.signingOut) return never();
-      const url = await beginLogin(ctx, loginOptions);
+      const { beginLogin } = await import('./begin-login.js');
+      const { url } = await beginLogin(ctx, loginOptions);
       // A logout that began meanwhile goes first: its navigation must not be replaced.
       if (!session.signingOut) ctx.navigate(url.href);
       return never();
@@ -78,20 +57,45 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
     async handleRedirect(url) {
       requireBrowser('handleRedirect()');
       const href = url ?? location.href;
-      await session.load();
       const callback = new URL(href);
+      const mode = responseModeOf(ctx, callback);
+      // In the popup or the silent iframe: the page that asked completes it.
+      if (mode && mode !== 'redirect' && (await relayCallback(href))) return never();
+      await session.load();
       // Back from logout first: its lone `state` may land on the redirect URI's path too.
       if (await finishSignOut(ctx, callback)) {
         tidyAddressBar(href);
         return null;
       }
       void ctx.transactions.sweep();
-      if (!isCallbackUrl(callback, config.redirectUri)) return null;
+      if (!mode) {
+        warmUp();
+        return null;
+      }
       tidyAddressBar(href);
-      const { tokens, returnTo, user } = await session.track('signingIn', () => completeLogin(ctx, callback));
-      await session.start(tokens);
-      return { returnTo, user };
+      const { tokens, returnTo, appState, user } = await session.track('signingIn', () => completeLogin(ctx, callback));
+      await session.start(tokens, 'redirect');
+      return appState === undefined ? { returnTo, user } : { returnTo, appState, user };
     },
+
+    async loginWithPopup(popupOptions = {}) {
+      requireBrowser('loginWithPopup()');
+      if (session.signingOut) return never();
+      const popup = openPopup(); // in the click itself, before any await
+      const { signInWithPopup } = await import('./popup.js');
+      const { tokens, returnTo, appState, user } = await session.track('signingIn', () => signInWithPopup(ctx, popup, popupOptions));
+      await session.start(tokens, 'popup');
+      return appState === undefined ? { returnTo, user } : { returnTo, appState, user };
+    },
+
+    async restoreSession(restoreOptions = {}) {
+      requireBrowser('restoreSession()');
+      warmUp();
+      if (restoreOptions.silent !== false) follow = restoreOptions;
+      return restoreSession(ctx, restoreOptions);
+    },
+
+    hadSession: () => sessionHint(clientId),
 
     isAuthenticated: () => !!session.tokens,
 
@@ -101,21 +105,9 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
 
     getAccessToken,
 
-    fetch: createAuthorizedFetch(
-      {
-        getAccessToken,
-        currentToken: () => session.tokens?.accessToken,
-        renew: async (stale) => (await refresher.refresh(stale)).accessToken,
-        canRenew: () => !!session.tokens?.refreshToken,
-      },
-      (target) => {
-        const { origin } = new URL(target, location.href);
-        return origin === location.origin || config.apiOrigins.includes(origin);
-      },
-      () => http.fetch,
-    ),
+    fetch: refresher.fetch,
 
-    getUserInfo: async () => getUserInfo(ctx, await getAccessToken()),
+    getUserInfo: async () => (await import('./session-userinfo.js')).getUserInfo(ctx, await getAccessToken()),
 
     on: events.on,
 
@@ -126,7 +118,10 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       await session.load();
       // Back from the back/forward cache after leaving, the page is a live page again.
       addEventListener('pageshow', (event) => event.persisted && session.resume(), { once: true });
-      ctx.navigate(await signOut(ctx, target));
+      const idToken = session.tokens?.idToken;
+      const ending = session.signOut(); // at once: a listener's login() finds the client signing out
+      const { signOut } = await import('./end-session.js');
+      ctx.navigate(await signOut(ctx, target, idToken, ending));
       return never();
     },
   };

@@ -13,6 +13,13 @@ export interface PkceClientOptions {
   clientId: string;
   /** Absolute URL registered at the server; the page there calls `handleRedirect()`. */
   redirectUri: string;
+  /**
+   * Where the hidden iframe of `restoreSession()` is answered: a registered URL on the app's origin
+   * whose page calls `handleRedirect()` or, leaner, only `relayCallback()`. Default `redirectUri`.
+   */
+  silentRedirectUri?: string;
+  /** Where `loginWithPopup()` is answered, as `silentRedirectUri`. Default `redirectUri`. */
+  popupRedirectUri?: string;
   /** Default `openid profile offline_access`; without `openid` no ID token is asked for. */
   scope?: string;
   /** The server's metadata; when given, discovery is skipped. */
@@ -146,6 +153,9 @@ export function resolveConfig(options: PkceClientOptions): Config {
   if (url('issuer', options.issuer).search) throw bad('issuer', 'must not have a query');
   if (typeof options.clientId !== 'string' || !options.clientId) throw bad('clientId', 'must be a non-empty string');
   url('redirectUri', options.redirectUri);
+  for (const field of ['silentRedirectUri', 'popupRedirectUri'] as const) {
+    if (options[field] !== undefined) url(field, options[field]);
+  }
   if (options.postLogoutRedirectUri !== undefined) url('postLogoutRedirectUri', options.postLogoutRedirectUri);
   for (const resource of [options.resource ?? []].flat()) resourceIndicator(resource);
   if (options.apiOrigins !== undefined && !Array.isArray(options.apiOrigins)) throw bad('apiOrigins', 'must be an array of origins');

@@ -1,10 +1,12 @@
 import type { Config } from './config.js';
-import type { Emitter } from './emitter.js';
+import { createEmitter, type Emitter } from './emitter.js';
 import type { HttpOptions } from './http.js';
-import type { Issuer } from './issuer.js';
+import { createIssuer, type Issuer } from './issuer.js';
 import type { PkceClientEvents } from './pkce-client.js';
-import type { Session } from './session.js';
-import type { StorageLike, TransactionStore } from './transaction.js';
+import { createSession, type Session } from './session.js';
+import { createSessionLock, createTabChannel } from './tab-sync.js';
+import { memoryTokenStore } from './token-store.js';
+import { createTransactionStore, type StorageLike, type TransactionStore } from './transaction.js';
 
 /** @internal What the steps of one client share; `createPkceClient` builds it once. */
 export interface ClientContext {
@@ -14,11 +16,51 @@ export interface ClientContext {
   session: Session;
   events: Emitter<PkceClientEvents>;
   transactions: TransactionStore;
+  /** Runs a step under the cross-tab session lock (re-entrant within the tab). */
+  locked: <T>(task: () => Promise<T>) => Promise<T>;
   /** Where the login transaction and the logout `state` wait (default `sessionStorage`). */
   storage: () => StorageLike;
   navigate: (url: string) => void;
-  /** Revokes a refresh token at the revocation endpoint, best effort: never rejects. */
+  /** Revokes a refresh token, best effort: never rejects; a failure is the `revocation-failed` event. */
   revoke: (refreshToken: string) => Promise<void>;
   /** True when `openid` is among the scopes, so ID tokens are asked for and required. */
   openid: boolean;
+  /** Called when another tab signed in and this one could not take the session from the store. */
+  onStartedElsewhere?: () => void;
+}
+
+/** @internal Wires the parts of one client together; nothing touches the page yet. */
+export function createClientContext(config: Config): ClientContext {
+  const { clientId } = config;
+  const http = { fetch: (...args: Parameters<typeof fetch>) => (config.fetch ?? fetch)(...args), timeout: config.timeout };
+  const issuer = createIssuer(config, http);
+  const events = createEmitter<PkceClientEvents>();
+  const revoke = async (token: string) => {
+    const result = await issuer.revoke(token);
+    if (!result.revoked) events.emit('revocation-failed', result.error ? { reason: result.reason, error: result.error } : { reason: result.reason });
+  };
+  const locked = createSessionLock(`pkce-spa:${clientId}:refresh`);
+  const session = createSession({
+    store: config.tokenStore ?? memoryTokenStore(),
+    events,
+    locked,
+    channel: createTabChannel(`pkce-spa:${config.issuer}:${clientId}`, (message) => void session.receive(message)),
+    holderLock: (id) => `pkce-spa:${clientId}:holder:${id}`,
+    revoke,
+    startedElsewhere: () => ctx.onStartedElsewhere?.(),
+  });
+  const ctx: ClientContext = {
+    config,
+    http,
+    issuer,
+    session,
+    events,
+    locked,
+    transactions: createTransactionStore(() => ctx.storage(), clientId),
+    storage: () => config.transactionStorage ?? sessionStorage,
+    navigate: (url) => (config.navigate ?? ((href) => location.assign(href)))(url),
+    revoke,
+    openid: config.scope.split(' ').includes('openid'),
+  };
+  return ctx;
 }

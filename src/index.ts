@@ -1,8 +1,13 @@
 // Explicit exports only: nothing here runs at import time, so server-side rendering can import it.
 export { createPkceClient } from './client.js';
+export { relayCallback } from './relay.js';
 export type {
   LoginOptions,
+  LoginWithPopupOptions,
   LogoutOptions,
+  RestoreOptions,
+  RestoreResult,
+  SessionSource,
   PkceClient,
   PkceClientEvents,
   RedirectResult,
@@ -38,6 +43,7 @@ export {
   ValidationError,
   NetworkError,
   LoginRequiredError,
+  PopupError,
   isPkceError,
 } from './errors.js';
 export type { PkceErrorCode, PkceErrorOptions } from './errors.js';

@@ -1,13 +1,21 @@
 import type { PkceError } from './errors.js';
 import type { IdTokenClaims } from './id-token.js';
+import type { SessionSource } from './session.js';
 import type { SessionEndReason } from './tab-sync.js';
 
 export type { SessionEndReason } from './tab-sync.js';
+export type { SessionSource } from './session.js';
 
 /** Options of {@link PkceClient.login}. */
 export interface LoginOptions {
   /** Same-origin URL or path to come back to after sign-in. Default: the current page. */
   returnTo?: string;
+  /**
+   * Any JSON-serializable value the app wants back after the sign-in (the form being filled, the
+   * tab that was open). It waits in the login transaction in this browser and comes back from
+   * `handleRedirect()`; it is never sent to the server nor read from the URL.
+   */
+  appState?: unknown;
   /** Extra authorization parameters for this login (`prompt`, `login_hint`, `max_age`, …). */
   params?: Record<string, string>;
 }
@@ -18,10 +26,50 @@ export interface LogoutOptions {
   returnTo?: string;
 }
 
+/** Options of {@link PkceClient.loginWithPopup}. */
+export interface LoginWithPopupOptions extends LoginOptions {
+  /** Milliseconds before the sign-in gives up with `popup_timeout`. Default 300 000 (5 minutes). */
+  timeout?: number;
+}
+
+/** Options of {@link PkceClient.restoreSession}. */
+export interface RestoreOptions {
+  /**
+   * Whether to try a silent sign-in (`prompt=none`) in a hidden iframe when neither memory nor the
+   * store holds a session: `true` (default), `false`, or `'if-hinted'`: only when this browser had
+   * a session here before (see {@link PkceClient.hadSession}), so anonymous visitors cost nothing.
+   */
+  silent?: boolean | 'if-hinted';
+  /** Milliseconds the silent sign-in may take. Default 10 000. */
+  timeout?: number;
+}
+
+/** What {@link PkceClient.restoreSession} resolves to. */
+export interface RestoreResult {
+  signedIn: boolean;
+  /**
+   * Where the session came from: `store` (the persistent `tokenStore`), `iframe` (a silent
+   * sign-in), another way it was already there (`redirect`, `popup`, `other-tab`), or `none`.
+   */
+  via: SessionSource | 'none';
+  /** The ID token claims, when signed in. */
+  user?: IdTokenClaims;
+  /**
+   * Why there is no session: `skipped` (no silent sign-in was tried), the server's answer to the
+   * silent request (`login_required`, `interaction_required`, …, which is what blocked
+   * third-party cookies give), `no_answer`, `timeout`, or another error's `code`.
+   */
+  reason?: string;
+  /** The error behind `reason`, when there was one. */
+  error?: PkceError;
+}
+
 /** What {@link PkceClient.handleRedirect} returns after a successful sign-in. */
 export interface RedirectResult {
   /** The same-origin path given to `login({ returnTo })`; navigate there. */
   returnTo: string;
+  /** A copy of the `appState` given to `login()`, when there was one. */
+  appState?: unknown;
   /** The validated ID token claims; absent when `openid` was not requested. */
   user?: IdTokenClaims;
 }
@@ -54,8 +102,11 @@ export interface RevocationFailure {
  * are told, and the browser goes to the end-session endpoint.
  */
 export interface PkceClientEvents {
-  /** A sign-in completed here, or another tab signed in and this tab took over its session. */
-  'signed-in': { user?: IdTokenClaims; elsewhere: boolean };
+  /**
+   * A session began in this tab: a sign-in (`redirect`, `popup`, `iframe`), one loaded from the
+   * persistent `store`, or another tab's taken over (`other-tab`).
+   */
+  'signed-in': { user?: IdTokenClaims; via: SessionSource; elsewhere: boolean };
   /** New tokens arrived from a refresh. `expiresAt` is epoch milliseconds. */
   refreshed: { expiresAt?: number };
   /**
@@ -84,13 +135,15 @@ export interface PkceClient {
    * then the browser goes to the authorization endpoint. The promise never resolves. While a
    * `logout()` is under way it does nothing, so it cannot overtake the end-session navigation.
    *
-   * @throws {@link ConfigError} for a cross-origin `returnTo`, a reserved parameter, or outside a
-   *   browser; discovery errors.
+   * @throws {@link ConfigError} for a cross-origin `returnTo`, an `appState` that JSON cannot carry,
+   *   a reserved parameter, or outside a browser; discovery errors.
    */
   login(options?: LoginOptions): Promise<never>;
   /**
    * On the redirect URI page: completes a sign-in, or resolves `null` when the URL is no
-   * callback. The callback parameters are removed from the address bar at once.
+   * callback. The callback parameters are removed from the address bar at once. In the popup of
+   * `loginWithPopup()` or the iframe of `restoreSession()` it hands the response to the page that
+   * asked and never resolves (the window closes or is removed).
    *
    * @param url - Default `location.href`.
    * @throws {@link ValidationError} (`invalid_state` for an unknown, used or expired `state`,
@@ -98,10 +151,38 @@ export interface PkceClient {
    *   `prompt=none` answer (`error` is `login_required`, `interaction_required`, `consent_required`
    *   or `account_selection_required`) or a sign-out that began meanwhile; {@link OAuthError} for
    *   any other `error` response such as `access_denied`; {@link NetworkError}; {@link ConfigError}
-   *   outside a browser. Errors after the callback matched a login carry its `returnTo`. Nothing is
-   *   stored then.
+   *   outside a browser. Errors after the callback matched a login carry its `returnTo` and
+   *   `appState`. Nothing is stored then.
    */
   handleRedirect(url?: string): Promise<RedirectResult | null>;
+  /**
+   * Signs in in a popup, without leaving the page: the same transaction, `state`, `nonce`, PKCE and
+   * RFC 9207 checks as `login()`. Call it from a click. The popup's callback page (the redirect URI,
+   * or `popupRedirectUri`) hands the response back, also when the authorization server sets
+   * `Cross-Origin-Opener-Policy` (then over a BroadcastChannel bound to the request's `state`).
+   *
+   * @throws {@link PopupError} `popup_blocked`, `popup_closed` (with a COOP authorization server the
+   *   browser hides a closing, and it shows as `popup_timeout`), `popup_timeout`; the errors of
+   *   {@link PkceClient.handleRedirect}.
+   */
+  loginWithPopup(options?: LoginWithPopupOptions): Promise<RedirectResult>;
+  /**
+   * Awaited once at start-up, after `handleRedirect()`: brings back the session without leaving the
+   * page, trying in order the session in memory, the persistent `tokenStore`, then a silent sign-in
+   * (`prompt=none`) in a hidden iframe answered on `silentRedirectUri`. Resolves signed in or signed
+   * out and never rejects for "no session". An anonymous visitor costs one iframe request and no
+   * navigation (none with `silent: 'if-hinted'`). Also warms the metadata so a later `login()` leaves
+   * at once.
+   *
+   * @throws {@link ConfigError} only for misuse (outside a browser, a cross-origin redirect URI).
+   */
+  restoreSession(options?: RestoreOptions): Promise<RestoreResult>;
+  /**
+   * True when this browser had a session with this client before and has not signed out since: a
+   * non-secret flag in `localStorage`, for apps that send only returning users on a top-level
+   * `prompt=none` redirect.
+   */
+  hadSession(): boolean;
   /** True while there is a session in memory. */
   isAuthenticated(): boolean;
   /** The ID token claims of the signed-in user: sign-in's, with those of refreshes merged over them. */

@@ -1,3 +1,4 @@
+import { createAuthorizedFetch } from './api-fetch.js';
 import type { ClientContext } from './context.js';
 import { LoginRequiredError, isPkceError, type PkceError } from './errors.js';
 import { checkRefreshedIdToken, type IdTokenClaims } from './id-token.js';
@@ -27,8 +28,8 @@ async function carriedRefreshToken(response: Response): Promise<string | undefin
  * refresh token rotation made atomic: after the token endpoint answered 200, the refresh token that
  * was sent is never sent again, whatever fails afterwards (RFC 9700 §4.14.2).
  */
-export function createRefresher(ctx: ClientContext, locked: <T>(task: () => Promise<T>) => Promise<T>) {
-  const { config, session, events } = ctx;
+export function createRefresher(ctx: ClientContext) {
+  const { config, session, events, locked } = ctx;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let listening = false;
 
@@ -85,21 +86,26 @@ export function createRefresher(ctx: ClientContext, locked: <T>(task: () => Prom
     return next;
   }
 
-  /** A refusal: `invalid_grant` ends the session, unless another tab refreshed first. */
+  /**
+   * A refusal: `invalid_grant` ends the session, unless another tab refreshed first. So does a 400
+   * or 401 without an OAuth error body (glewlwyd answers a spent refresh token so, against RFC 6749
+   * §5.2): asking again with the same refresh token can only fail again.
+   */
   async function refused(response: Response, sent: TokenSet): Promise<TokenSet> {
     const error = await processTokenResponse(response).then(
       () => undefined,
       (e: unknown) => e,
     );
-    if (!isPkceError(error, 'oauth_error') || error.error !== 'invalid_grant') throw error;
+    const invalidGrant = isPkceError(error, 'oauth_error') && error.error === 'invalid_grant';
+    const refusedWithoutCode = !isPkceError(error, 'oauth_error') && (response.status === 400 || response.status === 401);
+    if (!invalidGrant && !refusedWithoutCode) throw error;
     await session.sync();
     const latest = session.tokens;
     if (latest && latest.refreshToken !== sent.refreshToken) return latest;
-    const ended = new LoginRequiredError('The session ended: the refresh token was refused', {
-      cause: error,
-      error: error.error,
-      errorDescription: error.errorDescription,
-    });
+    const ended = new LoginRequiredError(
+      `The session ended: the refresh token was refused${invalidGrant ? '' : ` (HTTP ${response.status} without an error code)`}`,
+      invalidGrant ? { cause: error, error: error.error, errorDescription: error.errorDescription } : { cause: error },
+    );
     await session.end('invalid_grant', { error: ended });
     throw ended;
   }
@@ -141,35 +147,50 @@ export function createRefresher(ctx: ClientContext, locked: <T>(task: () => Prom
   }
   session.watch(() => schedule());
 
+  /** See {@link PkceClient.getAccessToken}. */
+  async function getAccessToken({ forceRefresh = false } = {}): Promise<string> {
+    await session.load();
+    const current = session.tokens;
+    if (!current) throw new LoginRequiredError('Not signed in: call login()');
+    if (!forceRefresh && !isDue(current)) return current.accessToken;
+    if (!current.refreshToken) {
+      if (!isExpired(current)) {
+        // Kept: the access token still works, it just cannot be replaced without the user.
+        if (forceRefresh) throw new LoginRequiredError('There is no refresh token: a new access token needs login()');
+        return current.accessToken;
+      }
+      const error = new LoginRequiredError('The access token expired and there is no refresh token');
+      await session.end('expired', { error });
+      throw error;
+    }
+    try {
+      return (await refresh(current.accessToken)).accessToken;
+    } catch (error) {
+      // An early refresh that could not reach the server does not make a valid token unusable.
+      if (isOffline(error) && !forceRefresh && session.tokens === current && !isExpired(current)) {
+        events.emit('refresh-failed', { error: error as PkceError });
+        return current.accessToken;
+      }
+      throw error;
+    }
+  }
+
   return {
     refresh,
-
-    /** See {@link PkceClient.getAccessToken}. */
-    async getAccessToken({ forceRefresh = false } = {}): Promise<string> {
-      await session.load();
-      const current = session.tokens;
-      if (!current) throw new LoginRequiredError('Not signed in: call login()');
-      if (!forceRefresh && !isDue(current)) return current.accessToken;
-      if (!current.refreshToken) {
-        if (!isExpired(current)) {
-          // Kept: the access token still works, it just cannot be replaced without the user.
-          if (forceRefresh) throw new LoginRequiredError('There is no refresh token: a new access token needs login()');
-          return current.accessToken;
-        }
-        const error = new LoginRequiredError('The access token expired and there is no refresh token');
-        await session.end('expired', { error });
-        throw error;
-      }
-      try {
-        return (await refresh(current.accessToken)).accessToken;
-      } catch (error) {
-        // An early refresh that could not reach the server does not make a valid token unusable.
-        if (isOffline(error) && !forceRefresh && session.tokens === current && !isExpired(current)) {
-          events.emit('refresh-failed', { error: error as PkceError });
-          return current.accessToken;
-        }
-        throw error;
-      }
-    },
+    getAccessToken,
+    /** `auth.fetch`: the token for the page's origin and `apiOrigins` only. */
+    fetch: createAuthorizedFetch(
+      {
+        getAccessToken,
+        currentToken: () => session.tokens?.accessToken,
+        renew: async (stale) => (await refresh(stale)).accessToken,
+        canRenew: () => !!session.tokens?.refreshToken,
+      },
+      (target) => {
+        const { origin } = new URL(target, location.href);
+        return origin === location.origin || config.apiOrigins.includes(origin);
+      },
+      () => ctx.http.fetch ?? fetch,
+    ),
   };
 }

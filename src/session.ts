@@ -40,6 +40,9 @@ import type { TokenSet, TokenStore } from './token-store.js';
 /** @internal */
 export type SessionStatus = 'signed-out' | 'signing-in' | 'signed-in' | 'refreshing' | 'signing-out';
 
+/** How the current session came to this tab. */
+export type SessionSource = 'redirect' | 'popup' | 'iframe' | 'store' | 'other-tab';
+
 /** @internal */
 export interface SessionOptions {
   store: TokenStore;
@@ -52,6 +55,8 @@ export interface SessionOptions {
   holderLock: (sessionId: string) => string;
   /** Revokes a refresh token, best effort; never rejects. */
   revoke: (refreshToken: string) => Promise<void>;
+  /** Another tab signed in and this tab could not take its session over from the store. */
+  startedElsewhere?: () => void;
 }
 
 /** @internal How a session ends: the typed error to report, and a refresh token to revoke. */
@@ -100,6 +105,7 @@ export function tokenSetFrom(
 export function createSession(options: SessionOptions) {
   const { store, events, locked, channel } = options;
   let tokens: TokenSet | undefined;
+  let via: SessionSource | undefined;
   let generation = 0;
   let signingOut = false;
   // The store could not be written and was emptied: this tab's memory is the only copy.
@@ -181,12 +187,17 @@ export function createSession(options: SessionOptions) {
     if (!stored) return end('logout', { elsewhere: true });
     if (!(await hold(stored.sessionId)) || before !== generation) return;
     tokens = stored;
+    via = 'other-tab';
     changed();
-    events.emit('signed-in', { user: stored.claims, elsewhere: true });
+    events.emit('signed-in', { user: stored.claims, via, elsewhere: true });
   }
 
   async function receive(message: TabMessage): Promise<void> {
-    if (message.type === 'started') return sync();
+    if (message.type === 'started') {
+      await sync();
+      if (!tokens && !signingOut) options.startedElsewhere?.();
+      return;
+    }
     if (!tokens) return;
     const same = tokens.sessionId === message.sessionId;
     // Sign-out everywhere: a logout in another tab ends this tab's own session too.
@@ -220,6 +231,9 @@ export function createSession(options: SessionOptions) {
     },
     get tokens(): TokenSet | undefined {
       return tokens;
+    },
+    get via(): SessionSource | undefined {
+      return tokens ? via : undefined;
     },
     get signingOut(): boolean {
       return signingOut;
@@ -258,7 +272,9 @@ export function createSession(options: SessionOptions) {
         }
         if (tokens || signingOut) return;
         tokens = stored;
+        via = 'store';
         changed();
+        events.emit('signed-in', { user: stored.claims, via, elsewhere: false });
       })());
     },
 
@@ -272,7 +288,7 @@ export function createSession(options: SessionOptions) {
      *
      * @throws {@link LoginRequiredError} when a sign-out began meanwhile; the new refresh token is revoked.
      */
-    async start(next: TokenSet): Promise<void> {
+    async start(next: TokenSet, source: Exclude<SessionSource, 'store' | 'other-tab'>, elsewhere = false): Promise<void> {
       const refuse = () => {
         revokeLater(next.refreshToken);
         return ended('the sign-in completed');
@@ -286,12 +302,13 @@ export function createSession(options: SessionOptions) {
         }
         const previous = tokens;
         tokens = next;
+        via = source;
         await hold(next.sessionId);
         changed();
         if (previous && previous.sessionId !== next.sessionId) revokeLater(previous.refreshToken);
       });
       channel.post({ type: 'started', sessionId: next.sessionId });
-      events.emit('signed-in', { user: next.claims, elsewhere: false });
+      events.emit('signed-in', { user: next.claims, via: source, elsewhere });
     },
 
     /**

@@ -1,11 +1,10 @@
-import { buildAuthorizationUrl, checkExtraParams } from './authorize.js';
-import { checkRedirectOrigin, sameOriginPath } from './browser.js';
+import { sameOriginPath } from './browser.js';
 import { parseCallback } from './callback.js';
 import type { ClientContext } from './context.js';
 import { LoginRequiredError, ValidationError, isPkceError } from './errors.js';
 import type { IdTokenClaims } from './id-token.js';
-import type { LoginOptions } from './pkce-client.js';
-import { computeCodeChallenge, generateCodeVerifier, randomToken } from './pkce.js';
+import { modeOf, type ResponseMode } from './relay.js';
+import { isCallbackUrl } from './callback.js';
 import { tokenSetFrom } from './session.js';
 import { exchangeCode } from './token-endpoint.js';
 import type { TokenSet } from './token-store.js';
@@ -16,50 +15,29 @@ import type { TokenSet } from './token-store.js';
  */
 const interactionNeeded = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required']);
 
-/**
- * @internal Prepares a sign-in: a new verifier, `state` and `nonce`, kept in the transaction store
- * with the metadata, and the authorization request's URL.
- *
- * @throws {@link ConfigError} for a cross-origin `returnTo` or a reserved parameter; discovery errors.
- */
-export async function beginLogin(ctx: ClientContext, { returnTo, params }: LoginOptions): Promise<URL> {
+/** @internal The redirect URI a response in `mode` comes back to. */
+export function redirectUriFor(ctx: ClientContext, mode: ResponseMode): string {
   const { config } = ctx;
-  checkExtraParams(params, 'params');
-  checkRedirectOrigin(config.redirectUri);
-  const target = sameOriginPath(returnTo ?? location.href, 'returnTo');
-  const md = await ctx.issuer.getMetadata();
-  const allParams = { ...config.authorizationParams, ...params };
-  const state = randomToken();
-  const nonce = ctx.openid ? randomToken() : undefined;
-  const codeVerifier = generateCodeVerifier();
-  const url = buildAuthorizationUrl(md.authorization_endpoint, {
-    clientId: config.clientId,
-    redirectUri: config.redirectUri,
-    scope: config.scope,
-    state,
-    nonce,
-    codeChallenge: await computeCodeChallenge(codeVerifier),
-    resource: config.resource,
-    params: allParams,
-  });
-  await ctx.transactions.save({
-    state,
-    nonce,
-    codeVerifier,
-    redirectUri: config.redirectUri,
-    returnTo: target,
-    maxAge: allParams.max_age === undefined ? undefined : Number(allParams.max_age),
-    metadata: md,
-    createdAt: Date.now(),
-  });
-  return url;
+  return (mode === 'silent' ? config.silentRedirectUri : mode === 'popup' ? config.popupRedirectUri : undefined) ?? config.redirectUri;
+}
+
+/**
+ * @internal How a URL is an authorization response: `undefined` when it is none, else the mode its
+ * `state` was made for, if it lands on that mode's redirect URI.
+ */
+export function responseModeOf(ctx: ClientContext, url: URL): ResponseMode | undefined {
+  const mode = modeOf(url.searchParams.get('state'));
+  return isCallbackUrl(url, redirectUriFor(ctx, mode)) || isCallbackUrl(url, ctx.config.redirectUri) ? mode : undefined;
 }
 
 /** @internal What a completed callback yields, before the session commits it. */
 export interface CompletedLogin {
   tokens: TokenSet;
   returnTo: string;
+  appState?: unknown;
   user?: IdTokenClaims;
+  /** The `state` the response answered; its prefix tells how the sign-in was made. */
+  state: string;
 }
 
 /**
@@ -120,7 +98,7 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
         throw new ValidationError('invalid_issuer', 'The ID token\'s "iss" is not the issuer the callback named');
       }
     }
-    return { tokens: tokenSetFrom(response, user, config.refreshLeeway), returnTo, user };
+    return { tokens: tokenSetFrom(response, user, config.refreshLeeway), returnTo, appState: tx.appState, user, state };
   } catch (error) {
     if (isPkceError(error, 'oauth_error') && interactionNeeded.has(error.error ?? '')) {
       throw new LoginRequiredError(`The authorization server needs the user to sign in: ${error.error}`, {
@@ -129,6 +107,7 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
         errorDescription: error.errorDescription,
         errorUri: error.errorUri,
         returnTo,
+        appState: tx.appState,
       });
     }
     // Cognito and Google refuse offline_access: the default scope asks for it, so say what to change.
@@ -138,7 +117,7 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
         : ' (this server may not accept "offline_access": remove it from scope; see docs/providers.md)';
     }
     // The app can send the user back where they were going.
-    if (isPkceError(error)) Object.assign(error, { returnTo });
+    if (isPkceError(error)) Object.assign(error, { returnTo, appState: tx.appState });
     throw error;
   }
 }

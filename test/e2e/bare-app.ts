@@ -19,6 +19,8 @@ declare global {
     navigations: string[];
     /** When true, the client's navigations are recorded but not performed. */
     stayOnPage?: boolean;
+    /** What the click on #popup-sign-in came to. */
+    popupResult?: Promise<{ ok: boolean; sub?: string; code?: string }>;
   }
 }
 declare const PkceSpa: typeof import('../../src/index.js');
@@ -39,6 +41,8 @@ export async function openBareApp(page: Page, options: BareAppOptions = {}): Pro
       issuer: c.issuer,
       clientId: c.clientId,
       redirectUri: c.redirectUri,
+      silentRedirectUri: c.silentRedirectUri,
+      popupRedirectUri: c.silentRedirectUri,
       postLogoutRedirectUri: c.postLogoutRedirectUri,
       scope: c.scope,
       resource: c.resource,
@@ -60,6 +64,17 @@ export async function openBareApp(page: Page, options: BareAppOptions = {}): Pro
     const signIn = document.getElementById('sign-in')!;
     signIn.closest('[hidden]')?.removeAttribute('hidden');
     signIn.onclick = () => void window.auth.login({ returnTo: '/' });
+    // A popup needs the user's click: the test clicks this button.
+    const popup = document.createElement('button');
+    popup.id = 'popup-sign-in';
+    popup.textContent = 'Sign in with a popup';
+    popup.onclick = () => {
+      window.popupResult = window.auth.loginWithPopup().then(
+        (result) => ({ ok: true, sub: result.user?.sub }),
+        (e: { code?: string }) => ({ ok: false, code: e.code }),
+      );
+    };
+    document.body.prepend(popup);
     const result = await window.auth.handleRedirect();
     if (result) history.replaceState(null, '', result.returnTo);
     return window.auth.isAuthenticated(); // handleRedirect() has loaded a persisted session

@@ -48,10 +48,10 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
  * A headless Chromium. `launch` gives every browser a fresh temporary profile (deleted on close),
  * so no cookies or storage leak between runs.
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   const executablePath = findChromium();
   try {
-    return await chromium.launch({ executablePath, headless: true, args: ARGS });
+    return await chromium.launch({ executablePath, headless: true, args: [...ARGS, ...extraArgs] });
   } catch (error) {
     throw new Error(`Chromium at ${executablePath} did not start: ${(error as Error).message}`, { cause: error });
   }

@@ -25,11 +25,15 @@ export interface DemoEnv {
 }
 
 /** The demo servers on free ports, their discovery document, and a headless Chromium. */
-export async function startDemoEnv(accessTokenTtl: number, options: Pick<StartDemoOptions, 'publicDir'> = {}): Promise<DemoEnv> {
-  const demo = await startDemo({ pagePort: 0, authPort: 0, apiPort: 0, accessTokenTtl, quiet: true, ...options });
+export async function startDemoEnv(
+  accessTokenTtl: number,
+  options: Omit<StartDemoOptions, 'accessTokenTtl'> & { chromiumArgs?: string[] } = {},
+): Promise<DemoEnv> {
+  const { chromiumArgs, ...demoOptions } = options;
+  const demo = await startDemo({ pagePort: 0, authPort: 0, apiPort: 0, accessTokenTtl, quiet: true, ...demoOptions });
   try {
     const discovery = (await (await fetch(`${demo.issuer}/.well-known/openid-configuration`)).json()) as Discovery;
-    const browser = await launchChromium();
+    const browser = await launchChromium(chromiumArgs);
     return {
       demo,
       browser,
@@ -162,25 +166,39 @@ export async function signInThroughProvider(
   page.on('request', onRequest);
   try {
     await page.locator(signInButton).click();
-    await page.waitForURL((url) => url.origin === env.demo.issuer);
-    const prompts: Prompt[] = [];
-    while (new URL(page.url()).origin === env.demo.issuer) {
-      if (prompts.length > 3) throw new Error(`stuck at the authorization server: ${page.url()}`);
-      const before = page.url();
-      const prompt = (await page.locator('input[name="prompt"]').getAttribute('value')) as Prompt | null;
-      if (prompt !== 'login' && prompt !== 'consent') throw new Error(`unexpected page at the authorization server: ${await page.title()}`);
-      prompts.push(prompt);
-      if (prompt === stopAt) return { prompts, callbackUrl: undefined };
-      if (prompt === 'login') {
-        await page.locator('input[name="login"]').fill(username);
-        await page.locator('input[name="password"]').fill('any password');
-      }
-      await Promise.all([page.waitForURL((url) => url.href !== before), page.locator('button[type="submit"]').click()]);
-    }
-    return { prompts, callbackUrl: callbacks.at(-1) };
+    const prompts = await answerProviderPages(page, env, { username, stopAt });
+    return { prompts, callbackUrl: stopAt && prompts.at(-1) === stopAt ? undefined : callbacks.at(-1) };
   } finally {
     page.off('request', onRequest);
   }
+}
+
+/**
+ * Answers oidc-provider's login and consent pages in `page` (a tab or a popup) as a person would,
+ * until the page leaves the authorization server or closes. Returns the prompts shown.
+ */
+export async function answerProviderPages(
+  page: Page,
+  env: DemoEnv,
+  { username = 'alice', stopAt }: { username?: string; stopAt?: Prompt } = {},
+): Promise<Prompt[]> {
+  await page.waitForURL((url) => url.origin === env.demo.issuer);
+  const prompts: Prompt[] = [];
+  while (!page.isClosed() && new URL(page.url()).origin === env.demo.issuer) {
+    if (prompts.length > 3) throw new Error(`stuck at the authorization server: ${page.url()}`);
+    const before = page.url();
+    const prompt = (await page.locator('input[name="prompt"]').getAttribute('value')) as Prompt | null;
+    if (prompt !== 'login' && prompt !== 'consent') throw new Error(`unexpected page at the authorization server: ${await page.title()}`);
+    prompts.push(prompt);
+    if (prompt === stopAt) return prompts;
+    if (prompt === 'login') {
+      await page.locator('input[name="login"]').fill(username);
+      await page.locator('input[name="password"]').fill('any password');
+    }
+    const left = page.waitForURL((url) => url.href !== before).catch(() => undefined); // a popup may close instead
+    await Promise.all([left, page.locator('button[type="submit"]').click()]);
+  }
+  return prompts;
 }
 
 /** Waits until the demo shows a signed-in user. */

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import { rollup, type RollupLog } from 'rollup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -188,16 +188,24 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 // Each test runs its own tools on the app; they run side by side.
 describe.concurrent('the packed package', () => {
-  it('holds what package.json points at and nothing else: no sources, no internals', () => {
+  it('holds what package.json points at, the chunks its code imports, and nothing else', () => {
     const shipped = packed.files.map((file) => file.path).sort();
     const targets = exportTargets(manifest.exports).map(({ target }) => target);
     const fields = [manifest.main, manifest.module, manifest.types, manifest.unpkg, manifest.jsdelivr].flatMap((field) =>
       field ? [field.replace(/^\.\//, '')] : [],
     );
     for (const target of [...targets, ...fields]) expect(shipped, `${target} is named in package.json`).toContain(target);
-    const maps = targets.filter((target) => target.endsWith('.js')).map((target) => `${target}.map`);
+    // The code those files load: relative static and dynamic imports, followed to the end.
+    const code = new Set(targets.filter((target) => target.endsWith('.js')));
+    for (const file of code) {
+      const text = readFileSync(join(installed, file), 'utf8');
+      for (const [, specifier] of text.matchAll(/(?:\bfrom|\bimport\s*\(?)\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        code.add(posix.join(posix.dirname(file), specifier!));
+      }
+    }
+    const maps = [...code].map((file) => `${file}.map`);
     const docs = ['README.md', 'LICENSE'].filter((file) => existsSync(join(repoRoot, file)));
-    expect(shipped).toEqual([...new Set([...targets, ...maps, ...docs])].sort());
+    expect(shipped).toEqual([...new Set([...targets, ...code, ...maps, ...docs])].sort());
   });
 
   it('type-checks in a strict app with skipLibCheck: false, with bundler and with Node resolution', async () => {
@@ -227,8 +235,14 @@ describe.concurrent('the packed package', () => {
     const { output } = await bundle.generate({ format: 'es' });
     await bundle.close();
     expect(warnings.map((w) => w.message)).toEqual([]);
-    expect(output[0].imports).toEqual([]); // jose bundled in, nothing left to load at run time
-    expect(output[0].code.includes('pkce-spa.error'), 'the SDK is in the bundle').toBe(true);
+    // jose bundled in: every import is of another chunk of this output (the verification is one,
+    // loaded on demand), none is left for the browser to resolve.
+    const chunks = output.flatMap((item) => (item.type === 'chunk' ? [item] : []));
+    const names = chunks.map((chunk) => chunk.fileName);
+    for (const chunk of chunks) expect(names).toEqual(expect.arrayContaining([...chunk.imports, ...chunk.dynamicImports]));
+    const code = chunks.map((chunk) => chunk.code).join('\n');
+    expect(code.includes('pkce-spa.error'), 'the SDK is in the bundle').toBe(true);
+    expect(code.includes('ERR_JWKS_NO_MATCHING_KEY'), 'jose is in the bundle').toBe(true);
   });
 
   it('imports in Node, as ESM and through require(), and a server-side render touches no browser global', async () => {

@@ -1,0 +1,230 @@
+// Sessions that survive what users do (issue 11), in real Chromium against oidc-provider: a reload
+// brought back without leaving the page (silent iframe, or the persistent store), an anonymous
+// visitor who costs no navigation, third-party cookies blocked, popup sign-in with and without
+// Cross-Origin-Opener-Policy, and tabs that follow each other's sign-in and sign-out.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { blockDemoApp, openBareApp, outcome, type BareAppOptions } from './bare-app';
+import { answerProviderPages, newDemoPage, signInThroughProvider, startDemoEnv, type DemoEnv } from './demo-helpers';
+
+interface Watched {
+  context: BrowserContext;
+  page: Page;
+  /** Top-level navigations of the tab after `reset()`. */
+  navigations: () => number;
+  /** Requests to the authorization endpoint, with the frame they came from. */
+  authorizeRequests: { url: URL; topLevel: boolean }[];
+  reset(): void;
+}
+
+async function watchedTab(env: DemoEnv): Promise<Watched> {
+  const { context, page } = await newDemoPage(env);
+  await blockDemoApp(context, env);
+  let navigations = 0;
+  const authorizeRequests: Watched['authorizeRequests'] = [];
+  page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations++);
+  context.on('request', (request) => {
+    if (request.url().startsWith(env.discovery.authorization_endpoint)) {
+      authorizeRequests.push({ url: new URL(request.url()), topLevel: request.frame() === page.mainFrame() });
+    }
+  });
+  return {
+    context,
+    page,
+    navigations: () => navigations,
+    authorizeRequests,
+    reset() {
+      navigations = 0;
+      authorizeRequests.length = 0;
+    },
+  };
+}
+
+async function signIn(env: DemoEnv, tab: Watched, options: BareAppOptions = {}) {
+  await tab.page.goto(env.demo.pageUrl);
+  await openBareApp(tab.page, options);
+  await signInThroughProvider(tab.page, env);
+  expect(await openBareApp(tab.page, options)).toBe(true);
+}
+
+const restore = (page: Page, options: Record<string, unknown> = {}) =>
+  page.evaluate(async (opts) => {
+    const started = performance.now();
+    const result = await window.auth.restoreSession(opts);
+    return { signedIn: result.signedIn, via: result.via, reason: result.reason, sub: result.user?.sub, ms: performance.now() - started };
+  }, options);
+
+describe('restoreSession() on the same site', () => {
+  let env: DemoEnv;
+  beforeAll(async () => {
+    env = await startDemoEnv(60);
+  });
+  afterAll(() => env?.close());
+
+  it('after a reload, the user is signed in again by a silent iframe, with no top-level navigation', async () => {
+    const tab = await watchedTab(env);
+    await signIn(env, tab);
+    await tab.page.reload();
+    expect(await openBareApp(tab.page)).toBe(false); // memory store: the reload took the tokens
+    tab.reset();
+    const result = await restore(tab.page);
+    expect(result).toMatchObject({ signedIn: true, via: 'iframe', sub: 'alice' });
+    expect(tab.navigations()).toBe(0);
+    expect(tab.authorizeRequests).toHaveLength(1);
+    expect(tab.authorizeRequests[0]).toMatchObject({ topLevel: false });
+    expect(tab.authorizeRequests[0]!.url.searchParams.get('prompt')).toBe('none');
+    expect(await tab.page.locator('iframe').count()).toBe(0); // removed when done
+    const status = await tab.page.evaluate(async (api) => (await window.auth.fetch(`${api}/api/me`)).status, env.demo.apiUrl);
+    expect(status).toBe(200);
+    await tab.context.close();
+  });
+
+  it('with the persistent store, the session comes from it without asking the server', async () => {
+    const tab = await watchedTab(env);
+    await signIn(env, tab, { store: 'sessionStorage' });
+    await tab.page.reload();
+    tab.reset();
+    expect(await openBareApp(tab.page, { store: 'sessionStorage' })).toBe(true);
+    expect(await restore(tab.page)).toMatchObject({ signedIn: true, via: 'store', sub: 'alice' });
+    expect(tab.authorizeRequests).toHaveLength(0);
+    expect(tab.navigations()).toBe(0);
+    await tab.context.close();
+  });
+
+  it('an anonymous visitor: signed out, no navigation, one iframe request', async () => {
+    const tab = await watchedTab(env);
+    await tab.page.goto(env.demo.pageUrl);
+    await openBareApp(tab.page);
+    tab.reset();
+    const result = await restore(tab.page);
+    expect(result).toMatchObject({ signedIn: false, via: 'none', reason: 'login_required' });
+    expect(tab.navigations()).toBe(0);
+    expect(tab.authorizeRequests).toEqual([expect.objectContaining({ topLevel: false })]);
+    expect(await outcome(tab.page, 'auth.getAccessToken()')).toBe('login_required');
+    await tab.context.close();
+  });
+
+  it("silent: 'if-hinted' costs an anonymous visitor nothing, and a returning one is hinted", async () => {
+    const tab = await watchedTab(env);
+    await tab.page.goto(env.demo.pageUrl);
+    await openBareApp(tab.page);
+    tab.reset();
+    expect(await restore(tab.page, { silent: 'if-hinted' })).toMatchObject({ signedIn: false, reason: 'skipped' });
+    expect(tab.authorizeRequests).toHaveLength(0);
+    expect(await tab.page.evaluate(() => window.auth.hadSession())).toBe(false);
+    await signInThroughProvider(tab.page, env);
+    await openBareApp(tab.page);
+    expect(await tab.page.evaluate(() => window.auth.hadSession())).toBe(true);
+    await tab.context.close();
+  });
+});
+
+describe('restoreSession() with the authorization server on another site and third-party cookies blocked', () => {
+  let env: DemoEnv;
+  beforeAll(async () => {
+    env = await startDemoEnv(60, { pageHost: '127.0.0.1', chromiumArgs: ['--test-third-party-cookie-phaseout'] });
+  });
+  afterAll(() => env?.close());
+
+  it('ends quickly and cleanly signed out, with the server’s login_required', async () => {
+    const tab = await watchedTab(env);
+    await signIn(env, tab); // a real session at the server, which the iframe cannot see
+    await tab.page.reload();
+    await openBareApp(tab.page);
+    tab.reset();
+    const result = await restore(tab.page);
+    expect(result).toMatchObject({ signedIn: false, via: 'none', reason: 'login_required' });
+    expect(result.ms).toBeLessThan(10_000); // well before the silent timeout; the benchmark gives the figure
+    expect(tab.navigations()).toBe(0);
+    await tab.context.close();
+  });
+});
+
+for (const coop of [false, true]) {
+  describe(`loginWithPopup() ${coop ? 'with' : 'without'} Cross-Origin-Opener-Policy at the authorization server`, () => {
+    let env: DemoEnv;
+    beforeAll(async () => {
+      env = await startDemoEnv(60, { coop });
+    });
+    afterAll(() => env?.close());
+
+    it('signs in without leaving the page, and the popup closes', async () => {
+      const tab = await watchedTab(env);
+      await tab.page.goto(env.demo.pageUrl);
+      await openBareApp(tab.page);
+      tab.reset();
+      const [popup] = await Promise.all([tab.context.waitForEvent('page'), tab.page.click('#popup-sign-in')]);
+      await answerProviderPages(popup!, env);
+      expect(await tab.page.evaluate(() => window.popupResult)).toEqual({ ok: true, sub: 'alice' });
+      expect(await tab.page.evaluate(() => window.auth.isAuthenticated())).toBe(true);
+      expect(tab.navigations()).toBe(0);
+      await expect.poll(() => popup!.isClosed()).toBe(true);
+      await tab.context.close();
+    });
+  });
+}
+
+describe('loginWithPopup() refusals', () => {
+  let env: DemoEnv;
+  beforeAll(async () => {
+    env = await startDemoEnv(60);
+  });
+  afterAll(() => env?.close());
+
+  it('a blocked popup is a PopupError popup_blocked', async () => {
+    const tab = await watchedTab(env);
+    await tab.page.goto(env.demo.pageUrl);
+    await openBareApp(tab.page);
+    await tab.page.evaluate(() => (window.open = () => null)); // what a popup blocker does
+    await tab.page.click('#popup-sign-in');
+    expect(await tab.page.evaluate(() => window.popupResult)).toEqual({ ok: false, code: 'popup_blocked' });
+    await tab.context.close();
+  });
+
+  it('a popup the user closes is a PopupError popup_closed', async () => {
+    const tab = await watchedTab(env);
+    await tab.page.goto(env.demo.pageUrl);
+    await openBareApp(tab.page);
+    const [popup] = await Promise.all([tab.context.waitForEvent('page'), tab.page.click('#popup-sign-in')]);
+    await popup!.waitForURL((url) => url.origin === env.demo.issuer);
+    await popup!.waitForTimeout(3_500); // a person reads the page before closing it
+    await popup!.close();
+    expect(await tab.page.evaluate(() => window.popupResult)).toEqual({ ok: false, code: 'popup_closed' });
+    expect(await tab.page.evaluate(() => window.auth.isAuthenticated())).toBe(false);
+    await tab.context.close();
+  });
+});
+
+describe('tabs of the app follow each other', () => {
+  let env: DemoEnv;
+  beforeAll(async () => {
+    env = await startDemoEnv(60);
+  });
+  afterAll(() => env?.close());
+
+  it('a sign-in in one tab signs in the others, and a sign-out in one signs out the others within a second', async () => {
+    const a = await watchedTab(env);
+    await a.page.goto(env.demo.pageUrl);
+    await openBareApp(a.page);
+    const b = await a.context.newPage();
+    await b.goto(env.demo.pageUrl);
+    await openBareApp(b);
+    expect(await restore(b)).toMatchObject({ signedIn: false }); // b allows silent sign-in, and has none yet
+
+    await signInThroughProvider(a.page, env);
+    expect(await openBareApp(a.page)).toBe(true);
+    await expect.poll(() => b.evaluate(() => window.auth.isAuthenticated()), { timeout: 5_000 }).toBe(true);
+    expect(await b.evaluate(() => window.events.map(([name, detail]) => [name, (detail as { via?: string }).via]))).toContainEqual([
+      'signed-in',
+      'iframe',
+    ]);
+
+    await a.page.evaluate(() => {
+      window.stayOnPage = true;
+      void window.auth.logout();
+    });
+    await expect.poll(() => b.evaluate(() => window.auth.isAuthenticated()), { timeout: 1_000 }).toBe(false);
+    expect(await b.evaluate(() => window.events.at(-1))).toEqual(['session-ended', { reason: 'logout', elsewhere: true }]);
+    await a.context.close();
+  });
+});
