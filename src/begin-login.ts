@@ -45,7 +45,11 @@ export async function beginLogin(
   const state = stateFor(mode, randomToken());
   const nonce = ctx.openid ? randomToken() : undefined;
   const codeVerifier = generateCodeVerifier();
-  const url = buildAuthorizationUrl(md.authorization_endpoint, {
+  // DPoP: the login's key is made now, and the code bound to it (RFC 9449 §10). It waits in
+  // IndexedDB across a redirect; a popup or iframe is answered in this very page.
+  const dpop = await ctx.dpop?.();
+  const dpopJkt = await dpop?.create(`tx:${state}`, mode === 'redirect');
+  let url = buildAuthorizationUrl(md.authorization_endpoint, {
     clientId: config.clientId,
     redirectUri,
     scope: config.scope,
@@ -53,8 +57,16 @@ export async function beginLogin(
     nonce,
     codeChallenge: await computeCodeChallenge(codeVerifier),
     resource: config.resource,
-    params: allParams,
+    params: dpopJkt ? { ...allParams, dpop_jkt: dpopJkt } : allParams,
   });
+  const endpoint = md.pushed_authorization_request_endpoint;
+  if (config.par === true && typeof endpoint !== 'string') {
+    throw new ConfigError('"par" is true but the metadata has no "pushed_authorization_request_endpoint"');
+  }
+  if (typeof endpoint === 'string' && (config.par !== false || md.require_pushed_authorization_requests === true)) {
+    const { pushAuthorizationRequest } = await import('./par.js');
+    url = await pushAuthorizationRequest({ ...ctx.http, dpop: await ctx.signer(`tx:${state}`), endpoint, authorizationUrl: url });
+  }
   await ctx.transactions.save({
     state,
     nonce,

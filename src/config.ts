@@ -70,6 +70,20 @@ export interface PkceClientOptions {
   endSessionParams?: (values: EndSessionValues) => Record<string, string>;
   /** Performs the navigations of `login()` and `logout()`. Default `location.assign`. */
   navigate?: (url: string) => void;
+  /**
+   * Sender-constrained tokens (DPoP, RFC 9449): one non-extractable ES256 key per session signs a
+   * proof for every token, refresh, revocation and API request, and the server must answer
+   * `token_type: DPoP`. A token copied out of the page is then useless elsewhere. The code is loaded
+   * only when this is on. Default off.
+   */
+  dpop?: boolean;
+  /**
+   * Pushed authorization requests (RFC 9126): the parameters go to the server first and the browser
+   * goes to the authorization endpoint with only `client_id` and `request_uri`. Default: when the
+   * metadata has a `pushed_authorization_request_endpoint`. `false` never pushes (unless the server
+   * requires it); `true` requires the endpoint.
+   */
+  par?: boolean;
 }
 
 /** The values of an end-session request, as {@link PkceClientOptions.endSessionParams} receives them. */
@@ -165,6 +179,9 @@ export function resolveConfig(options: PkceClientOptions): Config {
     if (value !== undefined && !(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {
       throw bad(field, 'must be a non-negative number');
     }
+  }
+  for (const field of ['dpop', 'par'] as const) {
+    if (options[field] !== undefined && typeof options[field] !== 'boolean') throw bad(field, 'must be true or false');
   }
   for (const field of ['fetch', 'navigate'] as const) {
     if (options[field] !== undefined && typeof options[field] !== 'function') throw bad(field, 'must be a function');

@@ -8,11 +8,16 @@ import { logoutStateKey } from './sign-out.js';
  * next: the end-session endpoint with `id_token_hint`, `client_id`, `post_logout_redirect_uri` and a
  * one-time `state` (OpenID Connect RP-Initiated Logout 1.0 §2), or `target` itself.
  */
-export async function signOut(ctx: ClientContext, target: URL, idToken: string | undefined, ending: Promise<string[]>): Promise<string> {
+export async function signOut(
+  ctx: ClientContext,
+  target: URL,
+  idToken: string | undefined,
+  ending: Promise<{ refreshToken: string; sessionId: string }[]>,
+): Promise<string> {
   const { config } = ctx;
   const refreshTokens = await ending;
   const md = await ctx.issuer.getMetadata().catch(() => undefined);
-  await Promise.all(refreshTokens.map(ctx.revoke));
+  await Promise.all(refreshTokens.map(({ refreshToken, sessionId }) => ctx.revoke(refreshToken, sessionId)));
   if (!md?.end_session_endpoint) return target.href;
   const url = new URL(md.end_session_endpoint);
   const values = {

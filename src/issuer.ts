@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { discover, validateMetadata, type AuthorizationServerMetadata } from './discovery.js';
 import { ValidationError, isPkceError, type PkceError } from './errors.js';
 import type { RevocationFailure } from './pkce-client.js';
-import type { HttpOptions } from './http.js';
+import type { DpopSigner, HttpOptions } from './http.js';
 import { loadJose, validateIdToken, type IdTokenClaims } from './id-token.js';
 import { revokeToken } from './token-endpoint.js';
 
@@ -65,7 +65,7 @@ export function createIssuer(config: Config, http: HttpOptions) {
      * Revokes a refresh token (RFC 7009). Never rejects: the token is forgotten here either way,
      * and what the server made of it is the result.
      */
-    async revoke(token: string): Promise<RevocationResult> {
+    async revoke(token: string, dpop?: DpopSigner): Promise<RevocationResult> {
       let md: AuthorizationServerMetadata;
       try {
         md = await this.getMetadata();
@@ -74,7 +74,7 @@ export function createIssuer(config: Config, http: HttpOptions) {
       }
       if (!md.revocation_endpoint) return { revoked: false, reason: 'no_endpoint' };
       try {
-        await revokeToken({ ...http, revocationEndpoint: md.revocation_endpoint, clientId: config.clientId, token, tokenTypeHint: 'refresh_token' });
+        await revokeToken({ ...http, dpop, revocationEndpoint: md.revocation_endpoint, clientId: config.clientId, token, tokenTypeHint: 'refresh_token' });
         return { revoked: true };
       } catch (error) {
         // An answer refused it (a 401 for a public client); no answer (network, or no CORS on the

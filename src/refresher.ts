@@ -46,9 +46,11 @@ export function createRefresher(ctx: ClientContext) {
     if (!current.refreshToken) throw new LoginRequiredError('There is no refresh token: a new access token needs login()');
     const md = await ctx.issuer.getMetadata();
     if (!session.isCurrent(ticket)) throw new LoginRequiredError('The session ended before it was refreshed');
+    // A DPoP-bound session refreshes with a proof of its key, and must get DPoP back (RFC 9449 §5).
+    const dpop = current.tokenType === 'DPoP' ? await ctx.signer(current.sessionId) : undefined;
     const response = await session.track('refreshing', () =>
       sendTokenRequest(
-        { ...ctx.http, tokenEndpoint: md.token_endpoint, clientId: config.clientId, resource: config.resource },
+        { ...ctx.http, dpop, tokenEndpoint: md.token_endpoint, clientId: config.clientId, resource: config.resource },
         refreshGrant(current.refreshToken!),
       ),
     );
@@ -58,7 +60,7 @@ export function createRefresher(ctx: ClientContext) {
     const raw = response.clone();
     let body: TokenResponse;
     try {
-      body = await processTokenResponse(response);
+      body = await processTokenResponse(response, dpop ? 'DPoP' : 'Bearer');
     } catch (error) {
       const revoke = (await carriedRefreshToken(raw)) ?? current.refreshToken;
       await session.end('invalid_response', { error: error as PkceError, revoke });
@@ -185,6 +187,10 @@ export function createRefresher(ctx: ClientContext) {
         currentToken: () => session.tokens?.accessToken,
         renew: async (stale) => (await refresh(stale)).accessToken,
         canRenew: () => !!session.tokens?.refreshToken,
+        signer: async () => {
+          const current = session.tokens;
+          return current?.tokenType === 'DPoP' ? ctx.signer(current.sessionId) : undefined;
+        },
       },
       (target) => {
         const { origin } = new URL(target, location.href);

@@ -74,8 +74,12 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
       tenants: config.multiTenant?.tenants,
       issRequired: md.authorization_response_iss_parameter_supported === true,
     });
+    // DPoP: the token request is signed with the login's key, which then becomes the session's.
+    const keyId = `tx:${state}`;
+    const dpop = await ctx.signer(keyId);
     const exchange = exchangeCode({
       ...ctx.http,
+      dpop,
       tokenEndpoint: md.token_endpoint,
       clientId: config.clientId,
       redirectUri: tx.redirectUri,
@@ -98,7 +102,9 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
         throw new ValidationError('invalid_issuer', 'The ID token\'s "iss" is not the issuer the callback named');
       }
     }
-    return { tokens: tokenSetFrom(response, user, config.refreshLeeway), returnTo, appState: tx.appState, user, state };
+    const tokens = tokenSetFrom(response, user, config.refreshLeeway);
+    await (await ctx.dpop?.())?.move(keyId, tokens.sessionId, config.tokenStore !== undefined);
+    return { tokens, returnTo, appState: tx.appState, user, state };
   } catch (error) {
     if (isPkceError(error, 'oauth_error') && interactionNeeded.has(error.error ?? '')) {
       throw new LoginRequiredError(`The authorization server needs the user to sign in: ${error.error}`, {
