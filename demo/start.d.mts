@@ -34,6 +34,8 @@ export interface StartDemoOptions {
   accessTokenTtl?: number;
   /** No console output (server errors are not printed). */
   quiet?: boolean;
+  /** Served at the page origin instead of the demo page ('/' and '/callback' get its index.html). */
+  publicDir?: string;
 }
 
 export interface RunningDemo {
