@@ -204,12 +204,14 @@ export function resolveConfig(options: PkceClientOptions): Config {
       throw bad('metadata', (error as Error).message);
     }
   }
+  // An option given as `undefined` (`scope: import.meta.env.X` unset) means its default.
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as PkceClientOptions;
   return Object.freeze({
     scope: 'openid profile offline_access',
     clockTolerance: 30,
     refreshLeeway: 60,
     timeout: 10_000,
-    ...options,
+    ...given,
     apiOrigins,
     metadata,
     multiTenant,
