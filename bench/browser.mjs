@@ -36,7 +36,7 @@ const RUNS = Number(args.runs);
 const LATENCIES = [0, 200];
 const SETTLE_MS = 1000;
 
-const version = (name) => JSON.parse(readFileSync(`${root}/${name === 'pkce-spa' ? '' : `node_modules/${name}/`}package.json`)).version;
+const version = (name) => JSON.parse(readFileSync(`${root}/${name.startsWith('pkce-spa') ? '' : `node_modules/${name}/`}package.json`)).version;
 
 // pkce-spa resolves to this repository's build, as an installed package would.
 const self = { name: 'self', resolveId: (id) => (id === 'pkce-spa' ? `${root}/dist/pkce-spa.js` : null) };
@@ -55,6 +55,7 @@ const apps = {
     '/app.js': js(await bundle('pkce-spa.js')),
     '/silent-callback.html': html(await bundle('pkce-spa-silent.js')),
   },
+  'pkce-spa-par-off': { '/app.js': js(await bundle('pkce-spa-par-off.js')) },
   oauth4webapi: { '/app.js': js(await bundle('oauth4webapi.js')) },
   'oidc-client-ts': {
     '/app.js': js(await bundle('oidc-client-ts.js')),
@@ -195,6 +196,8 @@ async function signedInReloads(name, via, store) {
 
 // What a reader of the tables must know about who is in them.
 const CLICK_NOTES = [
+  'pkce-spa pushes the authorization request first when the server offers PAR (RFC 9126), as oidc-provider does:',
+  '  one round trip before the browser leaves; pkce-spa-par-off is the same app with par: false.',
   'oidc-client-ts reads the metadata on the first call that needs it: the click waits for discovery.',
   "keycloak-js leaves at once but cannot finish a sign-in here: its token request is sent with credentials: 'include',",
   '  which oidc-provider\'s CORS does not allow (no Access-Control-Allow-Credentials).',

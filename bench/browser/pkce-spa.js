@@ -2,7 +2,7 @@
 // the page's <script src="/dist/pkce-spa.iife.js">). At load: handleRedirect(), then
 // restoreSession() — silent: false for the click benchmark (no iframe, the metadata warms in the
 // background), the default silent restore for the restore benchmark.
-const { config: c, mode, store } = window.bench;
+const { config: c, mode, store, par } = window.bench;
 const started = performance.now();
 const auth = PkceSpa.createPkceClient({
   issuer: c.issuer,
@@ -13,6 +13,8 @@ const auth = PkceSpa.createPkceClient({
   resource: c.resource,
   apiOrigins: [c.apiUrl],
   tokenStore: store === 'sessionStorage' ? PkceSpa.webStorageTokenStore(sessionStorage) : undefined,
+  // oidc-provider offers PAR (RFC 9126), which pkce-spa then uses: the click waits for the push.
+  par,
 });
 document.querySelector('#sign-in').onclick = () => auth.login({ returnTo: '/' });
 const result = await auth.handleRedirect();
