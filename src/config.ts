@@ -7,11 +7,20 @@ import type { StorageLike } from './transaction.js';
 
 /** Options of {@link createPkceClient}. Only `issuer`, `clientId` and `redirectUri` are required. */
 export interface PkceClientOptions {
-  /** The issuer identifier; metadata comes from `{issuer}/.well-known/openid-configuration`. */
+  /**
+   * The issuer identifier; metadata comes from `{issuer}/.well-known/openid-configuration`, whose
+   * `issuer` must be identical, trailing slash included (OIDC Discovery §4.3; a mismatch is
+   * `invalid_issuer`, naming the value to set). `https:`, or `http:` on loopback only.
+   */
   issuer: string;
   /** The public client's id. There is no client secret: a browser cannot keep one. */
   clientId: string;
-  /** Absolute URL registered at the server; the page there calls `handleRedirect()`. */
+  /**
+   * Absolute URL registered at the server, on the app's own origin; the page there calls
+   * `handleRedirect()`. Only a URL on this path is taken for a callback, so give it a path of its
+   * own. `login()` refuses a redirect URI on another origin than the page (`127.0.0.1` for a page
+   * on `localhost`): the sign-in waits in this origin's storage.
+   */
   redirectUri: string;
   /**
    * Where the hidden iframe of `restoreSession()` is answered: a registered URL on the app's origin
@@ -20,7 +29,11 @@ export interface PkceClientOptions {
   silentRedirectUri?: string;
   /** Where `loginWithPopup()` is answered, as `silentRedirectUri`. Default `redirectUri`. */
   popupRedirectUri?: string;
-  /** Default `openid profile offline_access`; without `openid` no ID token is asked for. */
+  /**
+   * Space-separated scopes. Default `openid profile offline_access`; without `openid` no ID token is
+   * asked for or expected. `offline_access` gets a refresh token from most servers; Cognito and Google
+   * refuse it (`invalid_scope`), and Keycloak makes it an offline token that outlives sign-out.
+   */
   scope?: string;
   /** The server's metadata; when given, discovery is skipped. */
   metadata?: Partial<AuthorizationServerMetadata> & Pick<AuthorizationServerMetadata, 'authorization_endpoint' | 'token_endpoint'>;
@@ -37,29 +50,53 @@ export interface PkceClientOptions {
    * template with `{tenantid}` equal to its `tid` claim. `{ tenants: [...] }` also limits which
    * tenants may sign in. Off by default; nothing else loosens issuer matching.
    */
-  multiTenant?: boolean | { tenants: readonly string[] };
+  multiTenant?:
+    | boolean
+    | {
+        /** The tenant ids (`tid`, a GUID) allowed to sign in; at least one. */
+        tenants: readonly string[];
+      };
   /**
    * RFC 8707 resource indicators, sent on authorization, token and refresh requests: absolute URIs
    * without a fragment (`https://api.example.com`, `api://orders`, `urn:example:api`).
    */
   resource?: string | string[];
-  /** Extra authorization request parameters for every login (`audience`, `prompt`, `ui_locales`, …). */
+  /**
+   * Extra authorization request parameters for every login (`audience`, `prompt`, `ui_locales`, …).
+   * Parameters the SDK sets (`state`, `code_challenge`, `redirect_uri`, `request`, …) are refused.
+   */
   authorizationParams?: Record<string, string>;
-  /** Origins besides the page's own to which `auth.fetch` attaches the access token. */
+  /**
+   * Origins besides the page's own to which `auth.fetch` attaches the access token, such as
+   * `https://api.example.com`. A request to any other origin goes out without it. An entry with a
+   * path, query, user info or `*` is refused by name: the token would go to the whole origin.
+   * Default `[]`.
+   */
   apiOrigins?: string[];
   /** Seconds of clock skew tolerated when checking ID tokens. Default 30. */
   clockTolerance?: number;
-  /** Refresh this many seconds before the access token expires (at most half its lifetime). Default 60. */
+  /** Refresh this many seconds before the access token expires (never before half its lifetime). Default 60. */
   refreshLeeway?: number;
-  /** Milliseconds before a request to the authorization server is abandoned. Default 10 000. */
+  /** Milliseconds before a request to the authorization server is abandoned (`timeout` error). Default 10 000. */
   timeout?: number;
   /** The fetch implementation for the authorization server, the JWKS and `auth.fetch`. */
   fetch?: FetchLike;
-  /** Where the one-time login transaction waits during the redirect. Default `sessionStorage`. */
+  /**
+   * Where the one-time login transaction (verifier, `state`, `nonce`, `returnTo`, `appState`) waits
+   * during the redirect, for at most 10 minutes. Default `sessionStorage`.
+   */
   transactionStorage?: StorageLike;
-  /** Where tokens live. Default: memory only. */
+  /**
+   * Where tokens live. Default: memory only, gone on reload. Opt-ins, since script on the origin can
+   * then read the tokens: `webStorageTokenStore(sessionStorage)` keeps this tab's session across
+   * reloads; `indexedDbTokenStore()` shares one session between tabs. Not `localStorage`: browsers
+   * propagate it between tabs asynchronously, so a tab could spend a refresh token another already used.
+   */
   tokenStore?: TokenStore;
-  /** Where the server sends the browser after logout; default the absolute `returnTo` of `logout()`. */
+  /**
+   * Where the server sends the browser after logout; must be registered there. Default: the absolute
+   * `returnTo` of `logout()`.
+   */
   postLogoutRedirectUri?: string;
   /**
    * The query of the end-session request, for servers that want other names than RP-Initiated
@@ -90,6 +127,7 @@ export interface PkceClientOptions {
 export interface EndSessionValues {
   /** The raw ID token of the session that ends, when there was one. */
   idTokenHint?: string;
+  /** The `clientId` option. */
   clientId: string;
   /** Absolute URL the server should send the browser back to. */
   postLogoutRedirectUri: string;

@@ -105,8 +105,10 @@ export function validateMetadata(
 /**
  * Fetches and validates `{issuer}/.well-known/openid-configuration`, with `overrides` merged in.
  *
- * @throws {@link ValidationError} when the document is not JSON or fails {@link validateMetadata};
- *   {@link NetworkError} when the request fails.
+ * @throws {@link ValidationError} `invalid_response` when the answer is not a 200 JSON object, or the
+ *   errors of {@link validateMetadata} (`invalid_issuer`, `invalid_response`); {@link NetworkError}
+ *   `network_error` when the request fails (a server without CORS for this origin fails so) or
+ *   `timeout`.
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
  * @example
  * ```ts

@@ -7,27 +7,39 @@
  */
 
 /**
- * The stable codes of {@link PkceError}, grouped by the class that carries them. `pkce-spa/server`
- * adds its own codes (`TokenVerificationErrorCode`) through the `Code` parameter of {@link PkceError};
- * they are not part of this union.
+ * The stable codes of {@link PkceError} in the browser SDK, each carried by one class. Switch on
+ * `error.code` (or use {@link isPkceError}) rather than on messages, which may change.
+ *
+ * | code | class | when |
+ * | --- | --- | --- |
+ * | `invalid_config` | {@link ConfigError} | Bad options (at `createPkceClient`), or a call that cannot work as made: a cross-origin `returnTo` or `redirectUri`, a reserved parameter, outside a browser. The message names the field. |
+ * | `oauth_error` | {@link OAuthError} | The authorization server answered with an OAuth `error` (RFC 6749 §4.1.2.1 on the redirect, §5.2 from an endpoint), in `error`. |
+ * | `invalid_state` | {@link ValidationError} | A callback without `state`, or with one no pending login of this browser made (unknown, used, expired). No token request was made. |
+ * | `invalid_issuer` | {@link ValidationError} | The metadata is for another issuer (the message names the `issuer` to set; OIDC Discovery §4.3), or the callback's `iss` is wrong or missing (RFC 9207 §2.4). |
+ * | `invalid_response` | {@link ValidationError} | A malformed answer: not JSON, no `access_token`, another `token_type`, a bad `expires_in`, an `http:` endpoint off loopback. |
+ * | `invalid_id_token` | {@link ValidationError} | The ID token failed a check of OIDC Core §3.1.3.7 (signature, `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`, `auth_time`), or a refreshed one changed `iss`, `sub`, `aud`, `azp` or `auth_time` (§12.2). |
+ * | `invalid_userinfo` | {@link ValidationError} | UserInfo answered about another user (OIDC Core §5.3.2). |
+ * | `network_error` | {@link NetworkError} | A request got no answer: offline, DNS, or a CORS refusal, which browsers report the same way. |
+ * | `timeout` | {@link NetworkError} | No answer within the `timeout` option (milliseconds). |
+ * | `login_required` | {@link LoginRequiredError} | No usable session (never signed in, the refresh token refused), or a `prompt=none` request that needs the user: call `login()`. |
+ * | `popup_blocked` | {@link PopupError} | The browser blocked the sign-in popup: call `loginWithPopup()` from a click. |
+ * | `popup_closed` | {@link PopupError} | The user closed the sign-in popup. |
+ * | `popup_timeout` | {@link PopupError} | The popup gave no answer within its `timeout` (milliseconds). |
+ *
+ * `pkce-spa/server` adds its own codes (`TokenVerificationErrorCode`) through the `Code` parameter of
+ * {@link PkceError}; they are not part of this union.
  */
 export type PkceErrorCode =
-  // ConfigError: bad options, caught at createPkceClient / createTokenVerifier.
   | 'invalid_config'
-  // OAuthError: the authorization server answered with an OAuth `error`.
   | 'oauth_error'
-  // ValidationError: something the server sent (or the URL holds) broke a spec rule.
   | 'invalid_state'
   | 'invalid_issuer'
   | 'invalid_response'
   | 'invalid_id_token'
   | 'invalid_userinfo'
-  // NetworkError: the request did not get an answer.
   | 'network_error'
   | 'timeout'
-  // LoginRequiredError: there is no usable session; call login().
   | 'login_required'
-  // PopupError: loginWithPopup() could not complete.
   | 'popup_blocked'
   | 'popup_closed'
   | 'popup_timeout';
@@ -84,8 +96,14 @@ export interface PkceErrorOptions {
   appState?: unknown;
 }
 
-/** Invalid options; the message names the field. */
+/**
+ * Invalid options, caught at `createPkceClient` (or `createTokenVerifier`) with a message naming the
+ * field, e.g. `"redirectUri" must be an absolute https: URL (http: only on loopback)`; or a call that
+ * cannot work as made: a cross-origin `returnTo`, a `redirectUri` on another origin than the page, a
+ * parameter the SDK sets itself, a browser-only call made outside a browser.
+ */
 export class ConfigError extends PkceError {
+  /** Always `invalid_config`. */
   declare readonly code: 'invalid_config';
   constructor(message: string) {
     super('invalid_config', message);
@@ -99,7 +117,9 @@ export class ConfigError extends PkceError {
  * (`invalid_grant`, …, RFC 6749 §5.2). `error` always holds the wire value.
  */
 export class OAuthError extends PkceError {
+  /** Always `oauth_error`; the server's own code is in `error`. */
   declare readonly code: 'oauth_error';
+  /** The OAuth `error` the server sent: `access_denied`, `invalid_grant`, `invalid_scope`, … */
   declare readonly error: string;
   /** HTTP status of the response, when the error came from an endpoint. */
   declare readonly status?: number;
@@ -111,6 +131,7 @@ export class OAuthError extends PkceError {
 
 /** What the server or the callback URL sent broke a rule of the specs; nothing was stored. */
 export class ValidationError extends PkceError {
+  /** Which rule: see {@link PkceErrorCode}. */
   declare readonly code: 'invalid_state' | 'invalid_issuer' | 'invalid_response' | 'invalid_id_token' | 'invalid_userinfo';
   constructor(code: ValidationError['code'], message: string, cause?: unknown) {
     super(code, message, { cause });
@@ -120,6 +141,7 @@ export class ValidationError extends PkceError {
 
 /** The request failed before an answer came back, or took longer than the timeout. */
 export class NetworkError extends PkceError {
+  /** `network_error`: no answer (offline, DNS, CORS); `timeout`: none within the `timeout` option. */
   declare readonly code: 'network_error' | 'timeout';
   constructor(code: NetworkError['code'], message: string, cause?: unknown) {
     super(code, message, { cause });
@@ -129,6 +151,12 @@ export class NetworkError extends PkceError {
 
 /** There is no usable session (never signed in, signed out, or the refresh token was refused). */
 export class LoginRequiredError extends PkceError {
+  /**
+   * Always `login_required`. `error` holds the server's answer when there was one: `invalid_grant`
+   * for a refused refresh token, `login_required`, `interaction_required`, `consent_required` or
+   * `account_selection_required` for a `prompt=none` request (OIDC Core §3.1.2.6); `no_answer` or
+   * `timeout` for a silent sign-in that got no answer (see `restoreSession()`).
+   */
   declare readonly code: 'login_required';
   constructor(message: string, options?: PkceErrorOptions) {
     super('login_required', message, options);
@@ -141,6 +169,7 @@ export class LoginRequiredError extends PkceError {
  * from a click), the user closed it (`popup_closed`), or no answer came in time (`popup_timeout`).
  */
 export class PopupError extends PkceError {
+  /** `popup_blocked`, `popup_closed` or `popup_timeout`, as above. */
   declare readonly code: 'popup_blocked' | 'popup_closed' | 'popup_timeout';
   constructor(code: PopupError['code'], message: string) {
     super(code, message);
@@ -159,7 +188,10 @@ export class PopupError extends PkceError {
 export function isPkceError<C extends PkceErrorCode>(
   value: unknown,
   code?: C,
-): value is PkceError & { code: C } {
+): value is PkceError & {
+  /** The code asked for, or any {@link PkceErrorCode} when none was. */
+  code: C;
+} {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -19,7 +19,11 @@ export interface HttpOptions {
   fetch?: FetchLike;
   /** Milliseconds before a request is abandoned with a `timeout` error. Default 10 000. */
   timeout?: number;
-  /** Sender-constrains the request with DPoP proofs; the answer must then be of `token_type` DPoP. */
+  /**
+   * Sender-constrains the request with DPoP proofs (RFC 9449); the answer must then be of
+   * `token_type` DPoP. `createPkceClient({ dpop: true })` makes and uses its own signer; the
+   * `DpopSigner` type is not exported, so the low-level functions are used without DPoP.
+   */
   dpop?: DpopSigner;
 }
 

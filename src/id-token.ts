@@ -2,7 +2,12 @@ import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { NetworkError, ValidationError } from './errors.js';
 import { TENANT_PLACEHOLDER, issuerForTenant } from './issuer-template.js';
 
-/** The claims of a validated ID token (OIDC Core §2); `sub`, `iss`, `aud`, `exp`, `iat` are present. */
+/**
+ * The claims of a validated ID token (OIDC Core §2): `iss`, `sub`, `aud`, `exp` and `iat` are always
+ * present; the standard claims about the user (OIDC Core §5.1: `name`, `email`, `address`, …) are typed
+ * when the server includes them; any other claim is `unknown` until the app checks it.
+ * `auth.user` is of this type.
+ */
 export interface IdTokenClaims extends JWTPayload {
   /** The issuer, identical to the configured one. */
   iss: string;
@@ -20,18 +25,29 @@ export interface IdTokenClaims extends JWTPayload {
   auth_time?: number;
   /** The client the token was issued to, when `aud` has several values. */
   azp?: string;
-  /** Full name (`profile` scope; the standard claims below are OIDC Core §5.1). */
+  /**
+   * Full name, for display (`profile` scope). This and the claims below are the standard claims of
+   * OIDC Core §5.1: present only when the server includes them, usually per scope (`profile`,
+   * `email`, `phone`, `address`).
+   */
   name?: string;
+  /** Given (first) name(s) (`profile` scope). */
   given_name?: string;
+  /** Surname(s) or last name(s) (`profile` scope). */
   family_name?: string;
+  /** Middle name(s) (`profile` scope). */
   middle_name?: string;
+  /** Casual name, which may differ from `given_name` (`profile` scope). */
   nickname?: string;
   /** The name the user goes by; not unique, not stable: key users by `sub`. */
   preferred_username?: string;
-  /** URLs of the user's profile page, picture and web site. */
+  /** URL of the user's profile page (`profile` scope). */
   profile?: string;
+  /** URL of the user's picture (`profile` scope). */
   picture?: string;
+  /** URL of the user's web page or blog (`profile` scope). */
   website?: string;
+  /** `female`, `male`, or another value the server defines (`profile` scope). */
   gender?: string;
   /** `YYYY-MM-DD`, or `YYYY` or `0000-MM-DD` when part is withheld. */
   birthdate?: string;
@@ -43,17 +59,25 @@ export interface IdTokenClaims extends JWTPayload {
   updated_at?: number;
   /** E-mail address (`email` scope); check `email_verified` before trusting it. */
   email?: string;
+  /** True when the server verified that the user controls `email`. */
   email_verified?: boolean;
   /** Phone number (`phone` scope), E.164 recommended; check `phone_number_verified`. */
   phone_number?: string;
+  /** True when the server verified that the user controls `phone_number`. */
   phone_number_verified?: boolean;
   /** Postal address (`address` scope), OIDC Core §5.1.1. */
   address?: {
+    /** The full address, for display; may contain line breaks. */
     formatted?: string;
+    /** Street, house number, and so on; may contain line breaks. */
     street_address?: string;
+    /** City or locality. */
     locality?: string;
+    /** State, province, prefecture or region. */
     region?: string;
+    /** Postal or ZIP code. */
     postal_code?: string;
+    /** Country name. */
     country?: string;
   };
   /** Any other claim the server includes. */
@@ -115,7 +139,7 @@ export const loadJose = (): Promise<typeof import('./jose-verify.js')> =>
  * 2048 bits, RFC 7518 §3.3; a JWK without `n`/`e`) is the token's problem: `invalid_id_token`.
  *
  * @throws {@link ValidationError} `invalid_id_token`, naming the rule that failed;
- *   {@link NetworkError} when the keys could not be fetched.
+ *   {@link NetworkError} `network_error` or `timeout` when the keys could not be fetched.
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  * @example
  * ```ts

@@ -1,3 +1,12 @@
+/**
+ * `pkce-spa`: sign users in to a browser single-page app with OAuth 2.0 Authorization Code + PKCE
+ * (RFC 7636) and OpenID Connect, keep their tokens in memory, refresh them, and call APIs with them.
+ * {@link createPkceClient} is the client most apps need; the protocol steps it wires together are
+ * exported too, as plain functions. Every error is a {@link PkceError} with a stable `code`.
+ *
+ * @module pkce-spa
+ * @packageDocumentation
+ */
 // Explicit exports only: nothing here runs at import time, so server-side rendering can import it.
 export { createPkceClient } from './client.js';
 export { relayCallback } from './relay.js';

@@ -46,6 +46,7 @@ export interface RestoreOptions {
 
 /** What {@link PkceClient.restoreSession} resolves to. */
 export interface RestoreResult {
+  /** True when a session is there now (the same as `isAuthenticated()` right after). */
   signedIn: boolean;
   /**
    * Where the session came from: `store` (the persistent `tokenStore`), `iframe` (a silent
@@ -89,7 +90,9 @@ export interface UserInfo {
  * (`unconfirmed`: the network, or a missing CORS header on the answer, as authentik's).
  */
 export interface RevocationFailure {
+  /** `no_endpoint`, `refused` or `unconfirmed`, as above. */
   reason: 'no_endpoint' | 'refused' | 'unconfirmed';
+  /** The server's refusal (`refused`) or the failed request (`unconfirmed`); absent for `no_endpoint`. */
   error?: PkceError;
 }
 
@@ -106,20 +109,43 @@ export interface PkceClientEvents {
    * A session began in this tab: a sign-in (`redirect`, `popup`, `iframe`), one loaded from the
    * persistent `store`, or another tab's taken over (`other-tab`).
    */
-  'signed-in': { user?: IdTokenClaims; via: SessionSource; elsewhere: boolean };
+  'signed-in': {
+    /** The ID token claims (what {@link PkceClient.user} now returns); absent without the `openid` scope. */
+    user?: IdTokenClaims;
+    /** How the session began. */
+    via: SessionSource;
+    /** True when another tab signed in and this one took the session over from the shared store. */
+    elsewhere: boolean;
+  };
   /** New tokens arrived from a refresh. `expiresAt` is epoch milliseconds. */
-  refreshed: { expiresAt?: number };
+  refreshed: {
+    /** When the new access token expires, epoch milliseconds; absent when the server did not say. */
+    expiresAt?: number;
+  };
   /**
    * A refresh no caller was waiting for (the timer, the tab coming back, an early refresh) failed
    * and the session was kept, usually because the server could not be reached.
    */
-  'refresh-failed': { error: PkceError };
+  'refresh-failed': {
+    /** Why, usually a {@link NetworkError} (`network_error`, `timeout`); the refresh is tried again later. */
+    error: PkceError;
+  };
   /**
    * The session is over: `logout` (here or in another tab), `invalid_grant` (the refresh token was
    * refused), `expired` (the access token expired and there is no refresh token), or
    * `invalid_response` (an answer could not be used safely: see `error`).
    */
-  'session-ended': { reason: SessionEndReason; error?: PkceError; elsewhere: boolean };
+  'session-ended': {
+    /** Why the session ended. */
+    reason: SessionEndReason;
+    /**
+     * What ended it, for `invalid_grant` (a {@link LoginRequiredError} whose `error` is the server's)
+     * and `invalid_response` (the {@link ValidationError}); absent for `logout`.
+     */
+    error?: PkceError;
+    /** True when another tab ended it (its `logout()`, or a refresh token refused there). */
+    elsewhere: boolean;
+  };
   /**
    * A refresh token the client gave up on could not be revoked, so it may still work at the server
    * until it expires. On `logout()` it fires before the browser leaves: record it synchronously
@@ -132,11 +158,17 @@ export interface PkceClientEvents {
 export interface PkceClient {
   /**
    * Starts a sign-in: a fresh PKCE verifier, `state` and `nonce` are kept for the callback,
-   * then the browser goes to the authorization endpoint. The promise never resolves. While a
-   * `logout()` is under way it does nothing, so it cannot overtake the end-session navigation.
+   * then the browser goes to the authorization endpoint (RFC 6749 §4.1.1, RFC 7636 §4.3; pushed
+   * first when the server offers RFC 9126 PAR, see the `par` option). The promise never resolves.
+   * While a `logout()` is under way it does nothing, so it cannot overtake the end-session navigation.
    *
-   * @throws {@link ConfigError} for a cross-origin `returnTo`, an `appState` that JSON cannot carry,
-   *   a reserved parameter, or outside a browser; discovery errors.
+   * @throws {@link ConfigError} `invalid_config` for a `redirectUri` on another origin than the page
+   *   (`localhost` vs `127.0.0.1`), a cross-origin `returnTo`, an `appState` that JSON cannot carry, a
+   *   reserved parameter, `par: true` without a PAR endpoint, or outside a browser;
+   *   {@link ValidationError} `invalid_issuer` when the discovered metadata is for another issuer (the
+   *   message names the `issuer` to set) or `invalid_response`; {@link NetworkError} `network_error`
+   *   or `timeout` when discovery (or the PAR endpoint) cannot be reached, CORS included;
+   *   {@link OAuthError} when the PAR endpoint refuses the request.
    */
   login(options?: LoginOptions): Promise<never>;
   /**
@@ -146,13 +178,18 @@ export interface PkceClient {
    * asked and never resolves (the window closes or is removed).
    *
    * @param url - Default `location.href`.
+   * Checks follow RFC 6749 §4.1.2 (`state`), RFC 9207 §2.4 (`iss`), RFC 7636 §4.5 (the code
+   * exchange) and OIDC Core §3.1.3.7 (the ID token, its signature verified with the issuer's keys).
+   *
    * @throws {@link ValidationError} (`invalid_state` for an unknown, used or expired `state`,
-   *   `invalid_issuer`, `invalid_id_token`, `invalid_response`); {@link LoginRequiredError} for a
-   *   `prompt=none` answer (`error` is `login_required`, `interaction_required`, `consent_required`
-   *   or `account_selection_required`) or a sign-out that began meanwhile; {@link OAuthError} for
-   *   any other `error` response such as `access_denied`; {@link NetworkError}; {@link ConfigError}
-   *   outside a browser. Errors after the callback matched a login carry its `returnTo` and
-   *   `appState`. Nothing is stored then.
+   *   `invalid_issuer`, `invalid_id_token`, `invalid_response`); {@link LoginRequiredError}
+   *   `login_required` for a `prompt=none` answer (`error` is `login_required`,
+   *   `interaction_required`, `consent_required` or `account_selection_required`) or a sign-out that
+   *   began meanwhile; {@link OAuthError} `oauth_error` for any other `error` response such as
+   *   `access_denied`, or the token endpoint's refusal (`invalid_grant`, `invalid_scope`, …);
+   *   {@link NetworkError} `network_error` (a token endpoint that does not answer CORS for this
+   *   origin fails so) or `timeout`; {@link ConfigError} `invalid_config` outside a browser. Errors
+   *   after the callback matched a login carry its `returnTo` and `appState`. Nothing is stored then.
    */
   handleRedirect(url?: string): Promise<RedirectResult | null>;
   /**
@@ -174,7 +211,13 @@ export interface PkceClient {
    * navigation (none with `silent: 'if-hinted'`). Also warms the metadata so a later `login()` leaves
    * at once.
    *
-   * @throws {@link ConfigError} only for misuse (outside a browser, a cross-origin redirect URI).
+   * The silent sign-in is OIDC Core §3.1.2.1 `prompt=none`; its answer comes back by `postMessage`
+   * to this origin only (RFC 9700 §4.18). Where the browser blocks third-party cookies, the server
+   * does not see its session in the iframe and the result is `{ signedIn: false, reason:
+   * 'login_required' }`.
+   *
+   * @throws {@link ConfigError} `invalid_config` only for misuse (outside a browser, a silent
+   *   redirect URI on another origin than the page).
    */
   restoreSession(options?: RestoreOptions): Promise<RestoreResult>;
   /**
@@ -185,26 +228,37 @@ export interface PkceClient {
   hadSession(): boolean;
   /** True while there is a session in memory. */
   isAuthenticated(): boolean;
-  /** The ID token claims of the signed-in user: sign-in's, with those of refreshes merged over them. */
+  /**
+   * The ID token claims of the signed-in user: sign-in's, with those of refreshes merged over them
+   * (OIDC Core §12.2). The standard claims of OIDC Core §5.1 (`name`, `email`, `picture`, …) are
+   * typed; times are seconds since the epoch. `undefined` when signed out or without the `openid` scope.
+   */
   readonly user: IdTokenClaims | undefined;
   /**
-   * A usable access token, refreshed first when it is due; concurrent callers (and tabs sharing the
+   * A usable access token, refreshed first when it is due (RFC 6749 §6: `refreshLeeway` seconds
+   * before it expires, never before half its lifetime); concurrent callers (and tabs sharing the
    * store) share one refresh.
    *
    * @param options - `forceRefresh`: refresh even if the token is not due.
-   * @throws {@link LoginRequiredError} when there is no session, the refresh token was refused (the
-   *   session then ends), or `forceRefresh` was asked without a refresh token (the session is kept);
-   *   {@link NetworkError} (the session is kept); {@link ValidationError} when a refresh answered 200
-   *   with something unusable (the session then ends and the new refresh token is revoked).
+   * @throws {@link LoginRequiredError} `login_required` when there is no session, the refresh token
+   *   was refused (`error: 'invalid_grant'`; the session then ends), or `forceRefresh` was asked
+   *   without a refresh token (the session is kept); {@link NetworkError} `network_error` or
+   *   `timeout` (the session is kept); {@link ValidationError} (`invalid_response`,
+   *   `invalid_id_token`) when a refresh answered 200 with something unusable (the session then ends
+   *   and the new refresh token is revoked).
    */
   getAccessToken(options?: { forceRefresh?: boolean }): Promise<string>;
   /**
-   * `fetch` with `Authorization: Bearer` for the page's own origin and `apiOrigins`; other
-   * origins get the request without the token. A 401 `invalid_token` is retried once: with the
-   * current token if it was replaced meanwhile, else after one refresh. An origin that refuses even
-   * a freshly refreshed token causes no more refreshes until it accepts one.
+   * `fetch` with `Authorization: Bearer` (RFC 6750 §2.1; with `dpop: true`, `Authorization: DPoP`
+   * and a proof, RFC 9449 §7) for the page's own origin and `apiOrigins`; other origins get the
+   * request without the token, and their answers are returned as they come. A 401 with
+   * `error="invalid_token"` (RFC 6750 §3.1) is retried once: with the current token if it was
+   * replaced meanwhile, else after one refresh. An origin that refuses even a freshly refreshed token
+   * causes no more refreshes until it accepts one.
    *
-   * @throws what {@link PkceClient.getAccessToken} throws; the request's own failures as `fetch` does.
+   * @throws what {@link PkceClient.getAccessToken} throws, for an allowed origin only (signed out,
+   *   `login_required`); the request's own failures as `fetch` does (a `TypeError`, not a
+   *   {@link PkceError}).
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /**
@@ -213,19 +267,21 @@ export interface PkceClient {
    *
    * @throws {@link ValidationError} `invalid_userinfo` when the answer is about another user (OIDC
    *   Core §5.3.2): the session then ends and its refresh token is revoked; `invalid_response` for
-   *   a malformed answer or no `userinfo_endpoint`; {@link OAuthError} when the token is refused;
-   *   {@link LoginRequiredError} without a session; {@link ConfigError} without the `openid` scope;
-   *   {@link NetworkError}.
+   *   a malformed answer or no `userinfo_endpoint`; {@link OAuthError} `oauth_error` when the token
+   *   is refused; {@link LoginRequiredError} `login_required` without a session; {@link ConfigError}
+   *   `invalid_config` without the `openid` scope; {@link NetworkError} `network_error` or `timeout`.
    */
   getUserInfo(): Promise<UserInfo>;
   /** Subscribes to an event; returns the function that unsubscribes. */
   on<E extends keyof PkceClientEvents>(event: E, listener: (detail: PkceClientEvents[E]) => void): () => void;
   /**
    * Ends the session here and in every tab of the app, revokes the refresh token (RFC 7009; a
-   * failure there does not keep anyone signed in) and goes to the server's `end_session_endpoint`,
-   * or straight to `returnTo`. The promise never resolves.
+   * failure there does not keep anyone signed in: see the `revocation-failed` event) and goes to the
+   * server's `end_session_endpoint` (OpenID Connect RP-Initiated Logout 1.0 §2, with
+   * `id_token_hint`, `client_id`, `post_logout_redirect_uri` and `state`), or straight to `returnTo`.
+   * The promise never resolves.
    *
-   * @throws {@link ConfigError} for a cross-origin `returnTo` or outside a browser.
+   * @throws {@link ConfigError} `invalid_config` for a cross-origin `returnTo` or outside a browser.
    */
   logout(options?: LogoutOptions): Promise<never>;
 }

@@ -27,7 +27,7 @@ const optionalStrings = ['refresh_token', 'id_token', 'scope'] as const;
  *
  * @param expectedTokenType - `Bearer` (default), or `DPoP` when the request carried a DPoP proof:
  *   a Bearer answer to it is refused, never used as if it were bound (RFC 9449 §5).
- * @throws {@link OAuthError} for an OAuth error body (RFC 6749 §5.2), with its `status`;
+ * @throws {@link OAuthError} `oauth_error` for an OAuth error body (RFC 6749 §5.2), with its `error` and `status`;
  *   {@link ValidationError} `invalid_response` for a non-JSON or non-2xx answer, a missing
  *   `access_token`, another `token_type` than expected (compared case-insensitively), or an
  *   `expires_in` that is neither a non-negative number nor a string of digits (read as a number).
@@ -102,8 +102,9 @@ async function tokenRequest(options: TokenRequestOptions, grant: Record<string, 
  * Exchanges an authorization code and its PKCE verifier for tokens (RFC 6749 §4.1.3,
  * RFC 7636 §4.5). Accepts only a code returned by {@link parseCallback}.
  *
- * @throws {@link ConfigError} for a code that did not pass `parseCallback`;
- *   the errors of {@link processTokenResponse}; {@link NetworkError}.
+ * @throws {@link ConfigError} `invalid_config` for a code that did not pass `parseCallback`;
+ *   the errors of {@link processTokenResponse}; {@link NetworkError} `network_error` (no answer, or
+ *   no CORS for this origin) or `timeout`.
  * @example
  * ```ts
  * const tokens = await exchangeCode({ tokenEndpoint, clientId, redirectUri, code, codeVerifier })
@@ -127,8 +128,8 @@ export async function exchangeCode(
  * Uses a refresh token (RFC 6749 §6). The response may carry a new, rotated refresh token,
  * which replaces the old one (RFC 9700 §4.14.2).
  *
- * @throws the errors of {@link processTokenResponse} (`invalid_grant` when the refresh token
- *   was refused); {@link NetworkError}.
+ * @throws the errors of {@link processTokenResponse} ({@link OAuthError} with `error: 'invalid_grant'`
+ *   when the refresh token was refused); {@link NetworkError} `network_error` or `timeout`.
  */
 export function refreshTokens(
   options: TokenRequestOptions & { refreshToken: string; scope?: string },
@@ -139,8 +140,9 @@ export function refreshTokens(
 /**
  * Revokes a token at the revocation endpoint (RFC 7009 §2.1).
  *
- * @throws {@link OAuthError} or {@link ValidationError} when the server refuses;
- *   {@link NetworkError}.
+ * @throws {@link OAuthError} `oauth_error` or {@link ValidationError} `invalid_response` when the
+ *   server refuses; {@link NetworkError} `network_error` or `timeout` (also when the answer lacks
+ *   CORS headers, so the browser hides it).
  */
 export async function revokeToken(
   options: HttpOptions & {

@@ -25,7 +25,12 @@ export interface UserInfoRequest extends HttpOptions {
  * const profile = await fetchUserInfo({ userinfoEndpoint, accessToken, subject: auth.user.sub })
  * ```
  */
-export async function fetchUserInfo(request: UserInfoRequest): Promise<{ sub: string; [claim: string]: unknown }> {
+export async function fetchUserInfo(request: UserInfoRequest): Promise<{
+  /** Equal to `request.subject`: an answer about anyone else is refused. */
+  sub: string;
+  /** The other claims the server returns (`name`, `email`, …). */
+  [claim: string]: unknown;
+}> {
   const scheme = request.dpop ? 'DPoP' : 'Bearer';
   const response = await sendWithProof(
     request.userinfoEndpoint,

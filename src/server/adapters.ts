@@ -26,8 +26,11 @@ export interface NodeRequestLike {
 
 /** The part of a Node `http.ServerResponse` (or Express/Connect response) the adapters write. */
 export interface NodeResponseLike {
+  /** Set to the error's status (400, 401 or 403) when a token is refused; other errors write nothing. */
   statusCode: number;
+  /** Sets `WWW-Authenticate`, `Content-Type`, `Cache-Control: no-store` (and `DPoP-Nonce`) on that answer. */
   setHeader(name: string, value: string): unknown;
+  /** Sends the JSON body `{ error, error_description }` and ends the answer. */
   end(body?: string): unknown;
 }
 
@@ -44,7 +47,10 @@ export type TokenMiddleware = (
 /** The part of a Fetch API `Request` {@link TokenVerifier.verifyRequest} reads. */
 export interface FetchRequestLike {
   /** The request headers; `authorization` and `dpop` are read. */
-  headers: { get(name: string): string | null };
+  headers: {
+    /** The header's value, or `null` when absent (as `Headers.get`). */
+    get(name: string): string | null;
+  };
   /** The HTTP method; DPoP proofs are checked against it. */
   method?: string | undefined;
   /** The absolute request URL; DPoP proofs are checked against it (or against `dpop.publicUrl` + its path). */
@@ -56,8 +62,18 @@ export interface FetchRequestLike {
  * Exactly one of the two is set, so `if (response) return response` narrows `claims`.
  */
 export type VerifyRequestResult =
-  | { claims: JWTPayload; response?: undefined }
-  | { claims?: undefined; response: Response };
+  | {
+      /** The verified token's claims. */
+      claims: JWTPayload;
+      /** Absent when the token passed. */
+      response?: undefined;
+    }
+  | {
+      /** Absent when the token failed. */
+      claims?: undefined;
+      /** The error answer to send as is: 400, 401 or 403 with `WWW-Authenticate` (RFC 6750 §3). */
+      response: Response;
+    };
 
 /** The DPoP side of a request, for {@link TokenVerifier.verify}. */
 export interface DpopCallInput {

@@ -5,6 +5,15 @@ import { formatChallenges, type AuthScheme } from './authorization-header.js';
  * The codes a {@link TokenVerificationError} carries: the outcomes of RFC 6750 §3.1, and the two
  * DPoP ones of RFC 9449 §7.1 and §9. These are `pkce-spa/server` codes; the browser SDK's
  * `PkceErrorCode` does not include them.
+ *
+ * | code | status | when |
+ * | --- | --- | --- |
+ * | `missing_token` | 401 | No credentials in a scheme this API accepts. The challenge has no `error` (RFC 6750 §3.1): what a browser app sees when `auth.fetch` did not send its token (an origin missing from `apiOrigins`). |
+ * | `invalid_request` | 400 | A malformed `Authorization` header, or two of them. |
+ * | `invalid_token` | 401 | The token failed a check: signature, algorithm, `iss`, `aud`, `exp`, `nbf`, the RFC 9068 profile, the DPoP binding. |
+ * | `insufficient_scope` | 403 | A valid token without a required scope; the challenge names the scopes. |
+ * | `invalid_dpop_proof` | 401 | DPoP on, and the proof is missing or fails a check of RFC 9449 §4.3. |
+ * | `use_dpop_nonce` | 401 | DPoP server nonces on, and the proof has no current nonce; the `DPoP-Nonce` header has a fresh one (RFC 9449 §9). |
  */
 export type TokenVerificationErrorCode =
   | 'missing_token'
@@ -128,6 +137,9 @@ export class TokenVerificationError extends PkceError<TokenVerificationErrorCode
 export function isPkceError<C extends ServerErrorCode>(
   value: unknown,
   code?: C,
-): value is PkceError<ServerErrorCode> & { code: C } {
+): value is PkceError<ServerErrorCode> & {
+  /** The code asked for, or any {@link ServerErrorCode} when none was. */
+  code: C;
+} {
   return isBrowserPkceError(value) && (code === undefined || (value as PkceError<string>).code === code);
 }

@@ -3,6 +3,7 @@
  * Node (http, Express, Connect) and Fetch API runtimes (Deno, Bun, Cloudflare Workers).
  * Nothing here is part of the browser bundle.
  *
+ * @module pkce-spa/server
  * @packageDocumentation
  */
 

@@ -69,6 +69,8 @@ export interface TokenVerifierBaseOptions {
   /** Claims every token must carry, besides those the profile requires. */
   requiredClaims?: readonly string[];
   /**
+   * Adds the RFC 9068 §4 `typ: at+jwt` check to `profile: 'plain-jwt'`.
+   *
    * @deprecated The RFC 9068 `typ` check is on by default now (`profile: 'rfc9068'`). `true` is
    * accepted (with `profile: 'plain-jwt'` it adds the `typ` check back); `false` is refused: use
    * `profile: 'plain-jwt'`.
@@ -159,10 +161,15 @@ export interface SecretTokenVerifierOptions extends TokenVerifierBaseOptions {
   algorithms?: readonly SymmetricAlgorithm[];
   /** The JWKS options below belong to {@link JwksTokenVerifierOptions}. */
   jwksUri?: never;
+  /** Only with {@link JwksTokenVerifierOptions}: a secret is never fetched. */
   cooldownDuration?: never;
+  /** Only with {@link JwksTokenVerifierOptions}. */
   cacheMaxAge?: never;
+  /** Only with {@link JwksTokenVerifierOptions}. */
   maxStaleAge?: never;
+  /** Only with {@link JwksTokenVerifierOptions}. */
   timeout?: never;
+  /** Only with {@link JwksTokenVerifierOptions}. */
   fetch?: never;
 }
 
