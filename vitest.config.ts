@@ -10,7 +10,7 @@ export default defineConfig({
           // The page under test lives on its own https origin, apart from the authorization server.
           environmentOptions: { happyDOM: { url: 'https://app.example/' } },
           include: ['test/**/*.test.ts'],
-          exclude: ['test/server/**', 'test/e2e/**', 'test/package/**'],
+          exclude: ['test/server/**', 'test/e2e/**', 'test/package/**', 'test/docs/**'],
         },
       },
       {
@@ -24,6 +24,16 @@ export default defineConfig({
           include: ['test/package/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        // The generated API reference is current, and the guides' snippets type-check.
+        test: {
+          name: 'docs',
+          environment: 'node',
+          include: ['test/docs/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {
