@@ -1,0 +1,75 @@
+// Every ```ts block of the guides below is type-checked, each as a module of its own, against the
+// package's built types (dist/*.d.ts, what users get) and, for the migration guide's "before"
+// code, against the oidc-client-ts and @auth0/auth0-spa-js types installed here. Snippets may use
+// `auth`, the app's client, without creating it. docs/frameworks.md quotes the examples instead,
+// and test/package/examples.test.ts checks those quotes; providers.md and server.md show option
+// fragments.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { node, repoRoot, tools } from '../support/commands';
+
+const guides = ['docs/troubleshooting.md', 'docs/migration.md'];
+
+interface Snippet {
+  guide: string;
+  /** The line of the guide where the code starts. */
+  line: number;
+  code: string;
+}
+
+function snippets(guide: string): Snippet[] {
+  const text = readFileSync(join(repoRoot, guide), 'utf8');
+  return [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => ({
+    guide,
+    line: text.slice(0, match.index).split('\n').length + 1,
+    code: match[1]!,
+  }));
+}
+
+// Inside the repository, so the peers' packages resolve from its node_modules.
+mkdirSync(join(repoRoot, 'node_modules/.cache'), { recursive: true });
+const dir = mkdtempSync(join(repoRoot, 'node_modules/.cache/pkce-spa-doc-snippets-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the TypeScript snippets of the guides', () => {
+  it('type-check against the real types', async () => {
+    for (const types of ['dist/pkce-spa.d.ts', 'dist/server.d.ts']) {
+      if (!existsSync(join(repoRoot, types))) throw new Error(`${types} is missing: run \`npm run build\` first`);
+    }
+    const all = guides.flatMap(snippets);
+    for (const guide of guides) expect(all.filter((s) => s.guide === guide).length, guide).toBeGreaterThanOrEqual(5);
+    const files = all.map(({ guide, line, code }) => {
+      const file = `${basename(guide)}.L${line}.ts`;
+      writeFileSync(join(dir, file), `${code}\nexport {};\n`);
+      return file;
+    });
+    writeFileSync(join(dir, 'prelude.d.ts'), "declare const auth: import('pkce-spa').PkceClient;\n");
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'ES2022',
+          moduleResolution: 'Bundler',
+          lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+          types: [],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          paths: {
+            'pkce-spa': [join(repoRoot, 'dist/pkce-spa.d.ts')],
+            'pkce-spa/server': [join(repoRoot, 'dist/server.d.ts')],
+          },
+        },
+        files: ['prelude.d.ts', ...files],
+      }),
+    );
+    await node(tools.tsc, ['-p', join(dir, 'tsconfig.json')]).catch((error: Error) => {
+      // tsc names the snippet file and its line: say which line of which guide that is.
+      const where = /\S*?([\w-]+\.md)\.L(\d+)\.ts\((\d+),(\d+)\)/g;
+      throw new Error(error.message.replace(where, (_, guide, start, row, column) => `docs/${guide}:${Number(start) + Number(row) - 1}:${column}`));
+    });
+  });
+});
