@@ -42,7 +42,8 @@ const version = (name) => JSON.parse(readFileSync(`${root}/${name.startsWith('pk
 const self = { name: 'self', resolveId: (id) => (id === 'pkce-spa' ? `${root}/dist/pkce-spa.js` : null) };
 async function bundle(file) {
   const build = await rollup({ input: `${root}/bench/browser/${file}`, plugins: [self, resolve({ browser: true }), terser()], onwarn: () => {} });
-  const { output } = await build.generate({ format: 'es' });
+  // One file per app: the page serves /app.js and nothing else.
+  const { output } = await build.generate({ format: 'es', inlineDynamicImports: true });
   await build.close();
   return output[0].code;
 }
