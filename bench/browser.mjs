@@ -31,7 +31,7 @@ if (!existsSync(`${root}/dist/pkce-spa.iife.js`)) {
   console.error('bench/browser.mjs needs the build: run npm run build first');
   process.exit(1);
 }
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '15' }, only: { type: 'string' } } });
 const RUNS = Number(args.runs);
 const LATENCIES = [0, 200];
 const SETTLE_MS = 1000;
@@ -262,10 +262,15 @@ function print(title, cases, notes) {
 }
 
 try {
-  await measure(clickCases);
-  print(`Click on "Sign in" → navigation to the authorization endpoint (page loaded, then ${SETTLE_MS} ms settled)`, clickCases, CLICK_NOTES);
-  await measure(restoreCases);
-  print('Session restore at start-up', restoreCases, RESTORE_NOTES);
+  // --only click | restore runs one of the two.
+  if (args.only !== 'restore') {
+    await measure(clickCases);
+    print(`Click on "Sign in" → navigation to the authorization endpoint (page loaded, then ${SETTLE_MS} ms settled)`, clickCases, CLICK_NOTES);
+  }
+  if (args.only !== 'click') {
+    await measure(restoreCases);
+    print('Session restore at start-up', restoreCases, RESTORE_NOTES);
+  }
 } finally {
   await browser.close();
   await servers.close();
