@@ -55,7 +55,10 @@ describe('demo page: a whole session in Chromium', () => {
     expect(await textOf(page, '#user')).toContain('alice@example.com');
 
     // PKCE made visible: the page recomputed S256(code_verifier) and it equals the challenge sent.
-    const authorize = traffic.all.find((s) => s.url.href.startsWith(env.discovery.authorization_endpoint));
+    // The sign-in's own request, in the tab (the page's start-up asked once before, in a hidden iframe).
+    const authorize = traffic.all.find(
+      (s) => s.url.href.startsWith(env.discovery.authorization_endpoint) && s.request.frame() === page.mainFrame(),
+    );
     const exchange = traffic.exchanges.find((e) => e.grantType === 'authorization_code');
     expect(exchange?.status).toBe(200);
     const verifier = exchange!.form.get('code_verifier') ?? '';
@@ -184,6 +187,43 @@ describe('demo page: a whole session in Chromium', () => {
     expect(k.startTime, `JWKS started ${(k.startTime - t.startTime).toFixed(1)} ms after the token request, which took ${t.responseEnd.toFixed(1)} ms`).toBeLessThan(tokenDone);
     // The same, from the page's own view.
     expect(await textOf(page, '[data-testid="jwks-timing"]')).toContain('fetched alongside it, not after it.');
+  });
+
+  it('signed out, the steps already say how long access tokens live here, and how the restore ended', async () => {
+    const { page, pageErrors } = await newDemoPage(env);
+    await page.goto(env.demo.pageUrl);
+    await expect.poll(() => textOf(page, '#status')).toBe('Signed out');
+    expect(await textOf(page, '[data-step="refresh"]')).toContain(`Access tokens here live ${ACCESS_TOKEN_TTL} s.`);
+    expect(await textOf(page, '[data-step="refresh"]')).not.toContain('?');
+    // A new visitor: the hidden iframe found no session at the server, and nothing was done.
+    const restore = page.locator('[data-testid="restore"]');
+    expect(await restore.getAttribute('data-via')).toBe('none');
+    expect(await restore.getAttribute('data-reason')).toBe('login_required');
+    expect(await page.locator('[data-step="authorize"]').getAttribute('data-state')).toBe('pending');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps no code verifier after the sign-in: shortened on screen, nowhere in storage', async () => {
+    const { page, traffic, pageErrors } = await newDemoPage(env);
+    await page.goto(env.demo.pageUrl);
+    await signInThroughProvider(page, env, { username: 'dora' });
+    await expectSignedIn(page, 'dora');
+    await expect.poll(() => page.locator('[data-step="token"]').getAttribute('data-state')).toBe('done');
+    const verifier = traffic.exchanges.find((e) => e.grantType === 'authorization_code')!.form.get('code_verifier')!;
+    expect(verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    // On screen: its first and last characters only, beside the hash that proves it.
+    const shown = await textOf(page, '[data-step="token"]');
+    expect(shown).toContain(`${verifier.slice(0, 4)}…${verifier.slice(-4)}`);
+    expect(shown).toContain(createHash('sha256').update(verifier).digest('base64url'));
+    const everything = await page.evaluate(() => document.documentElement.outerHTML);
+    expect(everything.includes(verifier)).toBe(false);
+    expect(everything.includes(verifier.slice(0, 12))).toBe(false);
+    // In storage: neither whole nor its longer parts, in any storage the page has.
+    const stored = await page.evaluate(() => JSON.stringify([{ ...sessionStorage }, { ...localStorage }]));
+    expect(stored.includes(verifier)).toBe(false);
+    expect(stored.includes(verifier.slice(0, 12))).toBe(false);
+    expect(pageErrors).toEqual([]);
   });
 
   it('looks right on a desktop and on a phone (screenshots)', async () => {
