@@ -111,7 +111,8 @@ describe('demo page: reload, popup, second tab', () => {
 
     await signInWithPopup(first);
     await expectSignedIn(first, 'alice');
-    await expectSignedIn(second, 'alice'); // a silent sign-in of its own, prompted by the first tab
+    // A silent sign-in of its own, prompted by the first tab: an iframe round trip and a code exchange.
+    await expect.poll(() => textOf(second, '#status'), { timeout: 5_000 }).toBe('Signed in as alice');
     await expect.poll(() => textOf(second, '[data-testid="events"]')).toContain('signed-in via iframe, following a sign-in in another tab');
 
     await first.locator('#sign-out').click();
@@ -119,6 +120,9 @@ describe('demo page: reload, popup, second tab', () => {
     expect(await textOf(second, '#signed-out-text')).toBe('You signed out in another tab of this app.');
     expect(await textOf(second, '[data-testid="events"]')).toMatch(/session-ended logout another tab$/);
     expect(await second.locator('#error').isVisible()).toBe(false);
+    // The first tab comes back from the end-session page (closing the context mid-way can hang).
+    await first.waitForURL(env.demo.pageUrl);
+    await expect.poll(() => textOf(first, '#signed-out-text')).toContain('You signed out');
     expect(pageErrors).toEqual([]);
     await context.close();
   });
