@@ -1,24 +1,48 @@
 import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { dts } from 'rollup-plugin-dts';
+import { readFileSync, rmSync } from 'node:fs';
 
-// Declarations come from `tsc -p tsconfig.build.json` (see the build script): one pass for
-// every entry point is simpler than asking the rollup plugin to emit them per output.
+// Declarations are bundled like the code: one .d.ts per entry point, holding only what that entry
+// exports and the types those exports mention. The package ships exactly what package.json's
+// exports map names, and no declaration can refer to a file or a name that is not shipped.
+// Every build starts from an empty dist/: chunk names carry a content hash, and a chunk left over
+// from an earlier build would otherwise be packed with the package (files names dist/chunks/).
+rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
+
 const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, outDir: undefined, rootDir: undefined });
 const external = (id) => id === 'jose' || id.startsWith('node:');
+// The entry's own @packageDocumentation comment opens its bundle (the bundler would drop it).
+const packageDoc = (input) => readFileSync(input, 'utf8').match(/^\/\*\*(?:(?!\*\/)[\s\S])*@packageDocumentation[\s\S]*?\*\//)?.[0];
+const types = (input, file) => ({
+  input,
+  external,
+  plugins: [dts({ tsconfig: './tsconfig.json' })],
+  output: { file, format: 'es', banner: packageDoc(input) },
+});
 
 export default [
   {
+    // The JOSE part (ID token verification) stays a separate chunk behind a dynamic import(), so an
+    // app's bundler loads jose only on pages that verify an ID token.
     input: 'src/index.ts',
     external,
     plugins: [ts()],
-    output: { file: 'dist/pkce-spa.js', format: 'es', sourcemap: true },
+    output: { dir: 'dist', entryFileNames: 'pkce-spa.js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true },
   },
   {
-    // For <script> users: jose bundled in, one global.
+    // For <script> users: jose bundled in, one global, one file.
     input: 'src/index.ts',
     plugins: [resolve({ browser: true }), ts()],
-    output: { file: 'dist/pkce-spa.iife.js', format: 'iife', name: 'PkceSpa', sourcemap: true, plugins: [terser()] },
+    output: {
+      file: 'dist/pkce-spa.iife.js',
+      format: 'iife',
+      name: 'PkceSpa',
+      sourcemap: true,
+      inlineDynamicImports: true,
+      plugins: [terser()],
+    },
   },
   {
     input: 'src/server/index.ts',
@@ -26,4 +50,6 @@ export default [
     plugins: [ts()],
     output: { file: 'dist/server.js', format: 'es', sourcemap: true },
   },
+  types('src/index.ts', 'dist/pkce-spa.d.ts'),
+  types('src/server/index.ts', 'dist/server.d.ts'),
 ];

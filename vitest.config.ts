@@ -10,11 +10,21 @@ export default defineConfig({
           // The page under test lives on its own https origin, apart from the authorization server.
           environmentOptions: { happyDOM: { url: 'https://app.example/' } },
           include: ['test/**/*.test.ts'],
-          exclude: ['test/server/**', 'test/e2e/**'],
+          exclude: ['test/server/**', 'test/e2e/**', 'test/package/**'],
         },
       },
       {
         test: { name: 'server', environment: 'node', include: ['test/server/**/*.test.ts'] },
+      },
+      {
+        // The packed tarball in a throwaway app, and the framework examples' builds.
+        test: {
+          name: 'package',
+          environment: 'node',
+          include: ['test/package/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
       },
       {
         test: {

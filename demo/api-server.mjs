@@ -1,23 +1,24 @@
 // The demo API (the "backend" of the docs): a resource server that accepts the authorization
 // server's JWT access tokens from the demo page. Plain node:http so nothing hides what it checks;
 // the token check is pkce-spa's own resource-server verifier, imported as a user would.
-import { createTokenVerifier } from 'pkce-spa/server';
+import { createTokenVerifier, rotatingDpopNonces } from 'pkce-spa/server';
 
 /**
- * @param {{ pageOrigin: string, issuer: string, apiUrl: string, jwksUri: string, requiredScope?: string }} options
+ * @param {{ pageOrigin: string, issuer: string, apiUrl: string, jwksUri: string, requiredScope?: string,
+ *           dpopNonces?: boolean }} options
  */
-export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, requiredScope = 'api:read' }) {
+export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, requiredScope = 'api:read', dpopNonces = false }) {
   // Signature against the issuer's JWKS (fetched once, cached, refetched on an unknown kid),
-  // then typ at+jwt, iss, aud, exp (RFC 9068 §4) and the scope; 400/401/403 per RFC 6750 §3.
+  // then typ at+jwt, iss, aud, exp, sub (RFC 9068 §4) and the scope; 400/401/403 per RFC 6750 §3.
+  // DPoP-bound tokens (RFC 9449) are taken with their proof only, never as Bearer.
   const verifier = createTokenVerifier({
     issuer,
     audience: apiUrl,
     jwksUri,
     algorithms: ['RS256', 'ES256'],
-    requireAccessTokenType: true,
     requiredScopes: [requiredScope],
-    requiredClaims: ['sub'],
     realm: 'demo-api',
+    dpop: { mode: 'allowed', algorithms: ['ES256'], ...(dpopNonces ? { nonces: rotatingDpopNonces() } : {}) },
   });
 
   const routes = {
@@ -37,17 +38,17 @@ export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, required
       res.end(body === undefined ? undefined : JSON.stringify(body));
     };
 
-    // CORS: only the demo page may call, and it must be able to send Authorization and read
-    // WWW-Authenticate (to tell an expired token from a missing one).
+    // CORS: only the demo page may call, and it must be able to send Authorization and DPoP and
+    // read WWW-Authenticate (to tell an expired token from a missing one) and DPoP-Nonce.
     res.setHeader('Vary', 'Origin');
     if (req.headers.origin === pageOrigin) {
       res.setHeader('Access-Control-Allow-Origin', pageOrigin);
-      res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate');
+      res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, DPoP-Nonce');
     }
     if (req.method === 'OPTIONS') {
       if (req.headers.origin === pageOrigin) {
         res.setHeader('Access-Control-Allow-Methods', 'GET');
-        res.setHeader('Access-Control-Allow-Headers', 'Authorization');
+        res.setHeader('Access-Control-Allow-Headers', 'Authorization, DPoP');
         res.setHeader('Access-Control-Max-Age', '600');
       }
       send(204);
@@ -67,12 +68,6 @@ export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, required
       return send(502, { error: 'keys_unavailable' });
     }
     if (!claims) return; // 400/401/403 with WWW-Authenticate already sent
-    // A DPoP-bound token must not be accepted as a plain bearer token (RFC 9449 §7.2).
-    if (claims.cnf?.jkt) {
-      return send(401, { error: 'invalid_token' }, {
-        'WWW-Authenticate': 'Bearer realm="demo-api", error="invalid_token", error_description="the token is DPoP-bound"',
-      });
-    }
     return send(200, route(claims));
   };
 }

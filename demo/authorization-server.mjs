@@ -53,10 +53,10 @@ const page = (title, body) => `<!DOCTYPE html><html lang="en"><head><meta charse
 </head><body>${body}</body></html>`;
 
 /**
- * @param {{ issuer: string, pageOrigin: string, apiUrl: string, accessTokenTtl?: number }} options
+ * @param {{ issuer: string, pageOrigin: string, apiUrl: string, accessTokenTtl?: number, dpopNonces?: boolean }} options
  * @returns {Promise<{ provider: any, handler: (req: any, res: any) => void, jwksUri: string, notices: string[] }>}
  */
-export async function createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl = 60 }) {
+export async function createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl = 60, dpopNonces = false }) {
   const notices = [];
   const { default: Provider, errors } = await collectNotices(() => import('oidc-provider'), notices);
 
@@ -159,6 +159,11 @@ export async function createAuthorizationServer({ issuer, pageOrigin, apiUrl, ac
         },
       },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      // RFC 9449: tokens of a client that proves a key are bound to it (cnf.jkt), and its refresh
+      // tokens too; with dpopNonces every proof must carry a nonce the server issued (§8).
+      dPoP: { enabled: true, ...(dpopNonces ? { nonceSecret: randomBytes(32), requireNonce: () => true } : {}) },
+      // RFC 9126: the SDK pushes its authorization parameters when the server offers it.
+      pushedAuthorizationRequests: { enabled: true },
     },
 
     renderError(ctx, out) {

@@ -24,6 +24,8 @@ export interface StartDemoOptions {
   pageHost?: 'localhost' | '127.0.0.1' | '::1';
   /** Send `Cross-Origin-Opener-Policy: same-origin` from the authorization server. */
   coop?: boolean;
+  /** Require DPoP nonces at the authorization server's token endpoint and at the API. */
+  dpopNonces?: boolean;
   /** Ports; 0 (the default) picks a free one. */
   pagePort?: number;
   authPort?: number;
@@ -32,6 +34,8 @@ export interface StartDemoOptions {
   accessTokenTtl?: number;
   /** No console output (server errors are not printed). */
   quiet?: boolean;
+  /** Served at the page origin instead of the demo page ('/' and '/callback' get its index.html). */
+  publicDir?: string;
 }
 
 export interface RunningDemo {
@@ -49,5 +53,22 @@ export interface RunningDemo {
   close(): Promise<void>;
 }
 
+export interface StartDemoPageOptions {
+  /** Loopback name the page listens on and appears under; default 'localhost'. */
+  host?: 'localhost' | '127.0.0.1' | '::1';
+  /** Port; 0 (the default) picks a free one. */
+  port?: number;
+  /** What /config.json answers, read on every request. */
+  config: () => object;
+}
+
+export interface RunningDemoPage {
+  /** The demo page, e.g. http://localhost:5173/ */
+  pageUrl: string;
+  pageOrigin: string;
+  close(): Promise<void>;
+}
+
 export declare const DEFAULTS: Required<Omit<StartDemoOptions, 'quiet'>>;
 export declare function startDemo(options?: StartDemoOptions): Promise<RunningDemo>;
+export declare function startDemoPage(options: StartDemoPageOptions): Promise<RunningDemoPage>;

@@ -1,6 +1,7 @@
 // `npm run demo`: the demo page, the authorization server and the API, each on its own loopback
 // origin. Tests import startDemo() and run the very same servers on free ports.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -13,18 +14,24 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const DIST_DIR = here('../dist');
 export const DEFAULTS = { host: 'localhost', pagePort: 5173, authPort: 4000, apiPort: 4001, accessTokenTtl: 60 };
 
+const originOf = (host, port) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
 /**
  * Starts the three servers. Port 0 (the default here) means any free port: the servers listen
  * first, then oidc-provider is configured with the real origins (issuer, redirect URIs).
  * `pageHost` puts the page on another loopback name than the servers (127.0.0.1 vs localhost are
  * different sites, as an app and a third-party authorization server are); `coop` makes the
- * authorization server send `Cross-Origin-Opener-Policy: same-origin`, as many do.
+ * authorization server send `Cross-Origin-Opener-Policy: same-origin`, as many do; `dpopNonces`
+ * makes the authorization server and the API require DPoP nonces (RFC 9449 §8, §9). `publicDir`
+ * replaces the demo page with another app (the framework examples' tests serve a built example
+ * there, so it runs on the origin the authorization server has registered).
  * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', pageHost?: 'localhost'|'127.0.0.1'|'::1', pagePort?: number,
- *           authPort?: number, apiPort?: number, accessTokenTtl?: number, coop?: boolean, quiet?: boolean }} [options]
+ *           authPort?: number, apiPort?: number, accessTokenTtl?: number, coop?: boolean, dpopNonces?: boolean,
+ *           quiet?: boolean, publicDir?: string }} [options]
  */
 export async function startDemo({
   host = 'localhost', pageHost = host, pagePort = 0, authPort = 0, apiPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl,
-  coop = false, quiet = false,
+  coop = false, dpopNonces = false, quiet = false, publicDir = here('./public'),
 } = {}) {
   if (!Number.isInteger(accessTokenTtl) || accessTokenTtl < 1) {
     throw new Error(`accessTokenTtl must be a positive number of seconds, got ${accessTokenTtl}`);
@@ -35,12 +42,12 @@ export async function startDemo({
     listeners.push(await listenLoopback(pageHost, pagePort));
     for (const port of [authPort, apiPort]) listeners.push(await listenLoopback(host, port));
     const [page, auth, api] = listeners;
-    const origin = (port, name = host) => `http://${name.includes(':') ? `[${name}]` : name}:${port}`;
+    const origin = (port, name = host) => originOf(name, port);
     const pageOrigin = origin(page.port, pageHost);
     const issuer = origin(auth.port);
     const apiUrl = origin(api.port); // also the resource indicator and the access tokens' audience
 
-    const as = await createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl });
+    const as = await createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl, dpopNonces });
     as.provider.on('server_error', (ctx, error) => {
       if (!quiet) console.error(`authorization server error: ${error.message}`);
     });
@@ -61,14 +68,27 @@ export async function startDemo({
     };
 
     auth.setHandler(coop ? (req, res) => (res.setHeader('Cross-Origin-Opener-Policy', 'same-origin'), as.handler(req, res)) : as.handler);
-    api.setHandler(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE }));
-    page.setHandler(createPageHandler({ publicDir: here('./public'), distDir: DIST_DIR, config: () => config }));
+    api.setHandler(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE, dpopNonces }));
+    page.setHandler(createPageHandler({ publicDir, distDir: DIST_DIR, config: () => config }));
 
     return { pageUrl: `${pageOrigin}/`, pageOrigin, issuer, apiUrl, clientId: CLIENT_ID, scope: SCOPE, config, notices: as.notices, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/**
+ * Serves the demo page alone (demo/public and the SDK build) on loopback, without the demo's
+ * authorization server and API: for tests that point the page at another server. `config` is
+ * called on every request for /config.json, so it may be filled in once the other servers run.
+ * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', port?: number, config: () => object }} options
+ */
+export async function startDemoPage({ host = 'localhost', port = 0, config }) {
+  const listener = await listenLoopback(host, port);
+  listener.setHandler(createPageHandler({ publicDir: here('./public'), distDir: DIST_DIR, config }));
+  const pageOrigin = originOf(host, listener.port);
+  return { pageUrl: `${pageOrigin}/`, pageOrigin, close: listener.close };
 }
 
 const HELP = `Usage: node demo/start.mjs [options]   (npm run demo builds first)
@@ -78,6 +98,8 @@ const HELP = `Usage: node demo/start.mjs [options]   (npm run demo builds first)
   --api-port <n>          demo API port             (env DEMO_API_PORT, default ${DEFAULTS.apiPort})
   --access-token-ttl <s>  access token lifetime     (env DEMO_ACCESS_TOKEN_TTL, default ${DEFAULTS.accessTokenTtl})
   --host <name>           localhost, 127.0.0.1 or ::1 (env DEMO_HOST, default localhost)
+  --public <dir>          serve this built app instead of the demo page, e.g. a framework
+                          example (docs/frameworks.md); its index.html answers / and /callback
   --verbose               also print oidc-provider's development notices
   -h, --help              this text
 Use port 0 for any free port.`;
@@ -90,6 +112,7 @@ function readOptions() {
       'api-port': { type: 'string' },
       'access-token-ttl': { type: 'string' },
       host: { type: 'string' },
+      public: { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -109,6 +132,7 @@ function readOptions() {
     authPort: number('auth-port', 'DEMO_AUTH_PORT', DEFAULTS.authPort),
     apiPort: number('api-port', 'DEMO_API_PORT', DEFAULTS.apiPort),
     accessTokenTtl: number('access-token-ttl', 'DEMO_ACCESS_TOKEN_TTL', DEFAULTS.accessTokenTtl),
+    ...(values.public && { publicDir: resolve(values.public) }),
   };
 }
 

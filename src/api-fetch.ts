@@ -1,4 +1,4 @@
-import type { FetchLike } from './http.js';
+import type { DpopSigner, FetchLike } from './http.js';
 
 /** @internal What the fetch wrapper needs from the client. */
 export interface TokenSource {
@@ -10,13 +10,29 @@ export interface TokenSource {
   renew(stale: string): Promise<string>;
   /** Whether a refusal is worth a refresh (there is a refresh token). */
   canRenew(): boolean;
+  /** The DPoP signer when the session's tokens are DPoP-bound: the scheme is then DPoP, with a proof. */
+  signer?(): Promise<DpopSigner | undefined>;
 }
 
 const refusesToken = (response: Response) =>
   response.status === 401 && /error="?invalid_token/.test(response.headers.get('www-authenticate') ?? '');
 
 /**
- * @internal A `fetch` that sends `Authorization: Bearer <token>` to the allowed origins only, and on
+ * Sends `request` with `token`: `Authorization: Bearer`, or with DPoP `Authorization: DPoP` and a
+ * fresh proof bound to the token (`ath`), retried once with the API's nonce (RFC 9449 §7, §9).
+ */
+function authorize(request: Request, token: string, signer: DpopSigner | undefined, fetchImpl: FetchLike): Promise<Response> {
+  const send = (proof?: string) => {
+    const copy = request.clone();
+    copy.headers.set('authorization', `${signer ? 'DPoP' : 'Bearer'} ${token}`);
+    if (proof) copy.headers.set('dpop', proof);
+    return fetchImpl(copy);
+  };
+  return signer ? signer.send(request.method, request.url, send, token) : send();
+}
+
+/**
+ * @internal A `fetch` that sends the access token (Bearer, or DPoP with a proof) to the allowed origins only, and on
  * a 401 `invalid_token` (RFC 6750 §3.1) retries once: with the current token when the refused one
  * was replaced meanwhile, else after one refresh. An origin that refuses even a token fresh from
  * such a refresh (a wrong audience, a token type it does not take) is remembered until it accepts
@@ -34,12 +50,8 @@ export function createAuthorizedFetch(
     const request = new Request(input, init);
     if (!isAllowed(request.url)) return fetchImpl()(request);
     const { origin } = new URL(request.url);
-    const attempt = (token: string) => {
-      const copy = request.clone();
-      copy.headers.set('authorization', `Bearer ${token}`);
-      return fetchImpl()(copy);
-    };
     const token = await tokens.getAccessToken();
+    const attempt = async (value: string) => authorize(request, value, await tokens.signer?.(), fetchImpl());
     const response = await attempt(token);
     if (!refusesToken(response)) {
       refusing.delete(origin);

@@ -1,5 +1,5 @@
 import { callbackParams } from './callback.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, PopupError } from './errors.js';
 
 /**
  * @internal Calls that read or change the page need a browser. Outside one (server-side rendering,
@@ -57,4 +57,16 @@ export function tidyAddressBar(url: string): void {
   const clean = new URL(url);
   for (const name of callbackParams) clean.searchParams.delete(name);
   history.replaceState(history.state, '', clean);
+}
+
+/**
+ * @internal Opens the popup at once, in the click that asked for it: browsers block a popup opened
+ * after an await has spent the user's activation.
+ *
+ * @throws {@link PopupError} `popup_blocked`
+ */
+export function openPopup(): Window {
+  const popup = window.open('about:blank', 'pkce-spa-popup', 'popup,width=480,height=680');
+  if (!popup) throw new PopupError('popup_blocked', 'The browser blocked the sign-in popup: call loginWithPopup() from a click');
+  return popup;
 }

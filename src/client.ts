@@ -1,14 +1,12 @@
-import { requireBrowser, sameOrigin, tidyAddressBar } from './browser.js';
+import { openPopup, requireBrowser, sameOrigin, tidyAddressBar } from './browser.js';
 import { resolveConfig, type PkceClientOptions } from './config.js';
 import { createClientContext } from './context.js';
 import type { PkceClient, RestoreOptions } from './pkce-client.js';
 import { createRefresher } from './refresher.js';
-import { getUserInfo } from './session-userinfo.js';
-import { openPopup, signInWithPopup } from './popup.js';
 import { relayCallback } from './relay.js';
 import { restoreSession, sessionHint } from './restore.js';
-import { beginLogin, completeLogin, responseModeOf } from './sign-in.js';
-import { finishSignOut, signOut } from './sign-out.js';
+import { completeLogin, responseModeOf } from './sign-in.js';
+import { finishSignOut } from './sign-out.js';
 
 const never = () => new Promise<never>(() => undefined);
 
@@ -34,8 +32,13 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
   // The non-secret hint of hadSession(): set by any sign-in, cleared by a sign-out.
   events.on('signed-in', () => sessionHint(clientId, true));
   events.on('session-ended', ({ reason }) => reason === 'logout' && sessionHint(clientId, false));
-  // Discovery in the background while the page starts, so a click on "Sign in" leaves at once.
-  const warmUp = () => void setTimeout(() => issuer.getMetadata().catch(() => undefined), 0);
+  // Discovery (and the login code) in the background while the page starts, so a click on
+  // "Sign in" leaves at once.
+  const warmUp = () =>
+    void setTimeout(() => {
+      issuer.getMetadata().catch(() => undefined);
+      import('./begin-login.js').catch(() => undefined);
+    }, 0);
   // Sign-in everywhere: after restoreSession() allowed a silent sign-in, this tab follows another's.
   let follow: RestoreOptions | undefined;
   ctx.onStartedElsewhere = () => follow && void restoreSession(ctx, follow);
@@ -44,6 +47,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
     async login(loginOptions = {}) {
       requireBrowser('login()');
       if (session.signingOut) return never();
+      const { beginLogin } = await import('./begin-login.js');
       const { url } = await beginLogin(ctx, loginOptions);
       // A logout that began meanwhile goes first: its navigation must not be replaced.
       if (!session.signingOut) ctx.navigate(url.href);
@@ -69,18 +73,19 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
         return null;
       }
       tidyAddressBar(href);
-      const { tokens, returnTo, user } = await session.track('signingIn', () => completeLogin(ctx, callback));
+      const { tokens, returnTo, appState, user } = await session.track('signingIn', () => completeLogin(ctx, callback));
       await session.start(tokens, 'redirect');
-      return { returnTo, user };
+      return appState === undefined ? { returnTo, user } : { returnTo, appState, user };
     },
 
     async loginWithPopup(popupOptions = {}) {
       requireBrowser('loginWithPopup()');
       if (session.signingOut) return never();
       const popup = openPopup(); // in the click itself, before any await
-      const { tokens, returnTo, user } = await session.track('signingIn', () => signInWithPopup(ctx, popup, popupOptions));
+      const { signInWithPopup } = await import('./popup.js');
+      const { tokens, returnTo, appState, user } = await session.track('signingIn', () => signInWithPopup(ctx, popup, popupOptions));
       await session.start(tokens, 'popup');
-      return { returnTo, user };
+      return appState === undefined ? { returnTo, user } : { returnTo, appState, user };
     },
 
     async restoreSession(restoreOptions = {}) {
@@ -102,7 +107,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
 
     fetch: refresher.fetch,
 
-    getUserInfo: async () => getUserInfo(ctx, await getAccessToken()),
+    getUserInfo: async () => (await import('./session-userinfo.js')).getUserInfo(ctx, await getAccessToken()),
 
     on: events.on,
 
@@ -113,7 +118,10 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       await session.load();
       // Back from the back/forward cache after leaving, the page is a live page again.
       addEventListener('pageshow', (event) => event.persisted && session.resume(), { once: true });
-      ctx.navigate(await signOut(ctx, target));
+      const idToken = session.tokens?.idToken;
+      const ending = session.signOut(); // at once: a listener's login() finds the client signing out
+      const { signOut } = await import('./end-session.js');
+      ctx.navigate(await signOut(ctx, target, idToken, ending));
       return never();
     },
   };

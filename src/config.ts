@@ -70,6 +70,20 @@ export interface PkceClientOptions {
   endSessionParams?: (values: EndSessionValues) => Record<string, string>;
   /** Performs the navigations of `login()` and `logout()`. Default `location.assign`. */
   navigate?: (url: string) => void;
+  /**
+   * Sender-constrained tokens (DPoP, RFC 9449): one non-extractable ES256 key per session signs a
+   * proof for every token, refresh, revocation and API request, and the server must answer
+   * `token_type: DPoP`. A token copied out of the page is then useless elsewhere. The code is loaded
+   * only when this is on. Default off.
+   */
+  dpop?: boolean;
+  /**
+   * Pushed authorization requests (RFC 9126): the parameters go to the server first and the browser
+   * goes to the authorization endpoint with only `client_id` and `request_uri`. Default: when the
+   * metadata has a `pushed_authorization_request_endpoint`. `false` never pushes (unless the server
+   * requires it); `true` requires the endpoint.
+   */
+  par?: boolean;
 }
 
 /** The values of an end-session request, as {@link PkceClientOptions.endSessionParams} receives them. */
@@ -166,6 +180,9 @@ export function resolveConfig(options: PkceClientOptions): Config {
       throw bad(field, 'must be a non-negative number');
     }
   }
+  for (const field of ['dpop', 'par'] as const) {
+    if (options[field] !== undefined && typeof options[field] !== 'boolean') throw bad(field, 'must be true or false');
+  }
   for (const field of ['fetch', 'navigate'] as const) {
     if (options[field] !== undefined && typeof options[field] !== 'function') throw bad(field, 'must be a function');
   }
@@ -187,12 +204,14 @@ export function resolveConfig(options: PkceClientOptions): Config {
       throw bad('metadata', (error as Error).message);
     }
   }
+  // An option given as `undefined` (`scope: import.meta.env.X` unset) means its default.
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as PkceClientOptions;
   return Object.freeze({
     scope: 'openid profile offline_access',
     clockTolerance: 30,
     refreshLeeway: 60,
     timeout: 10_000,
-    ...options,
+    ...given,
     apiOrigins,
     metadata,
     multiTenant,

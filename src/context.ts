@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { createEmitter, type Emitter } from './emitter.js';
-import type { HttpOptions } from './http.js';
+import type { DpopRuntime } from './dpop.js';
+import type { DpopSigner, HttpOptions } from './http.js';
 import { createIssuer, type Issuer } from './issuer.js';
 import type { PkceClientEvents } from './pkce-client.js';
 import { createSession, type Session } from './session.js';
@@ -21,8 +22,15 @@ export interface ClientContext {
   /** Where the login transaction and the logout `state` wait (default `sessionStorage`). */
   storage: () => StorageLike;
   navigate: (url: string) => void;
-  /** Revokes a refresh token, best effort: never rejects; a failure is the `revocation-failed` event. */
-  revoke: (refreshToken: string) => Promise<void>;
+  /**
+   * Revokes a refresh token of session `sessionId`, best effort: never rejects; a failure is the
+   * `revocation-failed` event.
+   */
+  revoke: (refreshToken: string, sessionId: string) => Promise<void>;
+  /** With `dpop: true`: the DPoP runtime, loaded on first use. */
+  dpop?: () => Promise<DpopRuntime>;
+  /** The DPoP signer of the key `id` (a session, or `tx:<state>`), when DPoP is on. */
+  signer: (id: string) => Promise<DpopSigner | undefined>;
   /** True when `openid` is among the scopes, so ID tokens are asked for and required. */
   openid: boolean;
   /** Called when another tab signed in and this one could not take the session from the store. */
@@ -35,8 +43,11 @@ export function createClientContext(config: Config): ClientContext {
   const http = { fetch: (...args: Parameters<typeof fetch>) => (config.fetch ?? fetch)(...args), timeout: config.timeout };
   const issuer = createIssuer(config, http);
   const events = createEmitter<PkceClientEvents>();
-  const revoke = async (token: string) => {
-    const result = await issuer.revoke(token);
+  let runtime: Promise<DpopRuntime> | undefined;
+  const dpop = config.dpop ? () => (runtime ??= import('./dpop.js').then(({ createDpopRuntime }) => createDpopRuntime())) : undefined;
+  const signer = async (id: string) => (dpop ? (await dpop()).signer(id) : undefined);
+  const revoke = async (token: string, sessionId: string) => {
+    const result = await issuer.revoke(token, await signer(sessionId).catch(() => undefined));
     if (!result.revoked) events.emit('revocation-failed', result.error ? { reason: result.reason, error: result.error } : { reason: result.reason });
   };
   const locked = createSessionLock(`pkce-spa:${clientId}:refresh`);
@@ -47,6 +58,7 @@ export function createClientContext(config: Config): ClientContext {
     channel: createTabChannel(`pkce-spa:${config.issuer}:${clientId}`, (message) => void session.receive(message)),
     holderLock: (id) => `pkce-spa:${clientId}:holder:${id}`,
     revoke,
+    released: (sessionId) => void dpop?.().then((keys) => keys.forget(sessionId)),
     startedElsewhere: () => ctx.onStartedElsewhere?.(),
   });
   const ctx: ClientContext = {
@@ -60,6 +72,8 @@ export function createClientContext(config: Config): ClientContext {
     storage: () => config.transactionStorage ?? sessionStorage,
     navigate: (url) => (config.navigate ?? ((href) => location.assign(href)))(url),
     revoke,
+    dpop,
+    signer,
     openid: config.scope.split(' ').includes('openid'),
   };
   return ctx;

@@ -25,12 +25,26 @@ export interface AuthorizationServerMetadata {
   code_challenge_methods_supported?: string[];
   /** RFC 9207: when true, a callback without `iss` is refused. */
   authorization_response_iss_parameter_supported?: boolean;
+  /** RFC 9126: where `login()` pushes the authorization parameters first (see the `par` option). */
+  pushed_authorization_request_endpoint?: string;
+  /** RFC 9126 §5: when true, every authorization request is pushed. */
+  require_pushed_authorization_requests?: boolean;
+  /** RFC 9449 §5.1: the algorithms the server accepts for DPoP proofs. */
+  dpop_signing_alg_values_supported?: string[];
   /** Any other metadata the server publishes. */
   [parameter: string]: unknown;
 }
 
 // The endpoints this SDK calls or sends tokens to; the first two are required.
-const endpoints = ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'revocation_endpoint', 'end_session_endpoint', 'userinfo_endpoint'];
+const endpoints = [
+  'authorization_endpoint',
+  'token_endpoint',
+  'jwks_uri',
+  'revocation_endpoint',
+  'end_session_endpoint',
+  'userinfo_endpoint',
+  'pushed_authorization_request_endpoint',
+];
 
 /** How metadata is checked and completed; see {@link validateMetadata} and {@link discover}. */
 export interface MetadataOptions {

@@ -6,7 +6,11 @@
  * @packageDocumentation
  */
 
-/** The stable codes of {@link PkceError}, grouped by the class that carries them. */
+/**
+ * The stable codes of {@link PkceError}, grouped by the class that carries them. `pkce-spa/server`
+ * adds its own codes (`TokenVerificationErrorCode`) through the `Code` parameter of {@link PkceError};
+ * they are not part of this union.
+ */
 export type PkceErrorCode =
   // ConfigError: bad options, caught at createPkceClient / createTokenVerifier.
   | 'invalid_config'
@@ -26,19 +30,18 @@ export type PkceErrorCode =
   // PopupError: loginWithPopup() could not complete.
   | 'popup_blocked'
   | 'popup_closed'
-  | 'popup_timeout'
-  // TokenVerificationError (pkce-spa/server): RFC 6750 §3.1 outcomes.
-  | 'missing_token'
-  | 'invalid_request'
-  | 'invalid_token'
-  | 'insufficient_scope';
+  | 'popup_timeout';
 
 const brand = Symbol.for('pkce-spa.error');
 
-/** Base class of every pkce-spa error. */
-export class PkceError extends Error {
+/**
+ * Base class of every pkce-spa error.
+ *
+ * @typeParam Code - the codes this class may carry; {@link PkceErrorCode} in the browser SDK.
+ */
+export class PkceError<Code extends string = PkceErrorCode> extends Error {
   /** Stable, machine-readable reason. */
-  declare readonly code: PkceErrorCode;
+  declare readonly code: Code;
   /** The OAuth `error` value when the authorization server sent one. */
   declare readonly error?: string;
   /** The OAuth `error_description`, when sent. */
@@ -50,8 +53,10 @@ export class PkceError extends Error {
    * login asked to return to, so the app can put the user back where they were.
    */
   declare readonly returnTo?: string;
+  /** On the same errors: the `appState` that login was given. */
+  declare readonly appState?: unknown;
 
-  constructor(code: PkceErrorCode, message: string, options: PkceErrorOptions = {}) {
+  constructor(code: Code, message: string, options: PkceErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : options);
     this.name = 'PkceError';
     // Only the fields that are set become properties, so errors compare and print cleanly.
@@ -75,6 +80,8 @@ export interface PkceErrorOptions {
   errorUri?: string;
   /** The `returnTo` of the login a callback answered. */
   returnTo?: string;
+  /** The `appState` of the login a callback answered. */
+  appState?: unknown;
 }
 
 /** Invalid options; the message names the field. */

@@ -3,12 +3,24 @@ import { NetworkError, ValidationError } from './errors.js';
 /** The `fetch` signature pkce-spa calls; inject your own through the `fetch` option. */
 export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
+/**
+ * Signs requests with DPoP proofs (RFC 9449): `createPkceClient({ dpop: true })` makes one per
+ * session. `send` calls `request` with a fresh proof for `method` and `url` (and `accessToken`'s
+ * hash as `ath` for resource requests), and once more with the server's nonce when the answer asks
+ * for one (`use_dpop_nonce`, RFC 9449 §8, §9).
+ */
+export interface DpopSigner {
+  send(method: string, url: string, request: (proof: string) => Promise<Response>, accessToken?: string): Promise<Response>;
+}
+
 /** Options shared by every function that talks to the authorization server. */
 export interface HttpOptions {
   /** The fetch implementation; defaults to the global `fetch`. */
   fetch?: FetchLike;
   /** Milliseconds before a request is abandoned with a `timeout` error. Default 10 000. */
   timeout?: number;
+  /** Sender-constrains the request with DPoP proofs; the answer must then be of `token_type` DPoP. */
+  dpop?: DpopSigner;
 }
 
 const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
@@ -44,6 +56,25 @@ export async function send(url: string, init: RequestInit, options: HttpOptions 
     // The query is left out of the message: it is no place for secrets, but who knows.
     throw new NetworkError(timedOut ? 'timeout' : 'network_error', `${timedOut ? 'Timeout' : 'Network error'}: ${url.split('?')[0]}`, cause);
   }
+}
+
+/**
+ * {@link send}, with a DPoP proof in the `DPoP` header when `options.dpop` is set. The proof header
+ * makes the request preflighted (CORS); the server must allow the `DPoP` request header.
+ */
+export function sendWithProof(url: string, init: RequestInit, options: HttpOptions = {}, accessToken?: string): Promise<Response> {
+  const { dpop } = options;
+  if (!dpop) return send(url, init, options);
+  return dpop.send(
+    init.method ?? 'GET',
+    url,
+    (proof) => {
+      const headers = new Headers(init.headers);
+      headers.set('dpop', proof);
+      return send(url, { ...init, headers }, options);
+    },
+    accessToken,
+  );
 }
 
 /** Reads a JSON object body, refusing anything that is not `application/json`. */

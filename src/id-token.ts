@@ -1,5 +1,5 @@
-import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
-import { NetworkError, ValidationError, isPkceError } from './errors.js';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
+import { NetworkError, ValidationError } from './errors.js';
 import { TENANT_PLACEHOLDER, issuerForTenant } from './issuer-template.js';
 
 /** The claims of a validated ID token (OIDC Core §2); `sub`, `iss`, `aud`, `exp`, `iat` are present. */
@@ -20,10 +20,42 @@ export interface IdTokenClaims extends JWTPayload {
   auth_time?: number;
   /** The client the token was issued to, when `aud` has several values. */
   azp?: string;
-  /** Display name (`profile` scope). */
+  /** Full name (`profile` scope; the standard claims below are OIDC Core §5.1). */
   name?: string;
+  given_name?: string;
+  family_name?: string;
+  middle_name?: string;
+  nickname?: string;
+  /** The name the user goes by; not unique, not stable: key users by `sub`. */
+  preferred_username?: string;
+  /** URLs of the user's profile page, picture and web site. */
+  profile?: string;
+  picture?: string;
+  website?: string;
+  gender?: string;
+  /** `YYYY-MM-DD`, or `YYYY` or `0000-MM-DD` when part is withheld. */
+  birthdate?: string;
+  /** An IANA time zone, e.g. `Europe/Paris`. */
+  zoneinfo?: string;
+  /** A BCP 47 language tag, e.g. `en-US`. */
+  locale?: string;
+  /** When the profile last changed, seconds since the epoch. */
+  updated_at?: number;
   /** E-mail address (`email` scope); check `email_verified` before trusting it. */
   email?: string;
+  email_verified?: boolean;
+  /** Phone number (`phone` scope), E.164 recommended; check `phone_number_verified`. */
+  phone_number?: string;
+  phone_number_verified?: boolean;
+  /** Postal address (`address` scope), OIDC Core §5.1.1. */
+  address?: {
+    formatted?: string;
+    street_address?: string;
+    locality?: string;
+    region?: string;
+    postal_code?: string;
+    country?: string;
+  };
   /** Any other claim the server includes. */
   [claim: string]: unknown;
 }
@@ -60,26 +92,17 @@ export interface IdTokenExpectations {
 
 const fail = (message: string, cause?: unknown) => new ValidationError('invalid_id_token', message, cause);
 
+let verifier: Promise<typeof import('./jose-verify.js')> | undefined;
+
 /**
- * Verifies the signature and the registered claims with jose. Several keys matching the token's
- * header (a repeated `kid`, which RFC 7517 §4.5 only advises against) are each tried in turn.
+ * @internal The JOSE part, loaded on first use: pages that never verify an ID token never download
+ * it. A chunk that cannot be loaded is a failed request, and is tried again next time.
  */
-async function verify(idToken: string, jwks: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
-  try {
-    return (await jwtVerify(idToken, jwks, options)).payload;
-  } catch (error) {
-    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
-    let last: unknown = error;
-    for await (const key of error) {
-      try {
-        return (await jwtVerify(idToken, key, options)).payload;
-      } catch (candidateError) {
-        last = candidateError;
-      }
-    }
-    throw last;
-  }
-}
+export const loadJose = (): Promise<typeof import('./jose-verify.js')> =>
+  (verifier ??= import('./jose-verify.js').catch((cause: unknown) => {
+    verifier = undefined;
+    throw new NetworkError('network_error', 'Could not load the ID token verifier (a script of this app)', cause);
+  }));
 
 /**
  * Validates an ID token (OIDC Core §3.1.3.7): the signature with the issuer's keys,
@@ -103,20 +126,14 @@ async function verify(idToken: string, jwks: JWTVerifyGetKey, options: JWTVerify
 export async function validateIdToken(idToken: string, expected: IdTokenExpectations): Promise<IdTokenClaims> {
   const tolerance = expected.clockTolerance ?? 30;
   const templated = expected.issuer.includes(TENANT_PLACEHOLDER);
-  let payload: JWTPayload;
-  try {
-    payload = await verify(idToken, expected.jwks, {
-      issuer: templated ? undefined : expected.issuer,
-      audience: expected.clientId,
-      algorithms: expected.algorithms ?? idTokenAlgorithms,
-      clockTolerance: tolerance,
-      requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
-    });
-  } catch (cause) {
-    if (isPkceError(cause)) throw cause;
-    if (cause instanceof errors.JWKSTimeout) throw new NetworkError('timeout', 'Timed out fetching the issuer keys (JWKS)', cause);
-    throw fail(`ID token rejected: ${(cause as Error).message}`, cause);
-  }
+  const { verifyJwt } = await loadJose();
+  const payload = await verifyJwt(idToken, expected.jwks, {
+    issuer: templated ? undefined : expected.issuer,
+    audience: expected.clientId,
+    algorithms: expected.algorithms ?? idTokenAlgorithms,
+    clockTolerance: tolerance,
+    requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
+  });
   const claims = payload as IdTokenClaims;
   if (templated && claims.iss !== issuerForTenant(expected.issuer, claims.tid, expected.tenants)) {
     throw fail('ID token rejected: "iss" is not the issuer of its tenant ("tid"), or the tenant is not allowed');

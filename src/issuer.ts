@@ -1,13 +1,13 @@
-import { createRemoteJWKSet, customFetch } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import type { Config } from './config.js';
 import { discover, validateMetadata, type AuthorizationServerMetadata } from './discovery.js';
-import { NetworkError, ValidationError, isPkceError, type PkceError } from './errors.js';
+import { ValidationError, isPkceError, type PkceError } from './errors.js';
 import type { RevocationFailure } from './pkce-client.js';
-import type { HttpOptions } from './http.js';
-import { validateIdToken, type IdTokenClaims } from './id-token.js';
+import type { DpopSigner, HttpOptions } from './http.js';
+import { loadJose, validateIdToken, type IdTokenClaims } from './id-token.js';
 import { revokeToken } from './token-endpoint.js';
 
-type RemoteKeys = ReturnType<typeof createRemoteJWKSet>;
+type RemoteKeys = JWTVerifyGetKey & { reload(): Promise<void>; fresh: boolean };
 
 /** @internal What a revocation came to. */
 export type RevocationResult = { revoked: true } | ({ revoked: false } & RevocationFailure);
@@ -18,23 +18,18 @@ export type RevocationResult = { revoked: true } | ({ revoked: false } & Revocat
  */
 export function createIssuer(config: Config, http: HttpOptions) {
   let metadata: Promise<AuthorizationServerMetadata> | undefined;
-  let keys: RemoteKeys | undefined;
+  let keys: Promise<RemoteKeys> | undefined;
 
-  const getKeys = (md: AuthorizationServerMetadata): RemoteKeys => {
-    if (!md.jwks_uri) throw new ValidationError('invalid_response', 'The metadata has no "jwks_uri" to verify ID tokens with');
-    // No cooldown: this client verifies only ID tokens from its own token requests, so no one
-    // can flood it with unknown `kid`s, and a key rotated moments ago must still be found.
-    return (keys ??= createRemoteJWKSet(new URL(md.jwks_uri), {
-      // A failed request is told apart here, where it happens: everything else jose reports about
-      // the keys (too short, unusable, none matching) is about the token, not the network.
-      [customFetch]: (url: string, init: RequestInit) =>
-        (http.fetch ?? fetch)(url, init).catch((cause: unknown) => {
-          if ((cause as Error | undefined)?.name === 'TimeoutError') throw cause; // jose reports JWKSTimeout
-          throw new NetworkError('network_error', 'Could not fetch the issuer keys (JWKS)', cause);
-        }),
-      timeoutDuration: config.timeout,
-      cooldownDuration: 0,
-    }));
+  const getKeys = (md: AuthorizationServerMetadata): Promise<RemoteKeys> => {
+    const { jwks_uri: jwksUri } = md;
+    if (!jwksUri) return Promise.reject(new ValidationError('invalid_response', 'The metadata has no "jwks_uri" to verify ID tokens with'));
+    return (keys ??= loadJose().then(
+      ({ remoteKeySet }) => remoteKeySet(jwksUri, http.fetch ?? fetch, config.timeout),
+      (error: unknown) => {
+        keys = undefined;
+        throw error;
+      },
+    ));
   };
 
   return {
@@ -59,17 +54,18 @@ export function createIssuer(config: Config, http: HttpOptions) {
       return checked;
     },
 
-    /** Starts fetching the keys now, alongside the token request, unless they are fresh. */
+    /** Starts loading jose and fetching the keys now, alongside the token request, unless they are fresh. */
     prefetchKeys(md: AuthorizationServerMetadata): void {
-      const jwks = getKeys(md);
-      if (!jwks.fresh) jwks.reload().catch(() => undefined);
+      getKeys(md)
+        .then((jwks) => (jwks.fresh ? undefined : jwks.reload()))
+        .catch(() => undefined);
     },
 
     /**
      * Revokes a refresh token (RFC 7009). Never rejects: the token is forgotten here either way,
      * and what the server made of it is the result.
      */
-    async revoke(token: string): Promise<RevocationResult> {
+    async revoke(token: string, dpop?: DpopSigner): Promise<RevocationResult> {
       let md: AuthorizationServerMetadata;
       try {
         md = await this.getMetadata();
@@ -78,7 +74,7 @@ export function createIssuer(config: Config, http: HttpOptions) {
       }
       if (!md.revocation_endpoint) return { revoked: false, reason: 'no_endpoint' };
       try {
-        await revokeToken({ ...http, revocationEndpoint: md.revocation_endpoint, clientId: config.clientId, token, tokenTypeHint: 'refresh_token' });
+        await revokeToken({ ...http, dpop, revocationEndpoint: md.revocation_endpoint, clientId: config.clientId, token, tokenTypeHint: 'refresh_token' });
         return { revoked: true };
       } catch (error) {
         // An answer refused it (a 401 for a public client); no answer (network, or no CORS on the
@@ -89,7 +85,7 @@ export function createIssuer(config: Config, http: HttpOptions) {
     },
 
     /** Validates an ID token from this issuer (OIDC Core §3.1.3.7); see `validateIdToken`. */
-    verifyIdToken(
+    async verifyIdToken(
       idToken: string,
       md: AuthorizationServerMetadata,
       expected: { nonce?: string; maxAge?: number } = {},
@@ -99,7 +95,7 @@ export function createIssuer(config: Config, http: HttpOptions) {
         issuer: md.issuer,
         tenants: config.multiTenant?.tenants,
         clientId: config.clientId,
-        jwks: getKeys(md),
+        jwks: await getKeys(md),
         clockTolerance: config.clockTolerance,
         ...expected,
       });

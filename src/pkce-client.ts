@@ -10,6 +10,12 @@ export type { SessionSource } from './session.js';
 export interface LoginOptions {
   /** Same-origin URL or path to come back to after sign-in. Default: the current page. */
   returnTo?: string;
+  /**
+   * Any JSON-serializable value the app wants back after the sign-in (the form being filled, the
+   * tab that was open). It waits in the login transaction in this browser and comes back from
+   * `handleRedirect()`; it is never sent to the server nor read from the URL.
+   */
+  appState?: unknown;
   /** Extra authorization parameters for this login (`prompt`, `login_hint`, `max_age`, …). */
   params?: Record<string, string>;
 }
@@ -62,6 +68,8 @@ export interface RestoreResult {
 export interface RedirectResult {
   /** The same-origin path given to `login({ returnTo })`; navigate there. */
   returnTo: string;
+  /** A copy of the `appState` given to `login()`, when there was one. */
+  appState?: unknown;
   /** The validated ID token claims; absent when `openid` was not requested. */
   user?: IdTokenClaims;
 }
@@ -127,8 +135,8 @@ export interface PkceClient {
    * then the browser goes to the authorization endpoint. The promise never resolves. While a
    * `logout()` is under way it does nothing, so it cannot overtake the end-session navigation.
    *
-   * @throws {@link ConfigError} for a cross-origin `returnTo`, a reserved parameter, or outside a
-   *   browser; discovery errors.
+   * @throws {@link ConfigError} for a cross-origin `returnTo`, an `appState` that JSON cannot carry,
+   *   a reserved parameter, or outside a browser; discovery errors.
    */
   login(options?: LoginOptions): Promise<never>;
   /**
@@ -143,8 +151,8 @@ export interface PkceClient {
    *   `prompt=none` answer (`error` is `login_required`, `interaction_required`, `consent_required`
    *   or `account_selection_required`) or a sign-out that began meanwhile; {@link OAuthError} for
    *   any other `error` response such as `access_denied`; {@link NetworkError}; {@link ConfigError}
-   *   outside a browser. Errors after the callback matched a login carry its `returnTo`. Nothing is
-   *   stored then.
+   *   outside a browser. Errors after the callback matched a login carry its `returnTo` and
+   *   `appState`. Nothing is stored then.
    */
   handleRedirect(url?: string): Promise<RedirectResult | null>;
   /**

@@ -1,5 +1,11 @@
-import { base64url } from 'jose';
 import { ConfigError } from './errors.js';
+
+/** Base64url without padding (RFC 4648 §5), as RFC 7636 §4.2 and the tokens use it. */
+const base64url = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
 /**
  * `count` bytes from `crypto.getRandomValues`, base64url-encoded without padding.
@@ -7,7 +13,7 @@ import { ConfigError } from './errors.js';
  * and 43 characters, with no modulo-biased character mapping.
  */
 export const randomToken = (count = 32): string =>
-  base64url.encode(crypto.getRandomValues(new Uint8Array(count)));
+  base64url(crypto.getRandomValues(new Uint8Array(count)));
 
 /**
  * A new PKCE `code_verifier`: 43 characters of `[A-Za-z0-9_-]` from 32 random octets.
@@ -35,5 +41,5 @@ export async function computeCodeChallenge(codeVerifier: string): Promise<string
     throw new ConfigError('"codeVerifier" must be 43 to 128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1)');
   }
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(codeVerifier));
-  return base64url.encode(new Uint8Array(digest));
+  return base64url(new Uint8Array(digest));
 }

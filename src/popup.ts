@@ -1,26 +1,15 @@
 import type { ClientContext } from './context.js';
 import { PopupError } from './errors.js';
 import type { LoginOptions } from './pkce-client.js';
-import { awaitResponse } from './relay.js';
-import { beginLogin, completeLogin, type CompletedLogin } from './sign-in.js';
+import { awaitResponse } from './relay-window.js';
+import { beginLogin } from './begin-login.js';
+import { completeLogin, type CompletedLogin } from './sign-in.js';
 
 // A `Cross-Origin-Opener-Policy` on the authorization server's page cuts the opener's view of the
 // popup as soon as that page loads, and `popup.closed` then reads true while the user signs in. A
 // person does not close a sign-in window within seconds of its opening, so a `closed` seen that
 // early means the view was cut: the answer then comes on the BroadcastChannel, or the timeout ends it.
 const SEVERED_WITHIN_MS = 3_000;
-
-/**
- * @internal Opens the popup at once, in the click that asked for it: browsers block a popup opened
- * after an await has spent the user's activation.
- *
- * @throws {@link PopupError} `popup_blocked`
- */
-export function openPopup(): Window {
-  const popup = window.open('about:blank', 'pkce-spa-popup', 'popup,width=480,height=680');
-  if (!popup) throw new PopupError('popup_blocked', 'The browser blocked the sign-in popup: call loginWithPopup() from a click');
-  return popup;
-}
 
 /**
  * @internal Runs a sign-in in `popup`: the same transaction, state, nonce, PKCE and RFC 9207

@@ -46,9 +46,11 @@ export function createRefresher(ctx: ClientContext) {
     if (!current.refreshToken) throw new LoginRequiredError('There is no refresh token: a new access token needs login()');
     const md = await ctx.issuer.getMetadata();
     if (!session.isCurrent(ticket)) throw new LoginRequiredError('The session ended before it was refreshed');
+    // A DPoP-bound session refreshes with a proof of its key, and must get DPoP back (RFC 9449 §5).
+    const dpop = current.tokenType === 'DPoP' ? await ctx.signer(current.sessionId) : undefined;
     const response = await session.track('refreshing', () =>
       sendTokenRequest(
-        { ...ctx.http, tokenEndpoint: md.token_endpoint, clientId: config.clientId, resource: config.resource },
+        { ...ctx.http, dpop, tokenEndpoint: md.token_endpoint, clientId: config.clientId, resource: config.resource },
         refreshGrant(current.refreshToken!),
       ),
     );
@@ -58,7 +60,7 @@ export function createRefresher(ctx: ClientContext) {
     const raw = response.clone();
     let body: TokenResponse;
     try {
-      body = await processTokenResponse(response);
+      body = await processTokenResponse(response, dpop ? 'DPoP' : 'Bearer');
     } catch (error) {
       const revoke = (await carriedRefreshToken(raw)) ?? current.refreshToken;
       await session.end('invalid_response', { error: error as PkceError, revoke });
@@ -86,21 +88,26 @@ export function createRefresher(ctx: ClientContext) {
     return next;
   }
 
-  /** A refusal: `invalid_grant` ends the session, unless another tab refreshed first. */
+  /**
+   * A refusal: `invalid_grant` ends the session, unless another tab refreshed first. So does a 400
+   * or 401 without an OAuth error body (glewlwyd answers a spent refresh token so, against RFC 6749
+   * §5.2): asking again with the same refresh token can only fail again.
+   */
   async function refused(response: Response, sent: TokenSet): Promise<TokenSet> {
     const error = await processTokenResponse(response).then(
       () => undefined,
       (e: unknown) => e,
     );
-    if (!isPkceError(error, 'oauth_error') || error.error !== 'invalid_grant') throw error;
+    const invalidGrant = isPkceError(error, 'oauth_error') && error.error === 'invalid_grant';
+    const refusedWithoutCode = !isPkceError(error, 'oauth_error') && (response.status === 400 || response.status === 401);
+    if (!invalidGrant && !refusedWithoutCode) throw error;
     await session.sync();
     const latest = session.tokens;
     if (latest && latest.refreshToken !== sent.refreshToken) return latest;
-    const ended = new LoginRequiredError('The session ended: the refresh token was refused', {
-      cause: error,
-      error: error.error,
-      errorDescription: error.errorDescription,
-    });
+    const ended = new LoginRequiredError(
+      `The session ended: the refresh token was refused${invalidGrant ? '' : ` (HTTP ${response.status} without an error code)`}`,
+      invalidGrant ? { cause: error, error: error.error, errorDescription: error.errorDescription } : { cause: error },
+    );
     await session.end('invalid_grant', { error: ended });
     throw ended;
   }
@@ -180,6 +187,10 @@ export function createRefresher(ctx: ClientContext) {
         currentToken: () => session.tokens?.accessToken,
         renew: async (stale) => (await refresh(stale)).accessToken,
         canRenew: () => !!session.tokens?.refreshToken,
+        signer: async () => {
+          const current = session.tokens;
+          return current?.tokenType === 'DPoP' ? ctx.signer(current.sessionId) : undefined;
+        },
       },
       (target) => {
         const { origin } = new URL(target, location.href);

@@ -1,7 +1,6 @@
 import type { ClientContext } from './context.js';
 import { isPkceError } from './errors.js';
 import type { RestoreOptions, RestoreResult } from './pkce-client.js';
-import { signInSilently } from './silent.js';
 
 /** @internal Where the non-secret "this browser had a session here" flag is kept. */
 export const hintKey = (clientId: string) => `pkce-spa:${clientId}:had-session`;
@@ -41,6 +40,7 @@ export async function restoreSession(ctx: ClientContext, options: RestoreOptions
     return { signedIn: false, via: 'none', reason: 'skipped' };
   }
   try {
+    const { signInSilently } = await import('./silent.js');
     const completed = await session.track('signingIn', () => signInSilently(ctx, options.timeout ?? 10_000));
     await session.start(completed.tokens, 'iframe');
     return signedIn();

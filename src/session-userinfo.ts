@@ -16,7 +16,9 @@ export async function getUserInfo(ctx: ClientContext, accessToken: string): Prom
   const md = await ctx.issuer.getMetadata();
   if (!md.userinfo_endpoint) throw new ValidationError('invalid_response', 'The metadata has no "userinfo_endpoint"');
   try {
-    const claims = await fetchUserInfo({ ...ctx.http, userinfoEndpoint: md.userinfo_endpoint, accessToken, subject });
+    const current = session.tokens;
+    const dpop = current?.tokenType === 'DPoP' ? await ctx.signer(current.sessionId) : undefined;
+    const claims = await fetchUserInfo({ ...ctx.http, dpop, userinfoEndpoint: md.userinfo_endpoint, accessToken, subject });
     if (!session.isCurrent(ticket)) throw new LoginRequiredError('The session ended while UserInfo answered');
     return claims;
   } catch (error) {

@@ -53,8 +53,10 @@ export interface SessionOptions {
   channel: TabChannel;
   /** Names the Web Lock a tab holds while it holds a per-tab copy of a session. */
   holderLock: (sessionId: string) => string;
-  /** Revokes a refresh token, best effort; never rejects. */
-  revoke: (refreshToken: string) => Promise<void>;
+  /** Revokes a refresh token of session `sessionId`, best effort; never rejects. */
+  revoke: (refreshToken: string, sessionId: string) => Promise<void>;
+  /** A session ended or was replaced here: what belongs to it alone (a DPoP key) may go. */
+  released?: (sessionId: string) => void;
   /** Another tab signed in and this tab could not take its session over from the store. */
   startedElsewhere?: () => void;
 }
@@ -91,6 +93,7 @@ export function tokenSetFrom(
   return {
     sessionId: previous?.sessionId ?? randomToken(16),
     accessToken: response.access_token,
+    ...(response.token_type.toLowerCase() === 'dpop' ? { tokenType: 'DPoP' as const } : {}),
     expiresAt: expiresIn === undefined ? undefined : now + expiresIn * 1000,
     refreshAt: expiresIn === undefined ? undefined : refreshTime(now, expiresIn, refreshLeeway),
     // Rotation (RFC 9700 §4.14.2): the newest refresh token replaces the old one.
@@ -127,8 +130,8 @@ export function createSession(options: SessionOptions) {
       return undefined;
     }
   };
-  const revokeLater = (refreshToken: string | undefined) => {
-    if (refreshToken) void options.revoke(refreshToken);
+  const revokeLater = (refreshToken: string | undefined, sessionId: string) => {
+    if (refreshToken) void options.revoke(refreshToken, sessionId);
   };
   const ended = (what: string) => new LoginRequiredError(`The session ended while ${what}`);
 
@@ -162,7 +165,8 @@ export function createSession(options: SessionOptions) {
     changed();
     if (!elsewhere) channel.post({ type: 'ended', sessionId: had.sessionId, reason });
     events.emit('session-ended', error ? { reason, error, elsewhere } : { reason, elsewhere });
-    revokeLater(revoke);
+    revokeLater(revoke, had.sessionId);
+    options.released?.(had.sessionId);
     return had;
   }
 
@@ -290,7 +294,8 @@ export function createSession(options: SessionOptions) {
      */
     async start(next: TokenSet, source: Exclude<SessionSource, 'store' | 'other-tab'>, elsewhere = false): Promise<void> {
       const refuse = () => {
-        revokeLater(next.refreshToken);
+        revokeLater(next.refreshToken, next.sessionId);
+        options.released?.(next.sessionId);
         return ended('the sign-in completed');
       };
       if (signingOut) throw refuse();
@@ -305,7 +310,10 @@ export function createSession(options: SessionOptions) {
         via = source;
         await hold(next.sessionId);
         changed();
-        if (previous && previous.sessionId !== next.sessionId) revokeLater(previous.refreshToken);
+        if (previous && previous.sessionId !== next.sessionId) {
+          revokeLater(previous.refreshToken, previous.sessionId);
+          options.released?.(previous.sessionId);
+        }
       });
       channel.post({ type: 'started', sessionId: next.sessionId });
       events.emit('signed-in', { user: next.claims, via: source, elsewhere });
@@ -320,7 +328,7 @@ export function createSession(options: SessionOptions) {
      */
     async replace(ticket: number, next: TokenSet): Promise<void> {
       const stale = () => {
-        if (next.refreshToken !== tokens?.refreshToken) revokeLater(next.refreshToken);
+        if (next.refreshToken !== tokens?.refreshToken) revokeLater(next.refreshToken, next.sessionId);
         return ended('it was refreshed');
       };
       if (ticket !== generation || signingOut) throw stale();
@@ -341,28 +349,28 @@ export function createSession(options: SessionOptions) {
      * Ends the session for `logout()`: at once in memory, `session-ended` fires, other tabs are
      * told, and from then on nothing starts in this page. Under the lock the store is emptied.
      *
-     * @returns the refresh tokens to revoke: this tab's and the store's newer one, if any.
+     * @returns the refresh tokens to revoke, with their sessions: this tab's and the store's newer one.
      */
-    async signOut(): Promise<string[]> {
+    async signOut(): Promise<{ refreshToken: string; sessionId: string }[]> {
       // Signing out before anyone hears of it: a listener's login() must find the client leaving.
       signingOut = true;
       const had = forget('logout', {});
       if (!had) channel.post({ type: 'ended', reason: 'logout' });
       changed();
-      const revoke = new Set<string>();
-      if (had?.refreshToken) revoke.add(had.refreshToken);
+      const revoke = new Map<string, string>();
+      if (had?.refreshToken) revoke.set(had.refreshToken, had.sessionId);
       await locked(async () => {
         // Sign-out everywhere: whatever session the store holds ends too, with its newest refresh token.
         const stored = await read();
         if (!stored) return;
-        if (stored.refreshToken) revoke.add(stored.refreshToken);
+        if (stored.refreshToken) revoke.set(stored.refreshToken, stored.sessionId);
         try {
           await store.clear();
         } catch {
           // revoking the refresh token still ends the grant at the server
         }
       });
-      return [...revoke];
+      return [...revoke].map(([refreshToken, sessionId]) => ({ refreshToken, sessionId }));
     },
 
     /** The page came back from the back/forward cache after a sign-out: it may sign in again. */

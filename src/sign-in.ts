@@ -1,12 +1,9 @@
-import { buildAuthorizationUrl, checkExtraParams } from './authorize.js';
-import { checkRedirectOrigin, sameOriginPath } from './browser.js';
+import { sameOriginPath } from './browser.js';
 import { parseCallback } from './callback.js';
 import type { ClientContext } from './context.js';
 import { LoginRequiredError, ValidationError, isPkceError } from './errors.js';
 import type { IdTokenClaims } from './id-token.js';
-import type { LoginOptions } from './pkce-client.js';
-import { computeCodeChallenge, generateCodeVerifier, randomToken } from './pkce.js';
-import { modeOf, stateFor, type ResponseMode } from './relay.js';
+import { modeOf, type ResponseMode } from './relay.js';
 import { isCallbackUrl } from './callback.js';
 import { tokenSetFrom } from './session.js';
 import { exchangeCode } from './token-endpoint.js';
@@ -33,55 +30,11 @@ export function responseModeOf(ctx: ClientContext, url: URL): ResponseMode | und
   return isCallbackUrl(url, redirectUriFor(ctx, mode)) || isCallbackUrl(url, ctx.config.redirectUri) ? mode : undefined;
 }
 
-/**
- * @internal Prepares a sign-in: a new verifier, `state` (marked with the mode it is answered in)
- * and `nonce`, kept in the transaction store with the metadata, and the authorization request's URL.
- *
- * @throws {@link ConfigError} for a cross-origin `returnTo` or redirect URI, or a reserved parameter;
- *   discovery errors.
- */
-export async function beginLogin(
-  ctx: ClientContext,
-  { returnTo, params }: LoginOptions,
-  mode: ResponseMode = 'redirect',
-): Promise<{ url: URL; state: string }> {
-  const { config } = ctx;
-  const redirectUri = redirectUriFor(ctx, mode);
-  checkExtraParams(params, 'params');
-  checkRedirectOrigin(redirectUri);
-  const target = sameOriginPath(returnTo ?? location.href, 'returnTo');
-  const md = await ctx.issuer.getMetadata();
-  const allParams = { ...config.authorizationParams, ...params };
-  const state = stateFor(mode, randomToken());
-  const nonce = ctx.openid ? randomToken() : undefined;
-  const codeVerifier = generateCodeVerifier();
-  const url = buildAuthorizationUrl(md.authorization_endpoint, {
-    clientId: config.clientId,
-    redirectUri,
-    scope: config.scope,
-    state,
-    nonce,
-    codeChallenge: await computeCodeChallenge(codeVerifier),
-    resource: config.resource,
-    params: allParams,
-  });
-  await ctx.transactions.save({
-    state,
-    nonce,
-    codeVerifier,
-    redirectUri,
-    returnTo: target,
-    maxAge: allParams.max_age === undefined ? undefined : Number(allParams.max_age),
-    metadata: md,
-    createdAt: Date.now(),
-  });
-  return { url, state };
-}
-
 /** @internal What a completed callback yields, before the session commits it. */
 export interface CompletedLogin {
   tokens: TokenSet;
   returnTo: string;
+  appState?: unknown;
   user?: IdTokenClaims;
   /** The `state` the response answered; its prefix tells how the sign-in was made. */
   state: string;
@@ -121,8 +74,12 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
       tenants: config.multiTenant?.tenants,
       issRequired: md.authorization_response_iss_parameter_supported === true,
     });
+    // DPoP: the token request is signed with the login's key, which then becomes the session's.
+    const keyId = `tx:${state}`;
+    const dpop = await ctx.signer(keyId);
     const exchange = exchangeCode({
       ...ctx.http,
+      dpop,
       tokenEndpoint: md.token_endpoint,
       clientId: config.clientId,
       redirectUri: tx.redirectUri,
@@ -145,7 +102,9 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
         throw new ValidationError('invalid_issuer', 'The ID token\'s "iss" is not the issuer the callback named');
       }
     }
-    return { tokens: tokenSetFrom(response, user, config.refreshLeeway), returnTo, user, state };
+    const tokens = tokenSetFrom(response, user, config.refreshLeeway);
+    await (await ctx.dpop?.())?.move(keyId, tokens.sessionId, config.tokenStore !== undefined);
+    return { tokens, returnTo, appState: tx.appState, user, state };
   } catch (error) {
     if (isPkceError(error, 'oauth_error') && interactionNeeded.has(error.error ?? '')) {
       throw new LoginRequiredError(`The authorization server needs the user to sign in: ${error.error}`, {
@@ -154,6 +113,7 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
         errorDescription: error.errorDescription,
         errorUri: error.errorUri,
         returnTo,
+        appState: tx.appState,
       });
     }
     // Cognito and Google refuse offline_access: the default scope asks for it, so say what to change.
@@ -163,7 +123,7 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
         : ' (this server may not accept "offline_access": remove it from scope; see docs/providers.md)';
     }
     // The app can send the user back where they were going.
-    if (isPkceError(error)) Object.assign(error, { returnTo });
+    if (isPkceError(error)) Object.assign(error, { returnTo, appState: tx.appState });
     throw error;
   }
 }

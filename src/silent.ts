@@ -1,7 +1,8 @@
 import type { ClientContext } from './context.js';
 import { LoginRequiredError } from './errors.js';
-import { awaitResponse } from './relay.js';
-import { beginLogin, completeLogin, type CompletedLogin } from './sign-in.js';
+import { awaitResponse } from './relay-window.js';
+import { beginLogin } from './begin-login.js';
+import { completeLogin, type CompletedLogin } from './sign-in.js';
 
 // When the iframe stays on the authorization server (a page instead of an answer: a login form
 // despite prompt=none, or an error page because the server refuses to be framed), nothing more

@@ -1,6 +1,6 @@
 import { isCheckedCode, type AuthorizationCode } from './callback.js';
 import { ConfigError, OAuthError, ValidationError } from './errors.js';
-import { readJson, send, type HttpOptions } from './http.js';
+import { readJson, sendWithProof, type HttpOptions } from './http.js';
 
 /** A successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3), wire names kept. */
 export interface TokenResponse {
@@ -25,12 +25,14 @@ const optionalStrings = ['refresh_token', 'id_token', 'scope'] as const;
 /**
  * Turns a token endpoint `Response` into a checked {@link TokenResponse}.
  *
+ * @param expectedTokenType - `Bearer` (default), or `DPoP` when the request carried a DPoP proof:
+ *   a Bearer answer to it is refused, never used as if it were bound (RFC 9449 §5).
  * @throws {@link OAuthError} for an OAuth error body (RFC 6749 §5.2), with its `status`;
  *   {@link ValidationError} `invalid_response` for a non-JSON or non-2xx answer, a missing
- *   `access_token`, a `token_type` other than Bearer (compared case-insensitively), or an
+ *   `access_token`, another `token_type` than expected (compared case-insensitively), or an
  *   `expires_in` that is neither a non-negative number nor a string of digits (read as a number).
  */
-export async function processTokenResponse(response: Response): Promise<TokenResponse> {
+export async function processTokenResponse(response: Response, expectedTokenType: 'Bearer' | 'DPoP' = 'Bearer'): Promise<TokenResponse> {
   if (!response.ok) {
     let body: Record<string, unknown> | undefined;
     try {
@@ -48,8 +50,8 @@ export async function processTokenResponse(response: Response): Promise<TokenRes
   const body = await readJson(response, 'The token endpoint');
   const invalid = (what: string) => new ValidationError('invalid_response', `Token response: ${what}`);
   if (typeof body.access_token !== 'string' || !body.access_token) throw invalid('"access_token" is missing');
-  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
-    throw invalid('"token_type" is not Bearer');
+  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== expectedTokenType.toLowerCase()) {
+    throw invalid(`"token_type" is not ${expectedTokenType}`);
   }
   // Azure AD B2C and Azure AD v1 send "3599": digits only are read as the number they spell.
   const expiresIn = typeof body.expires_in === 'string' && /^\d{1,10}$/.test(body.expires_in) ? Number(body.expires_in) : body.expires_in;
@@ -80,8 +82,9 @@ export interface TokenRequestOptions extends HttpOptions {
 export async function sendTokenRequest(options: TokenRequestOptions, grant: Record<string, string>): Promise<Response> {
   const body = new URLSearchParams({ ...grant, client_id: options.clientId });
   for (const resource of [options.resource ?? []].flat()) body.append('resource', resource);
-  // Only CORS-safelisted headers: the request stays "simple", with no preflight round trip.
-  return send(options.tokenEndpoint, { method: 'POST', body, headers: { accept: 'application/json' } }, options);
+  // Only CORS-safelisted headers: the request stays "simple", with no preflight round trip (unless
+  // a DPoP proof goes along).
+  return sendWithProof(options.tokenEndpoint, { method: 'POST', body, headers: { accept: 'application/json' } }, options);
 }
 
 /** @internal The grant parameters of a refresh (RFC 6749 §6). */
@@ -92,7 +95,7 @@ export function refreshGrant(refreshToken: string, scope?: string): Record<strin
 }
 
 async function tokenRequest(options: TokenRequestOptions, grant: Record<string, string>): Promise<TokenResponse> {
-  return processTokenResponse(await sendTokenRequest(options, grant));
+  return processTokenResponse(await sendTokenRequest(options, grant), options.dpop ? 'DPoP' : 'Bearer');
 }
 
 /**
@@ -149,6 +152,6 @@ export async function revokeToken(
 ): Promise<void> {
   const body = new URLSearchParams({ token: options.token, client_id: options.clientId });
   if (options.tokenTypeHint) body.set('token_type_hint', options.tokenTypeHint);
-  const response = await send(options.revocationEndpoint, { method: 'POST', body }, options);
+  const response = await sendWithProof(options.revocationEndpoint, { method: 'POST', body }, options);
   if (!response.ok) await processTokenResponse(response);
 }

@@ -9,6 +9,8 @@ export interface TokenSet {
   sessionId: string;
   /** The current access token. */
   accessToken: string;
+  /** `DPoP` when the tokens are bound to the session's DPoP key (RFC 9449); absent for Bearer. */
+  tokenType?: 'DPoP';
   /** Epoch milliseconds when the access token expires; absent when the server did not say. */
   expiresAt?: number;
   /** Epoch milliseconds after which the token is refreshed ahead of its expiry. */

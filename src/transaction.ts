@@ -12,6 +12,8 @@ export interface LoginTransaction {
   redirectUri: string;
   /** Same-origin path to return to after sign-in; never taken from the callback URL. */
   returnTo: string;
+  /** The app's own value, JSON-serializable, handed back after sign-in. */
+  appState?: unknown;
   /** `max_age` sent, so `auth_time` can be checked (OIDC Core §3.1.3.7). */
   maxAge?: number;
   /** The metadata of the issuer the request went to, so the callback needs no discovery. */

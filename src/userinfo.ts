@@ -1,5 +1,5 @@
 import { OAuthError, ValidationError } from './errors.js';
-import { readJson, send, type HttpOptions } from './http.js';
+import { readJson, sendWithProof, type HttpOptions } from './http.js';
 
 /** What {@link fetchUserInfo} needs. */
 export interface UserInfoRequest extends HttpOptions {
@@ -26,10 +26,12 @@ export interface UserInfoRequest extends HttpOptions {
  * ```
  */
 export async function fetchUserInfo(request: UserInfoRequest): Promise<{ sub: string; [claim: string]: unknown }> {
-  const response = await send(
+  const scheme = request.dpop ? 'DPoP' : 'Bearer';
+  const response = await sendWithProof(
     request.userinfoEndpoint,
-    { headers: { authorization: `Bearer ${request.accessToken}`, accept: 'application/json' } },
+    { headers: { authorization: `${scheme} ${request.accessToken}`, accept: 'application/json' } },
     request,
+    request.accessToken,
   );
   const challenge = /error="([^"]+)"/.exec(response.headers.get('www-authenticate') ?? '');
   if (challenge) throw new OAuthError({ error: challenge[1]!, status: response.status });

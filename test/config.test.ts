@@ -1,5 +1,6 @@
 // resolveConfig is reached through createPkceClient, which validates its options synchronously.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../src/config.js';
 import { ConfigError, createPkceClient, isPkceError, type FetchLike, type PkceClientOptions } from '../src/index.js';
 
 const valid: PkceClientOptions = {
@@ -222,3 +223,23 @@ describe('a valid configuration', () => {
     expect(location.href).toBe(href);
   });
 });
+
+describe('options given as undefined', () => {
+  it('take their defaults, as if left out (an unset environment variable, say)', () => {
+    const auth = createPkceClient({
+      issuer: 'https://auth.example',
+      clientId: 'spa',
+      redirectUri: 'https://app.example/callback',
+      scope: undefined,
+      clockTolerance: undefined,
+      refreshLeeway: undefined,
+      timeout: undefined,
+    });
+    expect(auth.isAuthenticated()).toBe(false);
+    expect(resolveConfig({ issuer: 'https://auth.example', clientId: 'spa', redirectUri: 'https://app.example/cb', scope: undefined })).toMatchObject({
+      scope: 'openid profile offline_access',
+      timeout: 10_000,
+    });
+  });
+});
+

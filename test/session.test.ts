@@ -147,7 +147,10 @@ describe('the store is the truth for tabs sharing it', () => {
     const { session, seen } = setup(store);
     await session.start(tokens('s1'), 'redirect');
     await store.set(tokens('s1', 2)); // another tab refreshed
-    expect(await session.signOut()).toEqual(['rt-s1-1', 'rt-s1-2']);
+    expect(await session.signOut()).toEqual([
+      { refreshToken: 'rt-s1-1', sessionId: 's1' },
+      { refreshToken: 'rt-s1-2', sessionId: 's1' },
+    ]);
     expect(await store.get()).toBeUndefined();
     expect(seen.at(-1)).toEqual(['session-ended', { reason: 'logout', elsewhere: false }]);
   });

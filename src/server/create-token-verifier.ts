@@ -1,128 +1,35 @@
-import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { JWTPayload, JWTVerifyOptions } from 'jose';
 import { isPkceError } from '../errors.js';
-import {
-  createAdapters,
-  type FetchRequestLike,
-  type NodeRequestLike,
-  type NodeResponseLike,
-  type TokenMiddleware,
-  type VerifyCallOptions,
-  type VerifyRequestResult,
-} from './adapters.js';
-import { parseAuthorization } from './bearer.js';
+import { callDpop, createAdapters, type RequestCredentials, type VerifyCallOptions } from './adapters.js';
+import { parseAuthorization, type AuthScheme } from './authorization-header.js';
 import { describeJoseError } from './describe-jose-error.js';
-import { TokenVerificationError } from './errors.js';
+import { DpopRefusal, verifyDpopProof } from './dpop-proof.js';
+import { TokenVerificationError, type TokenVerificationErrorCode } from './errors.js';
 import { resolveOptions, resolveScopes, type TokenVerifierOptions } from './options.js';
 import { createRemoteKeys } from './remote-keys.js';
-
-/**
- * Checks JWT access tokens for one API. Every method may be destructured (`const { verify } = …`).
- */
-export interface TokenVerifier {
-  /**
-   * Verifies an access token (or a whole `Authorization: Bearer …` header value) and returns its
-   * claims: signature with the authorization server's keys or the shared secret, then `iss`, `aud`,
-   * `exp`, `nbf`, the RFC 9068 `typ` when asked, and the required scopes.
-   *
-   * @param tokenOrAuthorizationHeader - the JWT, `Bearer <JWT>`, or `undefined`/`null` when the
-   *   request had no `Authorization` header.
-   * @param options - scope values this call needs on top of the verifier's `requiredScopes`.
-   * @returns the token's claims.
-   * @throws {@link TokenVerificationError} `missing_token` (401), `invalid_request` (400),
-   *   `invalid_token` (401) or `insufficient_scope` (403), with a ready `wwwAuthenticate` value.
-   * @throws NetworkError / ValidationError when the keys cannot be fetched (the authorization
-   *   server is down, or its discovery document names another issuer): a server problem, not the
-   *   token's; answer 5xx.
-   * @throws ConfigError when `options.requiredScopes` is not a list of scope tokens.
-   *
-   * @example
-   * ```ts
-   * const claims = await verifier.verify(request.headers.get('authorization'))
-   * console.log(claims.sub)
-   * ```
-   * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
-   * @see https://www.rfc-editor.org/rfc/rfc8725#section-3.1
-   */
-  verify(tokenOrAuthorizationHeader: string | null | undefined, options?: VerifyCallOptions): Promise<JWTPayload>;
-
-  /**
-   * Node `http` (and Express/Connect) adapter: verifies the request's `Authorization` header and
-   * returns the claims; on a token problem it answers the request itself (status 400/401/403,
-   * `WWW-Authenticate`, `Cache-Control: no-store`, a JSON body `{ error, error_description }`) and
-   * returns `undefined`.
-   *
-   * @param req - the incoming request (only `headers` is read).
-   * @param res - the response (`statusCode`, `setHeader`, `end`).
-   * @param options - scope values this call needs.
-   * @throws NetworkError / ValidationError when the keys cannot be fetched; nothing is written then.
-   *
-   * @example
-   * ```ts
-   * http.createServer(async (req, res) => {
-   *   const claims = await verifier.authenticate(req, res)
-   *   if (!claims) return // 400/401/403 already sent
-   *   res.end(`hello ${claims.sub}`)
-   * })
-   * ```
-   * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
-   */
-  authenticate(req: NodeRequestLike, res: NodeResponseLike, options?: VerifyCallOptions): Promise<JWTPayload | undefined>;
-
-  /**
-   * Connect/Express middleware: sets `req.auth` to the claims and calls `next()`, or answers
-   * 400/401/403 as {@link TokenVerifier.authenticate} does. Key-fetch failures go to `next(error)`.
-   *
-   * @param options - scope values the routes behind this middleware need.
-   * @throws ConfigError at once when `options.requiredScopes` is not a list of scope tokens.
-   *
-   * @example
-   * ```ts
-   * app.get('/orders', verifier.middleware({ requiredScopes: ['orders:read'] }), (req, res) => {
-   *   res.json(listOrders(req.auth.sub))
-   * })
-   * ```
-   * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
-   */
-  middleware(options?: VerifyCallOptions): TokenMiddleware;
-
-  /**
-   * Fetch API adapter (Deno, Bun, Cloudflare Workers, Node's `Request`): resolves to `{ claims }`, or
-   * to `{ response }`, a ready 400/401/403 `Response` with the `WWW-Authenticate` header.
-   *
-   * @param request - a `Request` (only `headers.get('authorization')` is read).
-   * @param options - scope values this call needs.
-   * @throws NetworkError / ValidationError when the keys cannot be fetched.
-   *
-   * @example
-   * ```ts
-   * export default {
-   *   async fetch(request: Request) {
-   *     const { claims, response } = await verifier.verifyRequest(request)
-   *     if (response) return response
-   *     return Response.json({ hello: claims.sub })
-   *   },
-   * }
-   * ```
-   * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
-   */
-  verifyRequest(request: FetchRequestLike, options?: VerifyCallOptions): Promise<VerifyRequestResult>;
-}
+import { grantedScopes } from './scopes.js';
+import type { TokenVerifier } from './token-verifier.js';
+import { verifyJwt, type KeySource } from './verify-jwt.js';
 
 /**
  * Creates a verifier of JWT access tokens for a resource server (an API), following RFC 6750 for
- * the Bearer scheme, RFC 8725 for JWT handling and, on request, RFC 9068 for the token profile.
+ * the Bearer scheme, RFC 8725 for JWT handling, RFC 9068 for the token profile (by default) and
+ * RFC 9449 for DPoP-bound tokens (when `dpop` is on).
  *
  * Keys: by default the authorization server's public keys, from `jwksUri` or the issuer's OpenID
- * discovery document, fetched on first use, cached, and fetched again at most once per
- * `cooldownDuration` when a token names an unknown `kid` (key rotation). With `secret`, HMAC
- * (HS256/384/512) instead. The two modes never share algorithms: a JWKS verifier refuses HS*
- * tokens, a secret verifier refuses asymmetric ones, and `alg: none` is always refused.
+ * discovery document, fetched on first use, cached, fetched again at most once per
+ * `cooldownDuration` when a token names an unknown `kid` (key rotation) or after a failed fetch,
+ * and kept in use for `maxStaleAge` when a refresh fails. With `secret`, HMAC (HS256/384/512)
+ * instead, the key imported once per algorithm. The two modes never share algorithms: a JWKS
+ * verifier refuses HS* tokens, a secret verifier refuses asymmetric ones, and `alg: none` is
+ * always refused.
  *
  * Nothing is fetched until the first token arrives.
  *
  * @param options - see {@link JwksTokenVerifierOptions} and {@link SecretTokenVerifierOptions}.
  * @returns a {@link TokenVerifier}.
- * @throws ConfigError when an option is missing or wrong; the message names the field.
+ * @throws ConfigError when an option is missing or wrong (including a `secret` with too little key
+ *   material); the message names the field.
  *
  * @example
  * ```ts
@@ -138,76 +45,113 @@ export interface TokenVerifier {
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  * @see https://www.rfc-editor.org/rfc/rfc8725#section-3.1
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-7
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const config = resolveOptions(options);
-  const key: Uint8Array | JWTVerifyGetKey =
-    config.key.kind === 'secret' ? config.key.secret : createRemoteKeys({ issuer: config.issuer, ...config.key });
-  const { realm } = config;
+  const source: KeySource =
+    config.key.kind === 'secret'
+      ? { kind: 'secret', getKey: config.key.secret.getKey }
+      : { kind: 'jwks', keys: createRemoteKeys({ issuer: config.issuer, ...config.key }) };
+  const { realm, dpop } = config;
+  const schemes: AuthScheme[] = dpop === undefined ? ['Bearer'] : dpop.required ? ['DPoP'] : ['Bearer', 'DPoP'];
+  // Built once: jose reads them on every verification.
+  const joseOptions: JWTVerifyOptions = Object.freeze({
+    issuer: config.issuer,
+    ...(config.audience === undefined ? {} : { audience: config.audience }),
+    algorithms: config.algorithms,
+    clockTolerance: config.clockTolerance,
+    requiredClaims: ['exp', ...config.requiredClaims],
+    ...(config.requireAccessTokenType ? { typ: 'at+jwt' } : {}),
+  });
 
-  const neededScopes = (call: VerifyCallOptions | undefined): string[] => {
-    const extra = call?.requiredScopes === undefined ? [] : resolveScopes('requiredScopes', call.requiredScopes);
+  const refuse = (
+    code: TokenVerificationErrorCode,
+    description: string,
+    scheme: AuthScheme | undefined,
+    extra: { scope?: readonly string[]; cause?: unknown; dpopNonce?: string | undefined } = {},
+  ) =>
+    new TokenVerificationError(code, description, {
+      realm,
+      schemes,
+      errorScheme: scheme,
+      dpopAlgorithms: dpop?.algorithms,
+      ...extra,
+    });
+
+  const neededScopes = (call: VerifyCallOptions | undefined): readonly string[] => {
+    if (call?.requiredScopes === undefined) return config.requiredScopes;
+    const extra = resolveScopes('requiredScopes', call.requiredScopes);
     return [...new Set([...config.requiredScopes, ...extra])];
   };
 
-  async function verifyToken(token: string, scopes: string[]): Promise<JWTPayload> {
+  async function verifySignedToken(token: string, scheme: AuthScheme): Promise<JWTPayload> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key, {
-        issuer: config.issuer,
-        audience: config.audience,
-        algorithms: config.algorithms,
-        clockTolerance: config.clockTolerance,
-        requiredClaims: ['exp', ...config.requiredClaims],
-        ...(config.requireAccessTokenType ? { typ: 'at+jwt' } : {}),
-      }));
+      payload = await verifyJwt(token, source, joseOptions);
     } catch (error) {
-      // Failures to get the keys are not the token's fault: let them through as they are.
+      // Failures to get or use the keys are not the token's fault: let them through as they are.
       if (isPkceError(error)) throw error;
-      throw new TokenVerificationError('invalid_token', describeJoseError(error), { realm, cause: error });
+      throw refuse('invalid_token', describeJoseError(error), scheme, { cause: error });
     }
-    const granted = grantedScopes(payload);
-    if (!scopes.every((scope) => granted.has(scope))) {
-      throw new TokenVerificationError('insufficient_scope', 'The access token does not have the required scope', {
-        realm,
-        scope: scopes,
-      });
+    if (config.clientIds !== undefined) {
+      const clientId = payload['client_id'];
+      if (payload.aud !== undefined) {
+        throw refuse('invalid_token', 'The access token has an aud claim: it is meant for an audience, not checked by client_id', scheme);
+      }
+      if (clientId === undefined) throw refuse('invalid_token', 'The access token has no client_id claim', scheme);
+      if (typeof clientId !== 'string' || !config.clientIds.includes(clientId)) {
+        throw refuse('invalid_token', 'The access token was issued to another client', scheme);
+      }
     }
     return payload;
   }
 
-  const verifyWith =
-    (acceptBareToken: boolean) =>
-    async (value: string | readonly string[] | null | undefined, call: VerifyCallOptions | undefined): Promise<JWTPayload> => {
-      const scopes = neededScopes(call);
-      const parsed = parseAuthorization(value, acceptBareToken);
-      if ('problem' in parsed) {
-        throw new TokenVerificationError(parsed.problem, parsed.description, {
-          realm,
-          scope: parsed.problem === 'missing_token' ? scopes : undefined,
-        });
+  /** RFC 9449 §7.1–7.2: a bound token only with its proof, a proof only with a bound token. */
+  async function checkBinding(payload: JWTPayload, token: string, scheme: AuthScheme, credentials: RequestCredentials) {
+    const cnf = payload['cnf'];
+    let jkt: string | undefined;
+    if (cnf !== undefined) {
+      jkt = typeof cnf === 'object' && cnf !== null ? (cnf as Record<string, unknown>)['jkt'] as string | undefined : undefined;
+      if (typeof jkt !== 'string' || jkt === '') {
+        throw refuse('invalid_token', 'The access token is bound to a key in a way this API cannot check (cnf)', scheme);
       }
-      return verifyToken(parsed.token, scopes);
-    };
-
-  // verify() also takes a bare token; the adapters read a real header, where a bare value is
-  // another scheme (so: no Bearer credentials).
-  const verifyTokenOrHeader = verifyWith(true);
-  return Object.freeze({
-    verify: (token: string | null | undefined, call?: VerifyCallOptions) => verifyTokenOrHeader(token, call),
-    ...createAdapters(verifyWith(false), (call) => void neededScopes(call)),
-  });
-}
-
-/**
- * The scope values a token holds: the space-separated `scope` claim (RFC 9068 §2.2.3), and the
- * `scp` claim some servers send instead (an array, or a space-separated string).
- */
-function grantedScopes(payload: JWTPayload): Set<string> {
-  const granted = new Set<string>();
-  for (const claim of [payload['scope'], payload['scp']]) {
-    const values = typeof claim === 'string' ? claim.split(' ') : Array.isArray(claim) ? claim : [];
-    for (const value of values) if (typeof value === 'string' && value !== '') granted.add(value);
+    }
+    if (scheme === 'Bearer') {
+      if (jkt !== undefined) {
+        throw refuse('invalid_token', 'The access token is DPoP-bound: send it with the DPoP scheme and a DPoP proof', scheme);
+      }
+      return;
+    }
+    if (jkt === undefined) throw refuse('invalid_token', 'The access token is not DPoP-bound: send it as a Bearer token', scheme);
+    try {
+      await verifyDpopProof(credentials.dpop(dpop!.publicUrl), token, jkt, dpop!, config.clockTolerance);
+    } catch (error) {
+      if (!(error instanceof DpopRefusal)) throw error;
+      throw refuse(error.code, error.message, scheme, { cause: error.cause, dpopNonce: error.nonce });
+    }
   }
-  return granted;
+
+  async function verifyCredentials(credentials: RequestCredentials, call: VerifyCallOptions | undefined): Promise<JWTPayload> {
+    const scopes = neededScopes(call);
+    const parsed = parseAuthorization(credentials.authorization, credentials.acceptBareToken, schemes);
+    if ('problem' in parsed) {
+      throw refuse(parsed.problem, parsed.description, undefined, { scope: parsed.problem === 'missing_token' ? scopes : undefined });
+    }
+    const payload = await verifySignedToken(parsed.token, parsed.scheme);
+    await checkBinding(payload, parsed.token, parsed.scheme, credentials);
+    if (scopes.length > 0) {
+      const granted = grantedScopes(payload, config.scopeClaim);
+      if (!scopes.every((scope) => granted.has(scope))) {
+        throw refuse('insufficient_scope', 'The access token does not have the required scope', parsed.scheme, { scope: scopes });
+      }
+    }
+    return payload;
+  }
+
+  return Object.freeze({
+    verify: (token: string | null | undefined, call?: VerifyCallOptions) =>
+      verifyCredentials({ authorization: token, acceptBareToken: true, dpop: () => callDpop(call?.dpop) }, call),
+    ...createAdapters(verifyCredentials, (call) => void neededScopes(call)),
+  });
 }

@@ -26,7 +26,6 @@ export function describeJoseError(error: unknown): string {
   if (error instanceof errors.JOSEAlgNotAllowed) return 'The access token is signed with an algorithm that is not allowed';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'The access token signature is invalid';
   if (error instanceof errors.JWKSNoMatchingKey) return 'No key of the authorization server matches the access token';
-  if (error instanceof errors.JWKSMultipleMatchingKeys) return 'The access token does not say which key signed it';
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'The access token is malformed';
   return 'The access token is invalid';
 }

@@ -1,4 +1,5 @@
-import { NetworkError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
+import { fetchJsonObject } from './fetch-json.js';
 import { isLoopbackHost, type FetchLike } from './options.js';
 
 /**
@@ -13,38 +14,8 @@ import { isLoopbackHost, type FetchLike } from './options.js';
 export async function discoverJwksUri(issuer: string, fetchImpl: FetchLike, timeout: number): Promise<URL> {
   // §4.1: a terminating "/" of the issuer is removed before the well-known path is appended.
   const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
-  let response: Response;
-  try {
-    response = await fetchImpl(url, {
-      method: 'GET',
-      headers: { accept: 'application/json' },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeout),
-    });
-  } catch (cause) {
-    const timedOut = cause instanceof Error && cause.name === 'TimeoutError';
-    throw new NetworkError(
-      timedOut ? 'timeout' : 'network_error',
-      `${timedOut ? 'Timed out fetching' : 'Could not fetch'} the discovery document ${url}`,
-      cause,
-    );
-  }
-  if (response.status !== 200) {
-    throw new ValidationError('invalid_response', `The discovery document ${url} answered HTTP ${response.status}, expected 200`);
-  }
-  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(response.headers.get('content-type') ?? '')) {
-    throw new ValidationError('invalid_response', `The discovery document ${url} is not JSON`);
-  }
-  let metadata: unknown;
-  try {
-    metadata = await response.json();
-  } catch (cause) {
-    throw new ValidationError('invalid_response', `The discovery document ${url} is not valid JSON`, cause);
-  }
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-    throw new ValidationError('invalid_response', `The discovery document ${url} is not a JSON object`);
-  }
-  const { issuer: found, jwks_uri: jwksUri } = metadata as Record<string, unknown>;
+  const metadata = await fetchJsonObject(url, 'the discovery document', fetchImpl, timeout, true);
+  const { issuer: found, jwks_uri: jwksUri } = metadata;
   if (found !== issuer) {
     throw new ValidationError(
       'invalid_issuer',

@@ -1,39 +1,68 @@
-import { PkceError } from '../errors.js';
-import { formatBearerChallenge } from './bearer.js';
+import { isPkceError as isBrowserPkceError, PkceError, type PkceErrorCode } from '../errors.js';
+import { formatChallenges, type AuthScheme } from './authorization-header.js';
 
-/** The codes a {@link TokenVerificationError} carries: the outcomes of RFC 6750 §3.1. */
-export type TokenVerificationErrorCode = 'missing_token' | 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+/**
+ * The codes a {@link TokenVerificationError} carries: the outcomes of RFC 6750 §3.1, and the two
+ * DPoP ones of RFC 9449 §7.1 and §9. These are `pkce-spa/server` codes; the browser SDK's
+ * `PkceErrorCode` does not include them.
+ */
+export type TokenVerificationErrorCode =
+  | 'missing_token'
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
+
+/** Every code an error thrown by `pkce-spa/server` may carry. */
+export type ServerErrorCode = PkceErrorCode | TokenVerificationErrorCode;
 
 const STATUS = {
   missing_token: 401,
   invalid_request: 400,
   invalid_token: 401,
   insufficient_scope: 403,
+  invalid_dpop_proof: 401,
+  use_dpop_nonce: 401,
 } as const;
 
 /** What a {@link TokenVerificationError} needs besides its code and description. */
 export interface TokenVerificationErrorOptions {
-  /** The `realm` attribute of the challenge. */
+  /** The `realm` attribute of every challenge. */
   realm?: string | undefined;
   /** Scope values the resource needs; sent as the `scope` attribute (the verifier sets it for
    * `missing_token` and `insufficient_scope`). */
   scope?: readonly string[] | undefined;
-  /** The underlying error (a jose error for `invalid_token`). */
+  /** The underlying error (a jose error for `invalid_token` and `invalid_dpop_proof`). */
   cause?: unknown;
+  /**
+   * The schemes the API accepts, one challenge each (RFC 9110 §11.6.1). Default `['Bearer']`.
+   * With DPoP on: `['DPoP']`, or `['Bearer', 'DPoP']` when both are accepted (RFC 9449 §7.2).
+   */
+  schemes?: readonly AuthScheme[] | undefined;
+  /** The scheme the request used: its challenge comes first and carries the `error`. Default: the first of `schemes`. */
+  errorScheme?: AuthScheme | undefined;
+  /** The `algs` attribute of the DPoP challenge: the JWS algorithms accepted for proofs (RFC 9449 §7.1). */
+  dpopAlgorithms?: readonly string[] | undefined;
+  /** A fresh server nonce for the `DPoP-Nonce` response header (RFC 9449 §9). */
+  dpopNonce?: string | undefined;
 }
 
 /**
  * The request did not carry a usable access token. Carries the HTTP `status` to answer with and a
- * ready `WWW-Authenticate` header value, as RFC 6750 §3 describes:
+ * ready `WWW-Authenticate` header value, as RFC 6750 §3 and RFC 9449 §7.1 describe:
  *
- * | `code`               | `status` | `wwwAuthenticate`                                                        |
+ * | `code`               | `status` | `wwwAuthenticate` (Bearer only)                                          |
  * | -------------------- | -------- | ------------------------------------------------------------------------ |
  * | `missing_token`      | 401      | `Bearer realm="api"` (no `error`, RFC 6750 §3.1)                         |
  * | `invalid_request`    | 400      | `Bearer realm="api", error="invalid_request", error_description="…"`     |
  * | `invalid_token`      | 401      | `Bearer realm="api", error="invalid_token", error_description="…"`       |
  * | `insufficient_scope` | 403      | `Bearer realm="api", error="insufficient_scope", error_description="…", scope="…"` |
+ * | `invalid_dpop_proof` | 401      | `DPoP realm="api", error="invalid_dpop_proof", error_description="…", algs="ES256"` |
+ * | `use_dpop_nonce`     | 401      | `DPoP error="use_dpop_nonce", error_description="…", algs="ES256"`, and `dpopNonce` for the `DPoP-Nonce` header |
  *
- * The message never contains the token. For `invalid_token`, `cause` holds the jose error.
+ * With DPoP accepted, the header holds one challenge per accepted scheme; the one of the scheme the
+ * request used comes first and carries the error. The message never contains the token or proof.
  *
  * @example
  * ```ts
@@ -45,23 +74,25 @@ export interface TokenVerificationErrorOptions {
  * }
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
  */
-export class TokenVerificationError extends PkceError {
-  declare readonly code: TokenVerificationErrorCode;
+export class TokenVerificationError extends PkceError<TokenVerificationErrorCode> {
   /** HTTP status to answer with: 400, 401 or 403. */
   readonly status: 400 | 401 | 403;
   /** The `WWW-Authenticate` response header value. */
   readonly wwwAuthenticate: string;
   /** The scope values the resource needs, when the challenge names them. */
   readonly scope?: readonly string[];
+  /** The value for a `DPoP-Nonce` response header (RFC 9449 §9), when the API uses server nonces. */
+  readonly dpopNonce?: string;
 
   /**
-   * @param code - the RFC 6750 outcome.
+   * @param code - the RFC 6750 / RFC 9449 outcome.
    * @param description - a short, token-free explanation; also the `error_description`.
-   * @param options - realm and scope for the challenge, and the `cause`.
+   * @param options - realm, scope, schemes and DPoP details for the challenge, and the `cause`.
    */
   constructor(code: TokenVerificationErrorCode, description: string, options: TokenVerificationErrorOptions = {}) {
-    // RFC 6750 §3.1: no error code when the request had no Bearer credentials at all.
+    // RFC 6750 §3.1: no error code when the request had no credentials at all.
     const error = code === 'missing_token' ? undefined : code;
     super(code, description, {
       cause: options.cause,
@@ -72,11 +103,31 @@ export class TokenVerificationError extends PkceError {
     this.status = STATUS[code];
     const scope = options.scope !== undefined && options.scope.length > 0 ? options.scope : undefined;
     if (scope !== undefined) this.scope = scope;
-    this.wwwAuthenticate = formatBearerChallenge({
+    if (options.dpopNonce !== undefined) this.dpopNonce = options.dpopNonce;
+    this.wwwAuthenticate = formatChallenges({
+      schemes: options.schemes ?? ['Bearer'],
+      errorScheme: options.errorScheme,
       realm: options.realm,
       error,
       errorDescription: this.errorDescription,
       scope: scope?.join(' '),
+      algs: options.dpopAlgorithms?.join(' '),
     });
   }
+}
+
+/**
+ * True when `value` is an error thrown by pkce-spa (either half), optionally with the given `code`,
+ * server codes included. Works across bundles: it checks a brand, not `instanceof`.
+ *
+ * @example
+ * ```ts
+ * if (isPkceError(error, 'network_error')) res.status(503).end()
+ * ```
+ */
+export function isPkceError<C extends ServerErrorCode>(
+  value: unknown,
+  code?: C,
+): value is PkceError<ServerErrorCode> & { code: C } {
+  return isBrowserPkceError(value) && (code === undefined || (value as PkceError<string>).code === code);
 }

@@ -7,9 +7,11 @@
  */
 
 export { createTokenVerifier } from './create-token-verifier.js';
-export type { TokenVerifier } from './create-token-verifier.js';
+export type { TokenVerifier } from './token-verifier.js';
 export type {
+  AccessTokenProfile,
   AsymmetricAlgorithm,
+  DpopOptions,
   FetchLike,
   JwksTokenVerifierOptions,
   SecretTokenVerifierOptions,
@@ -18,6 +20,7 @@ export type {
   TokenVerifierOptions,
 } from './options.js';
 export type {
+  DpopCallInput,
   FetchRequestLike,
   NextFunctionLike,
   NodeRequestLike,
@@ -26,8 +29,13 @@ export type {
   VerifyCallOptions,
   VerifyRequestResult,
 } from './adapters.js';
-export { TokenVerificationError } from './errors.js';
-export type { TokenVerificationErrorCode, TokenVerificationErrorOptions } from './errors.js';
-export { ConfigError, NetworkError, PkceError, ValidationError, isPkceError } from '../errors.js';
+export { memoryReplayCache, redisReplayCache } from './replay-cache.js';
+export type { DpopReplayCache, MemoryReplayCacheOptions, RedisCommand, RedisReplayCacheOptions } from './replay-cache.js';
+export { rotatingDpopNonces } from './dpop-nonces.js';
+export type { DpopNonceSource, RotatingDpopNoncesOptions } from './dpop-nonces.js';
+export type { AuthScheme } from './authorization-header.js';
+export { isPkceError, TokenVerificationError } from './errors.js';
+export type { ServerErrorCode, TokenVerificationErrorCode, TokenVerificationErrorOptions } from './errors.js';
+export { ConfigError, NetworkError, PkceError, ValidationError } from '../errors.js';
 export type { PkceErrorCode, PkceErrorOptions } from '../errors.js';
 export type { JWTPayload } from 'jose';

@@ -240,12 +240,13 @@ describe('demo authorization server and API (without the SDK)', () => {
     for (const bad of [`${header}.${payload}.${flipped}`, tokens.id_token]) {
       const response = await callApi(bad);
       expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="demo-api", error="invalid_token", error_description="[^"]+"$/);
+      // RFC 9449 §7.1: the API accepts DPoP too, so the challenge names both schemes.
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="demo-api", error="invalid_token", error_description="[^"]+", DPoP realm="demo-api", algs="ES256"$/);
     }
 
     const none = await callApi();
     expect(none.status).toBe(401);
-    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="demo-api", scope="api:read"');
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="demo-api", scope="api:read", DPoP realm="demo-api", scope="api:read", algs="ES256"');
 
     const preflight = await fetch(`${demo.apiUrl}/api/me`, {
       method: 'OPTIONS',

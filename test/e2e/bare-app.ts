@@ -10,6 +10,8 @@ export interface BareAppOptions {
   store?: StoreKind;
   /** Hide BroadcastChannel from the page before the client is made: it learns only from the store. */
   noBroadcastChannel?: boolean;
+  /** Sender-constrained tokens (RFC 9449). */
+  dpop?: boolean;
 }
 
 declare global {
@@ -32,7 +34,7 @@ export const blockDemoApp = (context: BrowserContext, env: DemoEnv) =>
 /** Makes the client, handles a callback if the URL is one, and says whether the tab is signed in. */
 export async function openBareApp(page: Page, options: BareAppOptions = {}): Promise<boolean> {
   await page.waitForFunction(() => 'PkceSpa' in window);
-  return page.evaluate(async ({ store, noBroadcastChannel }) => {
+  return page.evaluate(async ({ store, noBroadcastChannel, dpop }) => {
     if (noBroadcastChannel) delete (window as { BroadcastChannel?: unknown }).BroadcastChannel;
     const c = await (await fetch('/config.json')).json();
     window.events = [];
@@ -44,6 +46,7 @@ export async function openBareApp(page: Page, options: BareAppOptions = {}): Pro
       silentRedirectUri: c.silentRedirectUri,
       popupRedirectUri: c.silentRedirectUri,
       postLogoutRedirectUri: c.postLogoutRedirectUri,
+      dpop,
       scope: c.scope,
       resource: c.resource,
       apiOrigins: [c.apiUrl],

@@ -13,6 +13,7 @@ export interface Discovery {
   token_endpoint: string;
   jwks_uri: string;
   revocation_endpoint: string;
+  pushed_authorization_request_endpoint: string;
   end_session_endpoint: string;
   [key: string]: unknown;
 }
@@ -151,15 +152,15 @@ export interface TokenSet {
 export type Prompt = 'login' | 'consent';
 
 /**
- * From the demo page: presses "Sign in", then answers oidc-provider's pages as a person would
- * (any username, any password; "Continue" on the consent page) until the browser is back on the
- * demo page. `stopAt` leaves the browser on that page instead of answering it. Returns the pages
- * shown and the callback URL the browser was sent to.
+ * From the demo page: presses "Sign in" (`signInButton`, a selector), then answers oidc-provider's
+ * pages as a person would (any username, any password; "Continue" on the consent page) until the
+ * browser is back on the demo page. `stopAt` leaves the browser on that page instead of answering
+ * it. Returns the pages shown and the callback URL the browser was sent to.
  */
 export async function signInThroughProvider(
   page: Page,
   env: DemoEnv,
-  { username = 'alice', stopAt }: { username?: string; stopAt?: Prompt } = {},
+  { username = 'alice', stopAt, signInButton = '#sign-in' }: { username?: string; stopAt?: Prompt; signInButton?: string } = {},
 ) {
   const callbacks: string[] = [];
   const onRequest = (request: Request) => {
@@ -169,7 +170,7 @@ export async function signInThroughProvider(
   };
   page.on('request', onRequest);
   try {
-    await page.locator('#sign-in').click();
+    await page.locator(signInButton).click();
     const prompts = await answerProviderPages(page, env, { username, stopAt });
     return { prompts, callbackUrl: stopAt && prompts.at(-1) === stopAt ? undefined : callbacks.at(-1) };
   } finally {

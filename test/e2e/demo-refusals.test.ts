@@ -154,7 +154,8 @@ describe('demo page: refusals a user can see', () => {
     // One character of the signature changed…
     const badSignature = await callApiFromNode(env, `${header}.${payload}.${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`);
     expect(badSignature.status).toBe(401);
-    expect(badSignature.wwwAuthenticate).toMatch(/^Bearer (realm="[^"]*", )?error="invalid_token", error_description="[^"]+"$/);
+    // RFC 9449 §7.1: the API accepts DPoP too, so the challenge names both schemes.
+    expect(badSignature.wwwAuthenticate).toMatch(/^Bearer (realm="[^"]*", )?error="invalid_token", error_description="[^"]+", DPoP (realm="[^"]*", )?algs="ES256"$/);
     // …or a claim changed in the payload (someone else's sub), signature kept.
     const forged = Buffer.from(JSON.stringify({ ...decodePart(payload), sub: 'mallory' })).toString('base64url');
     const badPayload = await callApiFromNode(env, `${header}.${forged}.${signature}`);

@@ -55,10 +55,13 @@ describe('demo page: a whole session in Chromium', () => {
     expect(await textOf(page, '#user')).toContain('alice@example.com');
 
     // PKCE made visible: the page recomputed S256(code_verifier) and it equals the challenge sent.
-    // The sign-in's own request, in the tab (the page's start-up asked once before, in a hidden iframe).
-    const authorize = traffic.all.find(
-      (s) => s.url.href.startsWith(env.discovery.authorization_endpoint) && s.request.frame() === page.mainFrame(),
-    );
+    // The authorization parameters were pushed first (RFC 9126: oidc-provider advertises PAR), the
+    // sign-in's own to the redirect URI (the page's start-up pushed one before, for its hidden iframe).
+    const pushed = traffic.all
+      .filter((s) => s.request.method() === 'POST' && s.url.href === env.discovery.pushed_authorization_request_endpoint)
+      .map((s) => new URLSearchParams(s.request.postData() ?? ''));
+    const sent = pushed.find((form) => form.get('redirect_uri') === env.demo.config.redirectUri);
+    const authorize = { url: new URL(`https://pushed.invalid/?${sent ?? ''}`) };
     const exchange = traffic.exchanges.find((e) => e.grantType === 'authorization_code');
     expect(exchange?.status).toBe(200);
     const verifier = exchange!.form.get('code_verifier') ?? '';

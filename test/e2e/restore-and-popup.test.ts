@@ -14,6 +14,8 @@ interface Watched {
   navigations: () => number;
   /** Requests to the authorization endpoint, with the frame they came from. */
   authorizeRequests: { url: URL; topLevel: boolean }[];
+  /** The parameters pushed to the PAR endpoint (RFC 9126), which oidc-provider advertises. */
+  pushed: URLSearchParams[];
   reset(): void;
 }
 
@@ -22,10 +24,14 @@ async function watchedTab(env: DemoEnv): Promise<Watched> {
   await blockDemoApp(context, env);
   let navigations = 0;
   const authorizeRequests: Watched['authorizeRequests'] = [];
+  const pushed: URLSearchParams[] = [];
   page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations++);
   context.on('request', (request) => {
     if (request.url().startsWith(env.discovery.authorization_endpoint)) {
       authorizeRequests.push({ url: new URL(request.url()), topLevel: request.frame() === page.mainFrame() });
+    }
+    if (request.method() === 'POST' && request.url() === env.discovery.pushed_authorization_request_endpoint) {
+      pushed.push(new URLSearchParams(request.postData() ?? ''));
     }
   });
   return {
@@ -33,9 +39,11 @@ async function watchedTab(env: DemoEnv): Promise<Watched> {
     page,
     navigations: () => navigations,
     authorizeRequests,
+    pushed,
     reset() {
       navigations = 0;
       authorizeRequests.length = 0;
+      pushed.length = 0;
     },
   };
 }
@@ -72,7 +80,9 @@ describe('restoreSession() on the same site', () => {
     expect(tab.navigations()).toBe(0);
     expect(tab.authorizeRequests).toHaveLength(1);
     expect(tab.authorizeRequests[0]).toMatchObject({ topLevel: false });
-    expect(tab.authorizeRequests[0]!.url.searchParams.get('prompt')).toBe('none');
+    // oidc-provider advertises PAR: the parameters were pushed, the iframe carried only a request_uri.
+    expect(tab.authorizeRequests[0]!.url.searchParams.has('request_uri')).toBe(true);
+    expect(tab.pushed.map((form) => form.get('prompt'))).toEqual(['none']);
     expect(await tab.page.locator('iframe').count()).toBe(0); // removed when done
     const status = await tab.page.evaluate(async (api) => (await window.auth.fetch(`${api}/api/me`)).status, env.demo.apiUrl);
     expect(status).toBe(200);

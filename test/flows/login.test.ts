@@ -244,3 +244,40 @@ describe('login() input', () => {
     await expectRejected(client.auth.handleRedirect(callback), 'invalid_id_token');
   });
 });
+
+describe('appState', () => {
+  it('comes back from handleRedirect as it was given, never sent to the server nor read from the URL', async () => {
+    const client = createClient(server);
+    const appState = { draft: { title: 'Hello', tags: ['a', 'b'] }, tab: 3, when: null };
+    const authorizeUrl = await startLogin(client, { returnTo: '/compose', appState });
+    expect(authorizeUrl).not.toContain('draft');
+    const callback = new URL(await server.authorize(authorizeUrl));
+    callback.searchParams.set('appState', '{"evil":true}');
+    history.replaceState(null, '', callback);
+    const result = await client.auth.handleRedirect();
+    expect(result).toMatchObject({ returnTo: '/compose', appState });
+    expect(result?.appState).not.toBe(appState); // a copy, from the transaction
+  });
+
+  it('is absent from the result when none was given', async () => {
+    const client = createClient(server);
+    history.replaceState(null, '', await server.authorize(await startLogin(client)));
+    expect(await client.auth.handleRedirect()).not.toHaveProperty('appState');
+  });
+
+  it('comes back on the errors of the callback too', async () => {
+    const client = createClient(server);
+    history.replaceState(null, '', await server.authorize(await startLogin(client, { appState: { step: 2 } }), { deny: true }));
+    await expect(client.auth.handleRedirect()).rejects.toMatchObject({ error: 'access_denied', appState: { step: 2 } });
+  });
+
+  it('refuses what JSON cannot carry, before anything is stored', async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const appState of [cyclic, 10n, () => 1]) {
+      const { auth } = createClient(server);
+      await expect(auth.login({ appState })).rejects.toMatchObject({ code: 'invalid_config' });
+    }
+    expect(sessionStorage.length).toBe(0);
+  });
+});

@@ -86,6 +86,23 @@ describe('refresh', () => {
     expect(refreshRequests()).toHaveLength(1);
   });
 
+  it('ends the session on a 400 without an error body, as glewlwyd refuses a spent refresh token', async () => {
+    const { auth } = await signInExpired();
+    const ended: PkceClientEvents['session-ended'][] = [];
+    auth.on('session-ended', (e) => ended.push(e));
+    server.nextTokenResponse = () => new Response(null, { status: 400 });
+    await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required' });
+    expect(ended).toEqual([expect.objectContaining({ reason: 'invalid_grant' })]);
+    expect(auth.isAuthenticated()).toBe(false);
+  });
+
+  it('keeps the session through a 503 without an error body: it may answer next time', async () => {
+    const { auth } = await signInExpired();
+    server.nextTokenResponse = () => new Response('busy', { status: 503 });
+    await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'invalid_response' });
+    expect(auth.isAuthenticated()).toBe(true);
+  });
+
   it('keeps the session through a network failure and reports it', async () => {
     const { auth } = await signInExpired();
     server.offline = true;

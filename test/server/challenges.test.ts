@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../../src/server/index.js';
-import { AUDIENCE, expectRejected } from './fixtures.js';
+import { AUDIENCE, expectRejected, SECRET_256 } from './fixtures.js';
 
 // RFC 6750 §3 and §3.1: what the WWW-Authenticate header says for each outcome.
-const options = { issuer: 'https://auth.example.test', audience: AUDIENCE, secret: 'x'.repeat(32) };
+const options = { issuer: 'https://auth.example.test', audience: AUDIENCE, secret: SECRET_256 };
 const verifier = createTokenVerifier({ ...options, realm: 'example' });
 
 describe('WWW-Authenticate, as RFC 6750 §3 describes it', () => {

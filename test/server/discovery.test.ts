@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTokenVerifier, isPkceError, ValidationError } from '../../src/server/index.js';
 import { AUDIENCE, createSigningKey, startAuthServer, type AuthServer, type SigningKey } from './fixtures.js';
 
@@ -44,13 +44,21 @@ describe('JWKS from the OpenID discovery document', () => {
     expect(as.counts.jwks).toBe(0);
   });
 
-  it('tries discovery again on the next request after a failure', async () => {
-    as.discoveryIssuer = 'https://evil.example';
-    const verifier = createTokenVerifier({ issuer: as.issuer, audience: AUDIENCE });
-    await expect(verifier.verify(await as.sign(key))).rejects.toMatchObject({ code: 'invalid_issuer' });
-    as.discoveryIssuer = undefined;
-    expect((await verifier.verify(await as.sign(key))).sub).toBe('user-1');
-    expect(as.counts.discovery).toBe(2);
+  it('after a failure, answers with the same error without a request until the cooldown ends, then tries again', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      as.discoveryIssuer = 'https://evil.example';
+      const verifier = createTokenVerifier({ issuer: as.issuer, audience: AUDIENCE });
+      await expect(verifier.verify(await as.sign(key))).rejects.toMatchObject({ code: 'invalid_issuer' });
+      as.discoveryIssuer = undefined;
+      await expect(verifier.verify(await as.sign(key))).rejects.toMatchObject({ code: 'invalid_issuer' });
+      expect(as.counts.discovery).toBe(1);
+      vi.setSystemTime(Date.now() + 31_000);
+      expect((await verifier.verify(await as.sign(key))).sub).toBe('user-1');
+      expect(as.counts.discovery).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier, isPkceError, type JWTPayload } from '../../src/server/index.js';
 import { AUDIENCE, createSigningKey, expectNoToken, startAuthServer, type AuthServer, type SigningKey } from './fixtures.js';
@@ -81,6 +81,44 @@ describe('verifier.authenticate(req, res) on node:http', () => {
     const header = res.headers.get('www-authenticate') ?? '';
     expect(header).toBe('Bearer realm="api", error="invalid_token", error_description="The access token expired"');
     expectNoToken(token, header, await res.text());
+  });
+});
+
+/** Sends a raw HTTP/1.1 request, so header lines can repeat; resolves to the status and the head. */
+function rawGet(path: string, headerLines: string[]): Promise<{ status: number; head: string }> {
+  const { port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => {
+      socket.write([`GET ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, ...headerLines, 'Connection: close', '', ''].join('\r\n'));
+    });
+    let data = '';
+    socket.on('data', (chunk) => (data += chunk.toString()));
+    socket.on('end', () => resolve({ status: Number(data.split(' ')[1]), head: data.split('\r\n\r\n')[0]! }));
+    socket.on('error', reject);
+  });
+}
+
+describe('two Authorization headers (issue 8 item 9)', () => {
+  it('answer 400 invalid_request, although Node keeps only the first in req.headers', async () => {
+    const good = await as.sign(key, { sub: 'alice' });
+    const { status, head } = await rawGet('/me', [`Authorization: Bearer ${good}`, 'Authorization: Bearer other']);
+    expect(status).toBe(400);
+    expect(head).toContain('error="invalid_request", error_description="The request has more than one Authorization header"');
+    const mw = await rawGet('/mw/orders', [`Authorization: Bearer ${good}`, `authorization: Bearer ${good}`]);
+    expect(mw.status).toBe(400);
+  });
+
+  it('a value set in req.headers by an earlier middleware still counts (rawHeaders hold only what came)', async () => {
+    const verifier = createTokenVerifier({ issuer: as.issuer, audience: AUDIENCE, jwksUri: as.jwksUri });
+    const token = await as.sign(key, { sub: 'from-cookie' });
+    const res = { statusCode: 200, setHeader: () => undefined, end: () => undefined };
+    const req = { headers: { authorization: `Bearer ${token}` }, rawHeaders: ['Cookie', 'session=…'] };
+    expect((await verifier.authenticate(req, res))?.sub).toBe('from-cookie');
+  });
+
+  it('one header still passes', async () => {
+    const { status } = await rawGet('/me', [`Authorization: Bearer ${await as.sign(key)}`]);
+    expect(status).toBe(200);
   });
 });
 

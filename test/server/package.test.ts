@@ -19,7 +19,7 @@ function requireBuild(...files: string[]): void {
 
 describe('the built pkce-spa/server entry point', () => {
   it('imports in Node through the package exports map and verifies a token', async () => {
-    requireBuild('dist/server.js', 'dist/server/index.d.ts');
+    requireBuild('dist/server.js', 'dist/server.d.ts');
     const secret = 'a shared secret of at least thirty-two bytes';
     const token = await signToken(new TextEncoder().encode(secret), { alg: 'HS256' }, { iss: 'https://auth.example.test', sub: 'from-dist' });
     const script = `

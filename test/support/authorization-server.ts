@@ -22,7 +22,15 @@ interface Grant {
   scope: string;
   resource: string[];
   authTime: number;
+  /** RFC 9449: the thumbprint of the DPoP key the grant is bound to. */
+  jkt?: string;
 }
+
+/**
+ * What the token endpoint makes of a request's DPoP proof: the key's thumbprint, or a refusal to
+ * answer with. See test/support/dpop.ts.
+ */
+export type DpopCheck = (request: Request, url: string) => Promise<{ jkt?: string } | Response>;
 
 /** What the next token response should get wrong, for the negative cases. */
 export interface IdTokenMischief {
@@ -71,6 +79,10 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
     transformTokenResponse: undefined as ((body: Record<string, unknown>) => Record<string, unknown>) | undefined,
     /** Replaces the next /token answer. */
     nextTokenResponse: undefined as (() => Response | Promise<Response>) | undefined,
+    /** RFC 9449 at the token endpoint (test/support/dpop.ts); off when unset. */
+    dpop: undefined as DpopCheck | undefined,
+    /** Replaces the API's token check (e.g. with pkce-spa/server's verifier). */
+    api: undefined as ((request: Request) => Promise<Response>) | undefined,
     /** Delays /token answers (after processing the request), to observe what runs alongside. */
     tokenDelayMs: 0,
     metadataOverrides: {} as Record<string, unknown>,
@@ -146,6 +158,7 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
           nonce: q.get('nonce') ?? undefined,
           scope: q.get('scope') ?? '',
           resource: q.getAll('resource'),
+          jkt: q.get('dpop_jkt') ?? undefined,
           authTime: Math.floor(Date.now() / 1000),
         });
         callback.searchParams.set('code', code);
@@ -199,7 +212,7 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
     async issueStandardTokens(grant: Grant, withIdToken: boolean, idTokenExtra?: Record<string, unknown>) {
       const now = Math.floor(Date.now() / 1000);
       const key = keys[0]!;
-      const accessToken = await new SignJWT({ scope: grant.scope, client_id: CLIENT_ID })
+      const accessToken = await new SignJWT({ scope: grant.scope, client_id: CLIENT_ID, ...(grant.jkt ? { cnf: { jkt: grant.jkt } } : {}) })
         .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
         .setIssuer(ISSUER)
         .setSubject(grant.sub)
@@ -210,7 +223,7 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
         .sign(key.privateKey);
       const body: Record<string, unknown> = {
         access_token: accessToken,
-        token_type: 'Bearer',
+        token_type: grant.jkt ? 'DPoP' : 'Bearer',
         expires_in: server.accessTokenTtl,
         scope: grant.scope,
       };
@@ -224,7 +237,7 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
       return body;
     },
 
-    async handleToken(form: URLSearchParams): Promise<Response> {
+    async handleToken(form: URLSearchParams, request?: Request): Promise<Response> {
       if (server.nextTokenResponse) {
         const replace = server.nextTokenResponse;
         server.nextTokenResponse = undefined;
@@ -232,6 +245,12 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
       }
       const oauthError = (error: string, description: string) => json({ error, error_description: description }, 400);
       if (form.get('client_id') !== CLIENT_ID) return json({ error: 'invalid_client' }, 401);
+      let jkt: string | undefined;
+      if (server.dpop && request) {
+        const checked = await server.dpop(request, `${ISSUER}/token`);
+        if (checked instanceof Response) return checked;
+        jkt = checked.jkt;
+      }
       if (form.get('grant_type') === 'authorization_code') {
         const grant = codes.get(form.get('code') ?? '');
         codes.delete(form.get('code') ?? '');
@@ -241,12 +260,18 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
         if (base64url.encode(new Uint8Array(digest)) !== grant.challenge) {
           return oauthError('invalid_grant', 'PKCE verification failed');
         }
+        // RFC 9449 §10: a code bound with dpop_jkt is redeemed with that key only.
+        if (grant.jkt !== undefined && grant.jkt !== jkt) return oauthError('invalid_dpop_proof', 'the code is bound to another DPoP key');
         const resource = form.getAll('resource');
-        return json(await server.issueTokens({ ...grant, resource: resource.length ? resource : grant.resource }, grant.scope.includes('openid'), { nonce: grant.nonce }));
+        return json(
+          await server.issueTokens({ ...grant, jkt, resource: resource.length ? resource : grant.resource }, grant.scope.includes('openid'), { nonce: grant.nonce }),
+        );
       }
       if (form.get('grant_type') === 'refresh_token') {
         const grant = refreshTokens.get(form.get('refresh_token') ?? '');
         if (!grant?.active) return oauthError('invalid_grant', 'refresh token is invalid or was rotated');
+        // RFC 9449 §5: a public client's refresh token is bound to its DPoP key.
+        if (grant.jkt !== undefined && grant.jkt !== jkt) return oauthError('invalid_grant', 'the refresh token is bound to another DPoP key');
         grant.active = false; // rotation: each refresh token works once
         return json(await server.issueTokens(grant, grant.scope.includes('openid')));
       }
@@ -254,6 +279,7 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
     },
 
     async handleApi(request: Request): Promise<Response> {
+      if (server.api) return server.api(request);
       const header = request.headers.get('authorization') ?? '';
       const challenge = (error?: string) =>
         new Response(JSON.stringify({ error: error ?? 'unauthorized' }), {
@@ -293,14 +319,19 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
               return json({ keys: server.jwksOverride?.() ?? keys.map((k) => (server.dropKidFromJwks ? { ...k.jwk, kid: undefined } : k.jwk)) });
             case '/token': {
               // Processed at once, answered later: as a server whose answer is slow to arrive.
-              const answer = await server.handleToken(record.body!);
+              const answer = await server.handleToken(record.body!, request);
               if (server.tokenDelayMs) await new Promise((r) => setTimeout(r, server.tokenDelayMs));
               return answer;
             }
-            case '/revoke':
+            case '/revoke': {
               if (server.revokeFails) return new Response('boom', { status: 503 });
+              if (server.dpop) {
+                const checked = await server.dpop(request, `${ISSUER}/revoke`);
+                if (checked instanceof Response) return checked;
+              }
               refreshTokens.delete(record.body!.get('token') ?? '');
               return new Response(null, { status: 200 });
+            }
           }
         }
         if (url.origin === ISSUER && url.pathname === '/userinfo') {

@@ -1,0 +1,21 @@
+// pkce-spa, set up as the demo page sets it up, from the real build (global PkceSpa, loaded by
+// the page's <script src="/dist/pkce-spa.iife.js">). At load: handleRedirect(), then
+// restoreSession() — silent: false for the click benchmark (no iframe, the metadata warms in the
+// background), the default silent restore for the restore benchmark.
+const { config: c, mode, store } = window.bench;
+const started = performance.now();
+const auth = PkceSpa.createPkceClient({
+  issuer: c.issuer,
+  clientId: c.clientId,
+  redirectUri: c.redirectUri,
+  silentRedirectUri: c.silentRedirectUri,
+  scope: c.scope,
+  resource: c.resource,
+  apiOrigins: [c.apiUrl],
+  tokenStore: store === 'sessionStorage' ? PkceSpa.webStorageTokenStore(sessionStorage) : undefined,
+});
+document.querySelector('#sign-in').onclick = () => auth.login({ returnTo: '/' });
+const result = await auth.handleRedirect();
+if (result) history.replaceState(null, '', result.returnTo);
+const restored = await auth.restoreSession({ silent: mode === 'restore' });
+window.started = { ms: performance.now() - started, signedIn: restored.signedIn, via: restored.via };

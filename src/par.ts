@@ -1,0 +1,51 @@
+import { OAuthError, ValidationError } from './errors.js';
+import { readJson, sendWithProof, type HttpOptions } from './http.js';
+
+/** What {@link pushAuthorizationRequest} needs. */
+export interface PushedAuthorizationRequest extends HttpOptions {
+  /** The metadata's `pushed_authorization_request_endpoint`. */
+  endpoint: string;
+  /** The authorization request as `buildAuthorizationUrl` made it: its query is what is pushed. */
+  authorizationUrl: URL;
+}
+
+/**
+ * Pushes an authorization request (RFC 9126 §2): its parameters go to the server in a POST (with a
+ * DPoP proof when `dpop` is set, RFC 9449 §10.1), and the URL the browser then goes to carries only
+ * `client_id` and the `request_uri` the server answered (§4), so they cannot be read or changed on
+ * the way.
+ *
+ * @returns the authorization endpoint's URL with `client_id` and `request_uri`.
+ * @throws {@link OAuthError} when the server refuses the request (with its `status`);
+ *   {@link ValidationError} `invalid_response` for an answer without a usable `request_uri`;
+ *   {@link NetworkError}.
+ * @see https://www.rfc-editor.org/rfc/rfc9126#section-2.1
+ */
+export async function pushAuthorizationRequest(request: PushedAuthorizationRequest): Promise<URL> {
+  const params = request.authorizationUrl.searchParams;
+  const response = await sendWithProof(
+    request.endpoint,
+    { method: 'POST', body: new URLSearchParams(params), headers: { accept: 'application/json' } },
+    request,
+  );
+  let body: Record<string, unknown> | undefined;
+  try {
+    body = await readJson(response, 'The pushed authorization request endpoint');
+  } catch (error) {
+    if (response.ok) throw error;
+  }
+  if (!response.ok) {
+    const text = (name: string) => (typeof body?.[name] === 'string' ? (body[name] as string) : undefined);
+    const error = text('error');
+    if (error) throw new OAuthError({ error, errorDescription: text('error_description'), errorUri: text('error_uri'), status: response.status });
+    throw new ValidationError('invalid_response', `The pushed authorization request endpoint answered HTTP ${response.status}`);
+  }
+  const requestUri = body?.request_uri;
+  if (typeof requestUri !== 'string' || !requestUri) {
+    throw new ValidationError('invalid_response', 'The pushed authorization response has no "request_uri"');
+  }
+  const url = new URL(request.authorizationUrl.origin + request.authorizationUrl.pathname);
+  url.searchParams.set('client_id', params.get('client_id') ?? '');
+  url.searchParams.set('request_uri', requestUri);
+  return url;
+}

@@ -1,0 +1,93 @@
+// docs/providers.md "Keycloak": the recipe against the Keycloak profile (test/support/providers/keycloak.ts).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
+import { callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
+import { KEYCLOAK_CLIENT_ID, KEYCLOAK_ISSUER, keycloak } from '../../support/providers/keycloak.js';
+import { APP_ORIGIN } from '../../support/providers/provider-server.js';
+import { resetPage } from '../../support/flow.js';
+
+const recipe: Recipe = {
+  issuer: 'https://sso.example.com/realms/demo',
+  clientId: 'orders-spa',
+  scope: 'openid profile email', // no offline_access: Keycloak gives a refresh token anyway
+  apiOrigins: ['https://api.example'],
+};
+const verifier: JwksTokenVerifierOptions = {
+  issuer: 'https://sso.example.com/realms/demo',
+  audience: 'orders-api', // added to aud by an Audience mapper on the SPA client
+  profile: 'plain-jwt',
+};
+
+beforeEach(resetPage);
+afterEach(resetPage);
+
+/** The user signs out at Keycloak from another application: the SSO session ends. */
+function ssoLogoutElsewhere(server: Awaited<ReturnType<typeof keycloak>>) {
+  server.visit(`${KEYCLOAK_ISSUER}/protocol/openid-connect/logout?post_logout_redirect_uri=${encodeURIComponent(`${APP_ORIGIN}/`)}`);
+}
+
+describe('Keycloak', () => {
+  it('signs in with the RFC 9207 iss (advertised, so required), session_state beside it, and a JWKS with an enc key', async () => {
+    expect([recipe.issuer, recipe.clientId]).toEqual([KEYCLOAK_ISSUER, KEYCLOAK_CLIENT_ID]);
+    const server = await keycloak();
+    const { callback, result } = await signIn(server, spa(server, recipe));
+    expect(callback.searchParams.get('iss')).toBe(KEYCLOAK_ISSUER);
+    expect(callback.searchParams.has('session_state')).toBe(true);
+    expect(result?.user).toMatchObject({ azp: KEYCLOAK_CLIENT_ID, typ: 'ID' });
+    expect(server.issuedRefreshTokens).toHaveLength(1);
+    const jwks = (await (await server.serverFetch(`${KEYCLOAK_ISSUER}/protocol/openid-connect/certs`)).json()) as { keys: { use: string }[] };
+    expect(jwks.keys.map((k) => k.use)).toEqual(['sig', 'sig', 'enc']);
+    // Keycloak advertises PAR (RFC 9126): the parameters were pushed, the browser carried only a request_uri.
+    const push = server.requests.find((r) => r.url.endsWith('/ext/par/request'));
+    expect(push?.form?.get('code_challenge_method')).toBe('S256');
+  });
+
+  it('refresh with "Revoke Refresh Token" on: each new refresh token replaces the old, which is refused from then on', async () => {
+    const server = await keycloak();
+    const page = spa(server, recipe);
+    await signIn(server, page);
+    await refresh(page);
+    await refresh(page);
+    expect(sentRefreshTokens(server)).toEqual(server.issuedRefreshTokens.slice(0, 2));
+    expect(server.isRefreshTokenActive(server.issuedRefreshTokens[0]!)).toBe(false);
+  });
+
+  it('the API verifies aud orders-api from the audience mapper; without it aud is only "account"', async () => {
+    for (const audienceMapper of [true, false]) {
+      resetPage();
+      const server = await keycloak({ audienceMapper });
+      const page = spa(server, recipe);
+      await signIn(server, page);
+      plugApi(server, verifier);
+      expect((await callApi(page)).status, `audience mapper: ${audienceMapper}`).toBe(audienceMapper ? 200 : 401);
+      expect(await statusWithDefaultProfile(server, page, verifier)).toBe(401);
+    }
+  });
+
+  it('logout: end-session with RP-Initiated parameters; the refresh token revoked (CORS on /revoke)', async () => {
+    const server = await keycloak();
+    const page = spa(server, recipe);
+    await signIn(server, page);
+    const { url, landing } = await signOut(server, page);
+    expect(`${url.origin}${url.pathname}`).toBe(`${KEYCLOAK_ISSUER}/protocol/openid-connect/logout`);
+    expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'id_token_hint', 'post_logout_redirect_uri', 'state']);
+    expect(landing).toEqual({ redirect: `${APP_ORIGIN}/?state=${url.searchParams.get('state')}` });
+    expect(server.isRefreshTokenActive(server.issuedRefreshTokens[0]!)).toBe(false);
+    expect(page.revocationFailures).toEqual([]);
+  });
+
+  it('why no offline_access: an offline token outlives a sign-out at Keycloak, a plain refresh token does not', async () => {
+    for (const scope of ['openid profile email', 'openid profile email offline_access']) {
+      resetPage();
+      const server = await keycloak();
+      const page = spa(server, { ...recipe, scope });
+      await signIn(server, page);
+      ssoLogoutElsewhere(server);
+      const outcome = await refresh(page).then(
+        () => 'still signed in',
+        (e: { code: string }) => e.code,
+      );
+      expect(outcome, scope).toBe(scope.includes('offline_access') ? 'still signed in' : 'login_required');
+    }
+  });
+});

@@ -1,0 +1,84 @@
+// docs/providers.md "Okta": the recipe against the Okta profile (test/support/providers/okta.ts).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
+import { callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
+import { OKTA_CLIENT_ID, OKTA_ISSUER, okta } from '../../support/providers/okta.js';
+import { APP_ORIGIN } from '../../support/providers/provider-server.js';
+import { resetPage } from '../../support/flow.js';
+
+const recipe: Recipe = {
+  issuer: 'https://pkce-spa.okta.com/oauth2/default', // a custom authorization server, not the org one
+  clientId: '0oa1b2c3d4e5f6g7h8i9',
+  scope: 'openid profile offline_access orders:read', // orders:read: a scope of the authorization server
+  apiOrigins: ['https://api.example'],
+};
+const verifier: JwksTokenVerifierOptions = {
+  issuer: 'https://pkce-spa.okta.com/oauth2/default',
+  audience: 'api://default', // the authorization server's Audience setting
+  profile: 'plain-jwt',
+  scopeClaim: 'scp', // an array
+  requiredScopes: ['orders:read'],
+};
+
+beforeEach(resetPage);
+afterEach(resetPage);
+
+describe('Okta', () => {
+  it('signs in when the app origin is a Trusted Origin (CORS)', async () => {
+    expect([recipe.issuer, recipe.clientId]).toEqual([OKTA_ISSUER, OKTA_CLIENT_ID]);
+    const server = await okta();
+    const { result } = await signIn(server, spa(server, recipe));
+    expect(result?.user).toMatchObject({ iss: OKTA_ISSUER, aud: OKTA_CLIENT_ID });
+  });
+
+  it('without the Trusted Origin the code exchange is a network error', async () => {
+    const server = await okta({ trustedOrigins: [] });
+    const page = spa(server, recipe);
+    await reachCallback(server, page);
+    await expect(page.auth.handleRedirect()).rejects.toMatchObject({ code: 'network_error' });
+  });
+
+  it('refresh: every rotated refresh token is sent once; the 30 s grace period would hide a reuse, the log does not', async () => {
+    const server = await okta();
+    const page = spa(server, recipe);
+    await signIn(server, page);
+    await refresh(page);
+    await refresh(page);
+    const sent = sentRefreshTokens(server);
+    expect(sent).toEqual(server.issuedRefreshTokens.slice(0, 2));
+    expect(new Set(sent).size).toBe(sent.length);
+    // The profile's rules are Okta's: a replay within 30 s passes, a later one revokes the family.
+    const replay = () =>
+      server.serverFetch(`${OKTA_ISSUER}/v1/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: OKTA_CLIENT_ID, refresh_token: sent[0]! }),
+      });
+    expect((await replay()).status).toBe(200);
+    server.clockOffset = 31;
+    expect((await replay()).status).toBe(400);
+    expect(server.reuseDetected).toBe(1);
+  });
+
+  it('the API verifies aud api://default and the scp array; read as "scope", the scopes are missing', async () => {
+    const server = await okta();
+    const page = spa(server, recipe);
+    await signIn(server, page);
+    plugApi(server, verifier);
+    expect(await callApi(page)).toMatchObject({ status: 200, body: '{"sub":"alice@example.com"}' });
+    expect(await statusWithDefaultProfile(server, page, verifier)).toBe(401);
+    plugApi(server, { ...verifier, scopeClaim: undefined });
+    expect(await callApi(page)).toMatchObject({ status: 403, challenge: expect.stringContaining('insufficient_scope') });
+  });
+
+  it('logout: /v1/logout with id_token_hint and a registered sign-out redirect; the refresh token is revoked', async () => {
+    const server = await okta();
+    const page = spa(server, recipe);
+    await signIn(server, page);
+    const { url, landing } = await signOut(server, page);
+    expect(`${url.origin}${url.pathname}`).toBe(`${OKTA_ISSUER}/v1/logout`);
+    expect(url.searchParams.get('id_token_hint')).toMatch(/^ey/);
+    expect(landing).toEqual({ redirect: `${APP_ORIGIN}/?state=${url.searchParams.get('state')}` });
+    expect(server.isRefreshTokenActive(server.issuedRefreshTokens[0]!)).toBe(false);
+    expect(page.revocationFailures).toEqual([]);
+  });
+});

@@ -1,0 +1,92 @@
+// A page using pkce-spa and an API using pkce-spa/server, both wired to one provider profile.
+import { vi } from 'vitest';
+import { createPkceClient, type PkceClientEvents, type PkceClientOptions } from '../../../src/index.js';
+import { createTokenVerifier, type JwksTokenVerifierOptions } from '../../../src/server/index.js';
+import { API_ORIGIN, REDIRECT_URI, type Landing, type ProviderServer } from './provider-server.js';
+
+/** The client options a recipe gives; the harness adds the redirect URI, fetch and navigation. */
+export type Recipe = Omit<PkceClientOptions, 'fetch' | 'navigate' | 'redirectUri'> & { redirectUri?: string };
+
+/** A page on `APP_ORIGIN` running pkce-spa with the recipe, recording where it sends the browser. */
+export function spa(server: ProviderServer, recipe: Recipe) {
+  const navigations: string[] = [];
+  const auth = createPkceClient({
+    redirectUri: REDIRECT_URI,
+    ...recipe,
+    fetch: server.browserFetch,
+    navigate: (url) => void navigations.push(url),
+  });
+  const revocationFailures: PkceClientEvents['revocation-failed'][] = [];
+  auth.on('revocation-failed', (event) => revocationFailures.push(event));
+  return { auth, navigations, revocationFailures };
+}
+export type Page = ReturnType<typeof spa>;
+
+async function nextNavigation(page: Page, start: () => Promise<unknown>): Promise<URL> {
+  const before = page.navigations.length;
+  let failure: unknown;
+  start().catch((error: unknown) => (failure = error));
+  await vi.waitFor(() => {
+    if (failure) throw failure;
+    if (page.navigations.length === before) throw new Error('no navigation yet');
+  });
+  return new URL(page.navigations.at(-1)!);
+}
+
+/** login() → the provider's login page (the user signs in) → back on the callback. */
+export async function reachCallback(server: ProviderServer, page: Page, user?: { sub?: string }) {
+  const authorizeUrl = await nextNavigation(page, () => page.auth.login({ returnTo: '/orders' }));
+  const callback = new URL(server.authorize(authorizeUrl.href, user));
+  history.replaceState(null, '', callback.href);
+  return { authorizeUrl, callback };
+}
+
+/** A whole sign-in: what the authorization request and the callback were, and what it came to. */
+export async function signIn(server: ProviderServer, page: Page, user?: { sub?: string }) {
+  const steps = await reachCallback(server, page, user);
+  return { ...steps, result: await page.auth.handleRedirect() };
+}
+
+/** logout() → the URL the browser is sent to, and where the provider's page leaves it. */
+export async function signOut(server: ProviderServer, page: Page, returnTo?: string): Promise<{ url: URL; landing: Landing }> {
+  const url = await nextNavigation(page, () => page.auth.logout(returnTo ? { returnTo } : undefined));
+  return { url, landing: server.visit(url.href) };
+}
+
+/**
+ * The API on `API_ORIGIN`, verifying with `createTokenVerifier` and these options; its discovery
+ * and JWKS requests go to the provider server to server. Answers `{ sub }` or the verifier's 401.
+ */
+export function plugApi(server: ProviderServer, options: JwksTokenVerifierOptions) {
+  const verifier = createTokenVerifier({ ...options, fetch: server.serverFetch });
+  server.api = async (request) => {
+    const { claims, response } = await verifier.verifyRequest(request);
+    return response ?? new Response(JSON.stringify({ sub: claims.sub }), { headers: { 'content-type': 'application/json' } });
+  };
+  return verifier;
+}
+
+/** The page calls the API through `auth.fetch`: status, body and the challenge on a refusal. */
+export async function callApi(page: Page) {
+  const response = await page.auth.fetch(`${API_ORIGIN}/orders`);
+  return { status: response.status, body: await response.text(), challenge: response.headers.get('www-authenticate') };
+}
+
+/**
+ * The status the API answers with the recipe's verifier options minus `profile: 'plain-jwt'`, that is
+ * with RFC 9068's default (`typ: at+jwt`), which a provider's plain JWT access tokens do not meet.
+ */
+export async function statusWithDefaultProfile(server: ProviderServer, page: Page, options: JwksTokenVerifierOptions) {
+  plugApi(server, { ...options, profile: undefined });
+  const { status } = await callApi(page);
+  plugApi(server, options);
+  return status;
+}
+
+/** Refreshes now, as a due access token would. */
+export const refresh = (page: Page) => page.auth.getAccessToken({ forceRefresh: true });
+
+/** Each value at most once: the proof that a spent refresh token was never sent again. */
+export function sentRefreshTokens(server: ProviderServer): string[] {
+  return server.tokenRequests('refresh_token').map((r) => r.form!.get('refresh_token')!);
+}
