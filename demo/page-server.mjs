@@ -39,20 +39,30 @@ const BASE_HEADERS = {
  * authorization server, which sends restoreSession()'s hidden iframe back to this origin.
  * Nobody may frame the app (clickjacking).
  */
-function appPolicy({ issuer, apiUrl }) {
-  const as = new URL(issuer).origin;
-  const api = new URL(apiUrl).origin;
+function appPolicy({ issuer, apiUrl } = {}) {
+  const as = originOf(issuer);
+  const api = originOf(apiUrl);
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self'",
-    `connect-src 'self' ${as} ${api}`,
-    `frame-src ${as} 'self'`,
+    ['connect-src', "'self'", as, api].filter(Boolean).join(' '),
+    ['frame-src', as, "'self'"].filter(Boolean).join(' '),
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/** The origin of an absolute http(s) URL from the config, or undefined (a config still being filled in). */
+function originOf(value) {
+  try {
+    const { origin, protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:' ? origin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The silent callback runs the SDK's script and nothing else; only the app's own pages may frame it. */
