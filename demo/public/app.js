@@ -69,7 +69,7 @@ async function start() {
       resource: config.resource,
       apiOrigins: [config.apiUrl],
       postLogoutRedirectUri: config.postLogoutRedirectUri,
-      fetch: createObservedFetch(flow),
+      fetch: createObservedFetch(flow, { onPush: windows.pushed }),
       navigate: windows.navigate,
     });
   } catch (err) {

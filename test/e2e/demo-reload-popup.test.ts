@@ -59,7 +59,7 @@ describe('demo page: reload, popup, second tab', () => {
     const navigations = countNavigations(page);
     await expectSignedIn(page, 'heidi');
     expect(await restoreOf(page)).toEqual({ via: 'iframe', reason: null });
-    expect(await textOf(page, '[data-testid="restore"]')).toContain('prompt=none');
+    expect(await textOf(page, '[data-testid="restore"]')).toMatch(/prompt\s*none/);
     expect(navigations()).toBe(0); // back without leaving the page
 
     // The steps are this load's: the iframe's request and exchange, no API call yet.
@@ -91,10 +91,14 @@ describe('demo page: reload, popup, second tab', () => {
     expect(navigations()).toBe(0);
     expect(page.url()).toBe(env.demo.pageUrl);
     expect(traffic.tokenRequests('authorization_code')).toHaveLength(1);
+    // The popup's address is out of the page's sight, but its parameters were pushed (PAR) through fetch.
+    expect(await textOf(page, '[data-step="authorize"]')).toContain('loginWithPopup() pushed these parameters');
     expect(await textOf(page, '[data-step="callback"]')).toContain('popup came back to /silent-callback.html');
+    expect(await textOf(page, '[data-step="callback"]')).toContain('✓ the state sent in step 2');
     await expect.poll(() => stepState(page, 'jwks')).toBe('done');
     expect(await stepState(page, 'token')).toBe('done');
     expect(await textOf(page, '[data-step="token"]')).toContain('loginWithPopup() sent the code');
+    expect(await textOf(page, '[data-step="token"]')).toContain('✓ equals the code_challenge of step 1');
 
     await page.locator('#call-api').click();
     await expect.poll(() => textOf(page, '#api-result')).toContain('"sub": "alice"');

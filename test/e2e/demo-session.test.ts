@@ -60,8 +60,8 @@ describe('demo page: a whole session in Chromium', () => {
     const pushed = traffic.all
       .filter((s) => s.request.method() === 'POST' && s.url.href === env.discovery.pushed_authorization_request_endpoint)
       .map((s) => new URLSearchParams(s.request.postData() ?? ''));
-    const sent = pushed.find((form) => form.get('redirect_uri') === env.demo.config.redirectUri);
-    const authorize = { url: new URL(`https://pushed.invalid/?${sent ?? ''}`) };
+    const signIn = pushed.find((form) => form.get('redirect_uri') === env.demo.config.redirectUri);
+    const authorize = { url: new URL(`https://pushed.invalid/?${signIn ?? ''}`) };
     const exchange = traffic.exchanges.find((e) => e.grantType === 'authorization_code');
     expect(exchange?.status).toBe(200);
     const verifier = exchange!.form.get('code_verifier') ?? '';

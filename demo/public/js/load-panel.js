@@ -49,7 +49,8 @@ export function renderLoadPanel(f) {
   const rows = r && !r.running && (r.via === 'none' || r.via === 'iframe' || r.via === 'store') ? [
     ['via', r.via],
     ['reason', r.reason],
-    ['iframe', f.silent ? `GET ${f.silent.endpoint}?…&prompt=${f.silent.prompt ?? ''}` : undefined],
+    ['iframe', f.silent ? `GET ${f.silent.endpoint}?…` : undefined],
+    ['prompt', f.silent ? `${f.silent.prompt ?? '(none)'}${f.silent.pushed ? ', pushed first (PAR)' : ''}` : undefined],
     ['answer', answer ? (answer.code ? `code ${answer.code}` : `error=${answer.error}`) : undefined],
     ['took', typeof r.ms === 'number' ? ms(r.ms) : undefined],
   ] : [];

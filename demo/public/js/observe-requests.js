@@ -1,6 +1,7 @@
 // How the steps view sees the SDK's requests: through the `fetch` option every app can pass to
-// createPkceClient. It sends each request unchanged and reads a copy of the answer: the token
-// exchange, refreshes, the JWKS, revocation and the API calls. Nothing in the SDK is patched.
+// createPkceClient. It sends each request unchanged and reads a copy of the answer: the pushed
+// authorization request, the token exchange, refreshes, the JWKS, revocation and the API calls.
+// Nothing in the SDK is patched.
 import { decodeJwt, readBody, s256, short, shortSecret } from './format.js';
 
 /** Which kind of request the SDK is making, judged from the request alone. */
@@ -17,6 +18,7 @@ function describeRequest(input, init = {}) {
   if (body?.get('grant_type') === 'authorization_code') kind = 'token';
   else if (body?.get('grant_type') === 'refresh_token') kind = 'refresh';
   else if (body?.has('token') && method === 'POST') kind = 'revocation';
+  else if (body?.has('response_type') && method === 'POST') kind = 'par';
   else if (url.pathname.endsWith('/.well-known/openid-configuration')) kind = 'discovery';
   else if (authorization) kind = 'api';
   else if (method === 'GET') kind = 'maybe-jwks';
@@ -37,8 +39,10 @@ function tokenSummary(body) {
 
 /**
  * The `fetch` option for the client: records what each request was, in the page load's `flow`.
+ * A pushed authorization request (RFC 9126) goes to `onPush({ at, endpoint, params })` as it is
+ * sent: the browser's /authorize URL then carries only `client_id` and `request_uri`.
  */
-export function createObservedFetch(flow) {
+export function createObservedFetch(flow, { onPush }) {
   async function observe(seen, response, started, headersAt) {
     const endpoint = seen.url.origin + seen.url.pathname;
     switch (seen.kind) {
@@ -133,6 +137,7 @@ export function createObservedFetch(flow) {
   function observedFetch(input, init) {
     const seen = describeRequest(input, init);
     const started = performance.now();
+    if (seen.kind === 'par') onPush({ at: Date.now(), endpoint: seen.url.origin + seen.url.pathname, params: Object.fromEntries(seen.body) });
     // fetch() is called synchronously, so observing changes no timing.
     return fetch(input, init).then(
       (response) => {

@@ -1,16 +1,24 @@
 // How the steps view sees the SDK's windows, from outside: the `navigate` option (the /authorize
 // and end-session URLs of full-page navigations), the hidden iframe restoreSession() adds to the
-// page, and the responses handed back to this page by postMessage. Nothing in the SDK is patched.
+// page, the responses handed back to this page by postMessage, and (from the fetch observer) the
+// parameters pushed before each of them. Nothing in the SDK is patched.
 import { short } from './format.js';
 
-/** What the authorization request's URL shows; nothing in it is secret, but the steps keep it short. */
-const authorizeRecord = (target, via) => ({
+/**
+ * What the authorization request showed: its URL's parameters or, when they were pushed first
+ * (PAR, RFC 9126), the pushed ones, the URL then carrying only `client_id` and `request_uri`.
+ * `target` is absent for a popup, whose address this page cannot read.
+ */
+const authorizeRecord = (via, target, push) => ({
   at: Date.now(),
   via,
-  endpoint: target.origin + target.pathname,
-  url: target.href,
-  params: Object.fromEntries(target.searchParams),
+  endpoint: target ? target.origin + target.pathname : undefined,
+  params: push?.params ?? Object.fromEntries(target?.searchParams ?? []),
+  pushed: push ? { endpoint: push.endpoint, requestUri: target?.searchParams.get('request_uri') ?? undefined } : undefined,
 });
+
+/** An authorization request's URL: its parameters, or a pushed request's reference. */
+const isAuthorizationUrl = (url) => url.searchParams.has('code_challenge') || url.searchParams.has('request_uri');
 
 /** The callback as the steps show it, checked against the request it answers when that was seen. */
 export function callbackRecord(url, { sentState, issuer, via }) {
@@ -34,11 +42,26 @@ export function callbackRecord(url, { sentState, issuer, via }) {
  * @param issuer - the configured issuer, which a callback's `iss` must equal
  */
 export function createWindowObservers(flow, { issuer }) {
+  // This page's pushed authorization requests, newest last: the URL that follows one names it
+  // only by request_uri, so it is matched by what it is for (a silent request asks prompt=none).
+  const pushes = [];
+  const silentPush = () => pushes.findLast((p) => p.params.prompt === 'none');
+  const interactivePush = () => pushes.findLast((p) => p.params.prompt !== 'none');
+
+  /** The `onPush` of the observed fetch. A popup's pushed request is all this page sees of it. */
+  function pushed(push) {
+    pushes.push(push);
+    if (flow.data.via === 'popup' && !flow.data.callback && push.params.prompt !== 'none') {
+      flow.set({ authorize: { ...authorizeRecord('popup', undefined, push), at: flow.data.authorize?.at ?? push.at } });
+    }
+  }
+
   /** The `navigate` option: note the URL for the steps view, then go there as the SDK would. */
   function observedNavigate(url) {
     const target = new URL(url);
-    if (target.searchParams.has('code_challenge')) {
-      flow.set({ via: 'redirect', authorize: authorizeRecord(target, 'redirect') });
+    if (isAuthorizationUrl(target)) {
+      const push = target.searchParams.has('request_uri') ? interactivePush() : undefined;
+      flow.set({ via: 'redirect', authorize: authorizeRecord('redirect', target, push) });
     } else {
       const params = Object.fromEntries(target.searchParams);
       if (params.id_token_hint) params.id_token_hint = short(params.id_token_hint);
@@ -59,10 +82,11 @@ export function createWindowObservers(flow, { issuer }) {
       for (const node of records.flatMap((r) => [...r.addedNodes])) {
         if (!(node instanceof HTMLIFrameElement) || !node.src) continue;
         const target = new URL(node.src);
-        if (!target.searchParams.has('code_challenge')) continue;
+        if (!isAuthorizationUrl(target)) continue;
+        const push = target.searchParams.has('request_uri') ? silentPush() : undefined;
         // The start-up restore's iframe is this load's to show; a later one follows another tab.
-        frame = { element: node, request: authorizeRecord(target, 'iframe'), atLoad: flow.data.restore?.running === true };
-        if (frame.atLoad) flow.set({ silent: { at: Date.now(), endpoint: frame.request.endpoint, prompt: target.searchParams.get('prompt') } });
+        frame = { element: node, request: authorizeRecord('iframe', target, push), atLoad: flow.data.restore?.running === true };
+        if (frame.atLoad) flow.set({ silent: { at: Date.now(), endpoint: frame.request.endpoint, prompt: frame.request.params.prompt, pushed: Boolean(push) } });
       }
     }).observe(document.body, { childList: true });
 
@@ -76,10 +100,10 @@ export function createWindowObservers(flow, { issuer }) {
         if (callback.code) flow.reset({ via: 'iframe', authorize: frame.request, callback });
         frame = undefined;
       } else if (flow.data.via === 'popup') {
-        flow.set({ callback: callbackRecord(url, { issuer, via: 'popup' }) });
+        flow.set({ callback: callbackRecord(url, { sentState: flow.data.authorize?.params?.state, issuer, via: 'popup' }) });
       }
     });
   }
 
-  return { navigate: observedNavigate, watchWindows };
+  return { navigate: observedNavigate, watchWindows, pushed };
 }

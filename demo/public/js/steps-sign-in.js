@@ -8,17 +8,20 @@ const refused = (f) => f.callback?.refused || f.callback?.error;
 
 export function stepPkce(f) {
   const challenge = f.authorize?.params?.code_challenge;
-  if (f.via === 'popup') {
+  if (f.via === 'popup' && !challenge) {
     return {
       state: f.token?.fields ? 'done' : 'waiting',
       text: 'loginWithPopup() drew a code_verifier (32 random bytes) and kept it in sessionStorage for the answer, as login() does. Its SHA-256 hash, the code_challenge, left in the popup\'s address, which this page cannot read.',
     };
   }
+  const text = {
+    redirect: 'On "Sign in" the SDK draws 32 random bytes (crypto.getRandomValues) as the code_verifier and keeps it in sessionStorage for the callback. Only its SHA-256 hash, the code_challenge, leaves the browser now.',
+    iframe: 'For the silent sign-in the SDK drew a new code_verifier (32 random bytes) and kept it in sessionStorage for the answer. Only its SHA-256 hash, the code_challenge, left the browser.',
+    popup: 'loginWithPopup() drew a code_verifier (32 random bytes) and kept it in sessionStorage for the answer, as login() does. Only its SHA-256 hash, the code_challenge, left the browser.',
+  }[f.via ?? 'redirect'];
   return {
     state: challenge ? 'done' : 'pending',
-    text: f.via === 'iframe'
-      ? 'For the silent sign-in the SDK drew a new code_verifier (32 random bytes) and kept it in sessionStorage for the answer. Only its SHA-256 hash, the code_challenge, left the browser.'
-      : 'On "Sign in" the SDK draws 32 random bytes (crypto.getRandomValues) as the code_verifier and keeps it in sessionStorage for the callback. Only its SHA-256 hash, the code_challenge, leaves the browser now.',
+    text,
     body: challenge ? kv([
       ['code_challenge', challenge],
       ['method', f.authorize.params.code_challenge_method],
@@ -27,29 +30,46 @@ export function stepPkce(f) {
   };
 }
 
+const ORDER = ['client_id', 'response_type', 'scope', 'redirect_uri', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt', 'resource'];
+
+/** How the parameters of step 2 left: in the URL, or pushed first (PAR) with only a reference in it. */
+function authorizeText(a) {
+  const at = time(a.at);
+  if (!a.pushed) {
+    return a.via === 'iframe'
+      ? `At ${at}, the SDK loaded the authorization endpoint in a hidden iframe with prompt=none, so the server answers at once, without a page:`
+      : `At ${at}, login() sent the browser to the authorization endpoint with these parameters:`;
+  }
+  return {
+    redirect: `At ${at}, login() pushed these parameters to the server (PAR, RFC 9126), then sent the browser to the authorization endpoint with only client_id and the request_uri it got back, so nobody can read or change them on the way:`,
+    iframe: `At ${at}, the SDK pushed these parameters to the server (PAR, RFC 9126), then loaded the authorization endpoint in a hidden iframe with the request_uri it got back. With prompt=none the server answers at once, without a page:`,
+    popup: `At ${at}, loginWithPopup() pushed these parameters to the server (PAR, RFC 9126), then opened the authorization endpoint in a popup with the request_uri it got back:`,
+  }[a.via];
+}
+
 export function stepAuthorize(f) {
   const a = f.authorize;
-  if (f.via === 'popup') {
+  const title = { iframe: 'Ask the authorization endpoint in a hidden iframe', popup: 'Open the authorization endpoint in a popup' }[a?.via];
+  if (a?.via === 'popup' && !a.pushed) {
     return {
       state: f.callback || f.token ? 'done' : 'waiting',
-      title: 'Open the authorization endpoint in a popup',
-      text: `At ${time(a?.at)}, loginWithPopup() opened the authorization endpoint in a popup, with the parameters a redirect sends. This page cannot read the popup's address (the navigate option sees only full-page navigations), so they are not listed.`,
+      title,
+      text: `At ${time(a.at)}, loginWithPopup() opened the authorization endpoint in a popup, with the parameters a redirect sends. This page cannot read the popup's address (the navigate option sees only full-page navigations), so they are not listed.`,
     };
   }
   if (!a) {
-    return { state: 'pending', text: 'login() builds the /authorize URL and passes it to the navigate option: the browser leaves the app.' };
+    return { state: 'pending', text: 'login() builds the authorization request and passes its URL to the navigate option: the browser leaves the app.' };
   }
-  const order = ['client_id', 'response_type', 'scope', 'redirect_uri', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt', 'resource'];
-  const names = [...order.filter((n) => n in a.params), ...Object.keys(a.params).filter((n) => !order.includes(n))];
+  const names = [...ORDER.filter((n) => n in a.params), ...Object.keys(a.params).filter((n) => !ORDER.includes(n))];
   return {
     state: 'done',
-    title: a.via === 'iframe' ? 'Ask the authorization endpoint in a hidden iframe' : undefined,
-    text: a.via === 'iframe'
-      ? `At ${time(a.at)}, the SDK loaded the authorization endpoint in a hidden iframe with prompt=none, so the server answers at once, without a page:`
-      : `At ${time(a.at)}, login() sent the browser to the authorization endpoint with these parameters:`,
+    title,
+    text: authorizeText(a),
     body: [
-      el('p', { class: 'url', 'data-testid': 'authorize-url' }, `GET ${a.endpoint}?…`),
+      a.pushed ? el('p', { class: 'url', 'data-testid': 'par-request' }, `POST ${a.pushed.endpoint}`) : null,
+      a.endpoint ? el('p', { class: 'url', 'data-testid': 'authorize-url' }, `GET ${a.endpoint}?${a.pushed ? 'client_id=…&request_uri=…' : '…'}`) : null,
       kv(names.map((n) => [n, a.params[n]])),
+      a.pushed?.requestUri ? kv([['request_uri', a.pushed.requestUri]]) : null,
       f.discovery ? el('p', { class: 'hint' }, `Endpoints from ${f.discovery.url} (fetched once, then cached).`) : null,
     ],
   };
