@@ -24,12 +24,20 @@ const types = (input, file) => ({
 
 export default [
   {
-    // The JOSE part (ID token verification) stays a separate chunk behind a dynamic import(), so an
-    // app's bundler loads jose only on pages that verify an ID token.
+    // One module per source file, not one bundle: an app's bundler then places each module where it
+    // is used. What only a lazy feature needs (the login request, popups, the silent iframe, DPoP,
+    // UserInfo, and jose for ID tokens) stays out of what every page loads.
     input: 'src/index.ts',
     external,
     plugins: [ts()],
-    output: { dir: 'dist', entryFileNames: 'pkce-spa.js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es', sourcemap: true },
+    output: {
+      dir: 'dist',
+      preserveModules: true,
+      preserveModulesRoot: 'src',
+      entryFileNames: (chunk) => (chunk.isEntry ? 'pkce-spa.js' : 'modules/[name].js'),
+      format: 'es',
+      sourcemap: true,
+    },
   },
   {
     // For <script> users: jose bundled in, one global, one file.

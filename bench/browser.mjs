@@ -31,7 +31,7 @@ if (!existsSync(`${root}/dist/pkce-spa.iife.js`)) {
   console.error('bench/browser.mjs needs the build: run npm run build first');
   process.exit(1);
 }
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '15' }, only: { type: 'string' } } });
 const RUNS = Number(args.runs);
 const LATENCIES = [0, 200];
 const SETTLE_MS = 1000;
@@ -42,7 +42,8 @@ const version = (name) => JSON.parse(readFileSync(`${root}/${name.startsWith('pk
 const self = { name: 'self', resolveId: (id) => (id === 'pkce-spa' ? `${root}/dist/pkce-spa.js` : null) };
 async function bundle(file) {
   const build = await rollup({ input: `${root}/bench/browser/${file}`, plugins: [self, resolve({ browser: true }), terser()], onwarn: () => {} });
-  const { output } = await build.generate({ format: 'es' });
+  // One file per app: the page serves /app.js and nothing else.
+  const { output } = await build.generate({ format: 'es', inlineDynamicImports: true });
   await build.close();
   return output[0].code;
 }
@@ -261,10 +262,15 @@ function print(title, cases, notes) {
 }
 
 try {
-  await measure(clickCases);
-  print(`Click on "Sign in" → navigation to the authorization endpoint (page loaded, then ${SETTLE_MS} ms settled)`, clickCases, CLICK_NOTES);
-  await measure(restoreCases);
-  print('Session restore at start-up', restoreCases, RESTORE_NOTES);
+  // --only click | restore runs one of the two.
+  if (args.only !== 'restore') {
+    await measure(clickCases);
+    print(`Click on "Sign in" → navigation to the authorization endpoint (page loaded, then ${SETTLE_MS} ms settled)`, clickCases, CLICK_NOTES);
+  }
+  if (args.only !== 'click') {
+    await measure(restoreCases);
+    print('Session restore at start-up', restoreCases, RESTORE_NOTES);
+  }
 } finally {
   await browser.close();
   await servers.close();

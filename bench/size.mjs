@@ -26,6 +26,8 @@ async function measure(file) {
   const bundle = await rollup({
     input: fileURLToPath(new URL(file, appsDir)),
     plugins: [selfResolve, resolve({ browser: true }), terser({ compress: { passes: 2 }, format: { comments: false } })],
+    // What node-resolve reads from an installed package's "sideEffects": false, for this build too.
+    treeshake: { moduleSideEffects: (id) => !id.startsWith(`${root}/dist/`) },
     onwarn: () => {},
   });
   const { output } = await bundle.generate({ format: 'es' });

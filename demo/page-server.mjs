@@ -1,8 +1,12 @@
 // Static server for the demo page, on its own origin: demo/public/** at /, the SDK build (dist/)
-// at /dist/**, and /config.json describing the running servers so the page hard-codes nothing.
+// at /dist/**, /config.json describing the running servers so the page hard-codes nothing, and a
+// favicon drawn at start-up. Anything else is a 404: the page answers only its own paths (a
+// request for `//any.host/` once served the app, which made that URL a sign-in page).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
+import { basename, extname, join, resolve, sep } from 'node:path';
+
+import { createFavicon } from './favicon.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -19,6 +23,8 @@ const TYPES = {
 
 // Paths of the single-page app that all load index.html.
 const SPA_ROUTES = new Set(['/', '/callback']);
+// The lean page restoreSession()'s hidden iframe (and the popup) lands on: the only one the app may frame.
+const FRAMED_BY_APP = 'silent-callback.html';
 
 const BASE_HEADERS = {
   'Cache-Control': 'no-store', // always the latest build while developing
@@ -26,6 +32,51 @@ const BASE_HEADERS = {
   // The callback URL carries the authorization code: never send it on as a Referer.
   'Referrer-Policy': 'no-referrer',
 };
+
+/**
+ * The Content-Security-Policy of the app's page: its own scripts and styles only (no inline
+ * script), requests to itself, the authorization server and the API, and frames from the
+ * authorization server, which sends restoreSession()'s hidden iframe back to this origin.
+ * Nobody may frame the app (clickjacking).
+ */
+function appPolicy({ issuer, apiUrl } = {}) {
+  const as = originOf(issuer);
+  const api = originOf(apiUrl);
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    ['connect-src', "'self'", as, api].filter(Boolean).join(' '),
+    ['frame-src', as, "'self'"].filter(Boolean).join(' '),
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The origin of an absolute http(s) URL from the config, or undefined (a config still being filled in). */
+function originOf(value) {
+  try {
+    const { origin, protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:' ? origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The silent callback runs the SDK's script and nothing else; only the app's own pages may frame it. */
+const CALLBACK_POLICY = "default-src 'none'; script-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+/** Everything else (scripts, styles, JSON, errors) is no document at all. */
+const OTHER_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+function securityHeaders(file, config) {
+  if (file && basename(file) === FRAMED_BY_APP) {
+    return { 'Content-Security-Policy': CALLBACK_POLICY, 'X-Frame-Options': 'SAMEORIGIN' };
+  }
+  const policy = file && extname(file) === '.html' ? appPolicy(config) : OTHER_POLICY;
+  return { 'Content-Security-Policy': policy, 'X-Frame-Options': 'DENY' };
+}
 
 /** Resolves `relative` inside `root`, or returns undefined if it would leave it. */
 function inside(root, relative) {
@@ -39,26 +90,32 @@ function inside(root, relative) {
  */
 export function createPageHandler({ publicDir, distDir, config }) {
   const roots = { public: resolve(publicDir), dist: resolve(distDir) };
+  const favicon = createFavicon();
 
   return async function handlePage(req, res) {
-    const fail = (status, text) => {
-      res.writeHead(status, { ...BASE_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end(req.method === 'HEAD' ? undefined : text);
+    const send = (status, headers, body) => {
+      res.writeHead(status, { ...BASE_HEADERS, ...headers });
+      res.end(req.method === 'HEAD' ? undefined : body);
     };
+    const fail = (status, text) => send(status, { ...securityHeaders(undefined), 'Content-Type': 'text/plain; charset=utf-8' }, text);
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, 'Method Not Allowed');
 
+    // Only a path on this origin: "//host/…" (or an absolute URL) names another one.
+    const target = req.url ?? '';
+    if (!target.startsWith('/') || target.startsWith('//')) return fail(404, 'Not Found');
     let path;
     try {
-      path = decodeURIComponent(new URL(req.url ?? '/', 'http://page.invalid').pathname);
+      path = decodeURIComponent(new URL(target, 'http://page.invalid').pathname);
     } catch {
       return fail(400, 'Bad Request');
     }
     if (path.includes('\0') || path.includes('\\')) return fail(400, 'Bad Request');
 
     if (path === '/config.json') {
-      res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': TYPES['.json'] });
-      res.end(req.method === 'HEAD' ? undefined : JSON.stringify(config(), null, 2));
-      return;
+      return send(200, { ...securityHeaders(undefined), 'Content-Type': TYPES['.json'] }, JSON.stringify(config(), null, 2));
+    }
+    if (path === '/favicon.ico') {
+      return send(200, { ...securityHeaders(undefined), 'Content-Type': TYPES['.ico'], 'Content-Length': favicon.length }, favicon);
     }
 
     let file;
@@ -71,7 +128,7 @@ export function createPageHandler({ publicDir, distDir, config }) {
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile() || !type) return fail(404, 'Not Found');
 
-    res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': type, 'Content-Length': info.size });
+    res.writeHead(200, { ...BASE_HEADERS, ...securityHeaders(file, config()), 'Content-Type': type, 'Content-Length': info.size });
     if (req.method === 'HEAD') return res.end();
     createReadStream(file).on('error', () => res.destroy()).pipe(res);
   };

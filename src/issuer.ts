@@ -84,21 +84,27 @@ export function createIssuer(config: Config, http: HttpOptions) {
       }
     },
 
-    /** Validates an ID token from this issuer (OIDC Core §3.1.3.7); see `validateIdToken`. */
+    /**
+     * Validates an ID token from this issuer (OIDC Core §3.1.3.7; see `validateIdToken`); a
+     * refreshed one also against the claims it follows (§12.2).
+     */
     async verifyIdToken(
       idToken: string,
       md: AuthorizationServerMetadata,
-      expected: { nonce?: string; maxAge?: number } = {},
+      expected: { nonce?: string; maxAge?: number; previous?: IdTokenClaims } = {},
     ): Promise<IdTokenClaims> {
-      return validateIdToken(idToken, {
+      const { previous, ...checks } = expected;
+      const claims = await validateIdToken(idToken, {
         // The published issuer: the configured one, or with multiTenant its `{tenantid}` template.
         issuer: md.issuer,
         tenants: config.multiTenant?.tenants,
         clientId: config.clientId,
         jwks: await getKeys(md),
         clockTolerance: config.clockTolerance,
-        ...expected,
+        ...checks,
       });
+      if (previous) (await loadJose()).checkRefreshedIdToken(previous, claims);
+      return claims;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createAuthorizedFetch } from './api-fetch.js';
 import type { ClientContext } from './context.js';
 import { LoginRequiredError, isPkceError, type PkceError } from './errors.js';
-import { checkRefreshedIdToken, type IdTokenClaims } from './id-token.js';
+import type { IdTokenClaims } from './id-token.js';
 import { readJson } from './http.js';
 import { singleFlight } from './refresh.js';
 import { tokenSetFrom } from './session.js';
@@ -70,8 +70,7 @@ export function createRefresher(ctx: ClientContext) {
     let claims: IdTokenClaims | undefined;
     if (body.id_token && ctx.openid && session.isCurrent(ticket)) {
       try {
-        claims = await ctx.issuer.verifyIdToken(body.id_token, md);
-        if (current.claims) checkRefreshedIdToken(current.claims, claims);
+        claims = await ctx.issuer.verifyIdToken(body.id_token, md, { previous: current.claims });
       } catch (error) {
         // Keys out of reach say nothing against the token: the session goes on with the new access
         // and refresh tokens and the claims it had. Anything else is a token that must not be used.

@@ -1,3 +1,3 @@
-// pkce-spa with par: false: the click leaves without pushing the authorization request first.
-window.bench.par = false;
-await import('./pkce-spa.js');
+// pkce-spa with par: false (the app reads it from its name): the click leaves without pushing the
+// authorization request first.
+import './pkce-spa.js';

@@ -2,7 +2,9 @@
 // the page's <script src="/dist/pkce-spa.iife.js">). At load: handleRedirect(), then
 // restoreSession() — silent: false for the click benchmark (no iframe, the metadata warms in the
 // background), the default silent restore for the restore benchmark.
-const { config: c, mode, store, par } = window.bench;
+const { config: c, mode, store } = window.bench;
+// The same app as pkce-spa-par-off, which the page server picks by the bench-app cookie.
+const par = document.cookie.includes('bench-app=pkce-spa-par-off') ? false : undefined;
 const started = performance.now();
 const auth = PkceSpa.createPkceClient({
   issuer: c.issuer,

@@ -54,7 +54,8 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * A fresh context (no cookies, no storage) and page. Requests off loopback are blocked (the dev
- * sign-in pages @import a web font). Uncaught page errors are collected: a test can assert none.
+ * sign-in pages @import a web font). Uncaught page errors and anything the page's
+ * Content-Security-Policy refused are collected: a test can assert none.
  */
 export async function newDemoPage(env: DemoEnv, viewport = { width: 1280, height: 900 }) {
   const context: BrowserContext = await env.browser.newContext({ viewport });
@@ -65,6 +66,9 @@ export async function newDemoPage(env: DemoEnv, viewport = { width: 1280, height
   page.setDefaultTimeout(15_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+  });
   const traffic = recordTraffic(page, env);
   return { context, page, pageErrors, traffic };
 }

@@ -55,9 +55,13 @@ describe('demo page: a whole session in Chromium', () => {
     expect(await textOf(page, '#user')).toContain('alice@example.com');
 
     // PKCE made visible: the page recomputed S256(code_verifier) and it equals the challenge sent.
-    // The authorization parameters were pushed first (RFC 9126: oidc-provider advertises PAR).
-    const push = traffic.all.find((s) => s.request.method() === 'POST' && s.url.href === env.discovery.pushed_authorization_request_endpoint);
-    const authorize = { url: new URL(`https://pushed.invalid/?${push?.request.postData() ?? ''}`) };
+    // The authorization parameters were pushed first (RFC 9126: oidc-provider advertises PAR), the
+    // sign-in's own to the redirect URI (the page's start-up pushed one before, for its hidden iframe).
+    const pushed = traffic.all
+      .filter((s) => s.request.method() === 'POST' && s.url.href === env.discovery.pushed_authorization_request_endpoint)
+      .map((s) => new URLSearchParams(s.request.postData() ?? ''));
+    const signIn = pushed.find((form) => form.get('redirect_uri') === env.demo.config.redirectUri);
+    const authorize = { url: new URL(`https://pushed.invalid/?${signIn ?? ''}`) };
     const exchange = traffic.exchanges.find((e) => e.grantType === 'authorization_code');
     expect(exchange?.status).toBe(200);
     const verifier = exchange!.form.get('code_verifier') ?? '';
@@ -186,6 +190,43 @@ describe('demo page: a whole session in Chromium', () => {
     expect(k.startTime, `JWKS started ${(k.startTime - t.startTime).toFixed(1)} ms after the token request, which took ${t.responseEnd.toFixed(1)} ms`).toBeLessThan(tokenDone);
     // The same, from the page's own view.
     expect(await textOf(page, '[data-testid="jwks-timing"]')).toContain('fetched alongside it, not after it.');
+  });
+
+  it('signed out, the steps already say how long access tokens live here, and how the restore ended', async () => {
+    const { page, pageErrors } = await newDemoPage(env);
+    await page.goto(env.demo.pageUrl);
+    await expect.poll(() => textOf(page, '#status')).toBe('Signed out');
+    expect(await textOf(page, '[data-step="refresh"]')).toContain(`Access tokens here live ${ACCESS_TOKEN_TTL} s.`);
+    expect(await textOf(page, '[data-step="refresh"]')).not.toContain('?');
+    // A new visitor: the hidden iframe found no session at the server, and nothing was done.
+    const restore = page.locator('[data-testid="restore"]');
+    expect(await restore.getAttribute('data-via')).toBe('none');
+    expect(await restore.getAttribute('data-reason')).toBe('login_required');
+    expect(await page.locator('[data-step="authorize"]').getAttribute('data-state')).toBe('pending');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps no code verifier after the sign-in: shortened on screen, nowhere in storage', async () => {
+    const { page, traffic, pageErrors } = await newDemoPage(env);
+    await page.goto(env.demo.pageUrl);
+    await signInThroughProvider(page, env, { username: 'dora' });
+    await expectSignedIn(page, 'dora');
+    await expect.poll(() => page.locator('[data-step="token"]').getAttribute('data-state')).toBe('done');
+    const verifier = traffic.exchanges.find((e) => e.grantType === 'authorization_code')!.form.get('code_verifier')!;
+    expect(verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    // On screen: its first and last characters only, beside the hash that proves it.
+    const shown = await textOf(page, '[data-step="token"]');
+    expect(shown).toContain(`${verifier.slice(0, 4)}…${verifier.slice(-4)}`);
+    expect(shown).toContain(createHash('sha256').update(verifier).digest('base64url'));
+    const everything = await page.evaluate(() => document.documentElement.outerHTML);
+    expect(everything.includes(verifier)).toBe(false);
+    expect(everything.includes(verifier.slice(0, 12))).toBe(false);
+    // In storage: neither whole nor its longer parts, in any storage the page has.
+    const stored = await page.evaluate(() => JSON.stringify([{ ...sessionStorage }, { ...localStorage }]));
+    expect(stored.includes(verifier)).toBe(false);
+    expect(stored.includes(verifier.slice(0, 12))).toBe(false);
+    expect(pageErrors).toEqual([]);
   });
 
   it('looks right on a desktop and on a phone (screenshots)', async () => {

@@ -1,0 +1,12 @@
+// The typical app of pkce-spa.js with sender-constrained tokens (DPoP, RFC 9449) turned on.
+import { createPkceClient } from 'pkce-spa';
+
+const auth = createPkceClient({ issuer: 'https://auth.example.com', clientId: 'spa', redirectUri: location.origin + '/callback', dpop: true });
+const result = await auth.handleRedirect();
+if (result) history.replaceState(null, '', result.returnTo);
+document.querySelector('#login').onclick = () => auth.login({ returnTo: '/inbox' });
+document.querySelector('#call').onclick = async () => {
+  const token = await auth.getAccessToken();
+  const response = await auth.fetch('/api/me');
+  document.querySelector('#out').textContent = `${token.length} ${await response.text()} ${auth.user?.name}`;
+};
