@@ -20,7 +20,11 @@ const generated = mkdtempSync(join(tmpdir(), 'pkce-spa-api-docs-'));
 afterAll(() => rmSync(generated, { recursive: true, force: true }));
 
 beforeAll(async () => {
-  await node(typedoc, ['--options', 'api/typedoc.json', '--out', generated, '--logLevel', 'Warn']);
+  await node(typedoc, ['--options', 'api/typedoc.json', '--out', generated, '--logLevel', 'Warn']).catch((error: Error) => {
+    throw new Error(
+      `TypeDoc could not generate the API reference; its warnings say what is missing (TSDoc on a public export or member, a {@link} target). Fix the TSDoc in src/, then run \`npm run docs\`.\n${error.message}`,
+    );
+  });
 });
 
 /** Every file under `dir`, as paths relative to it. */

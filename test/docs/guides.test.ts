@@ -1,11 +1,11 @@
-// Every ```ts block of the guides below is type-checked, each as a module of its own, against the
+// The guides below are checked as a reader would find them. Every ```ts block is type-checked, each as a module of its own, against the
 // package's built types (dist/*.d.ts, what users get) and, for the migration guide's "before"
 // code, against the oidc-client-ts and @auth0/auth0-spa-js types installed here. Snippets may use
 // `auth`, the app's client, without creating it. docs/frameworks.md quotes the examples instead,
 // and test/package/examples.test.ts checks those quotes; providers.md and server.md show option
-// fragments.
+// fragments. Every relative link leads to a file, and every #anchor to a heading of it.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { node, repoRoot, tools } from '../support/commands';
@@ -71,5 +71,27 @@ describe('the TypeScript snippets of the guides', () => {
       const where = /\S*?([\w-]+\.md)\.L(\d+)\.ts\((\d+),(\d+)\)/g;
       throw new Error(error.message.replace(where, (_, guide, start, row, column) => `docs/${guide}:${Number(start) + Number(row) - 1}:${column}`));
     });
+  });
+
+  it('link to files and headings that exist', () => {
+    // GitHub's anchors: lower case, punctuation dropped, spaces as hyphens.
+    const anchors = (markdown: string) =>
+      new Set(
+        [...markdown.matchAll(/^#{1,6} (.+)$/gm)].map(([, heading]) =>
+          heading!.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-'),
+        ),
+      );
+    const broken: string[] = [];
+    for (const guide of guides) {
+      const text = readFileSync(join(repoRoot, guide), 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue;
+        const [path, anchor] = target!.split('#') as [string, string | undefined];
+        const file = path ? join(repoRoot, dirname(guide), path) : join(repoRoot, guide);
+        if (!existsSync(file)) broken.push(`${guide}: ${target} (no such file)`);
+        else if (anchor && !anchors(readFileSync(file, 'utf8')).has(anchor)) broken.push(`${guide}: ${target} (no such heading)`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 });
