@@ -56,7 +56,8 @@ const apps = {
     '/app.js': js(await bundle('pkce-spa.js')),
     '/silent-callback.html': html(await bundle('pkce-spa-silent.js')),
   },
-  'pkce-spa-par-off': { '/app.js': js(await bundle('pkce-spa-par-off.js')) },
+  // The same app: it reads its name from the bench-app cookie and sets par: false.
+  'pkce-spa-par-off': { '/app.js': js(await bundle('pkce-spa.js')) },
   oauth4webapi: { '/app.js': js(await bundle('oauth4webapi.js')) },
   'oidc-client-ts': {
     '/app.js': js(await bundle('oidc-client-ts.js')),
@@ -126,6 +127,7 @@ async function openApp(name, { mode, store }) {
   const tab = await context.newPage();
   tab.setDefaultTimeout(20_000);
   tab.on('pageerror', (error) => console.error(`${name}: ${error.message}`));
+  tab.on('console', (message) => process.env.BENCH_DEBUG && console.error(`${name}: ${message.text()}`));
   return { context, tab };
 }
 
