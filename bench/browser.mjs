@@ -57,7 +57,10 @@ const apps = {
     '/silent-callback.html': html(await bundle('pkce-spa-silent.js')),
   },
   // The same app: it reads its name from the bench-app cookie and sets par: false.
-  'pkce-spa-par-off': { '/app.js': js(await bundle('pkce-spa.js')) },
+  'pkce-spa-par-off': {
+    '/app.js': js(await bundle('pkce-spa.js')),
+    '/silent-callback.html': html(await bundle('pkce-spa-silent.js')),
+  },
   oauth4webapi: { '/app.js': js(await bundle('oauth4webapi.js')) },
   'oidc-client-ts': {
     '/app.js': js(await bundle('oidc-client-ts.js')),
@@ -218,9 +221,11 @@ const anonymous = (name) => ({ name, what: 'anonymous visitor', sampler: async (
 const reload = (name, via, store) => ({ name, what: `signed in, reload (${store ?? 'iframe'})`, sampler: () => signedInReloads(name, via, store) });
 const restoreCases = [
   anonymous('pkce-spa'),
+  anonymous('pkce-spa-par-off'),
   anonymous('oidc-client-ts'),
   anonymous('keycloak-js'),
   reload('pkce-spa', 'iframe'),
+  reload('pkce-spa-par-off', 'iframe'),
   reload('oidc-client-ts', 'iframe'),
   reload('pkce-spa', 'store', 'sessionStorage'),
   reload('oidc-client-ts', 'store', 'sessionStorage'),
