@@ -56,7 +56,11 @@ const apps = {
     '/app.js': js(await bundle('pkce-spa.js')),
     '/silent-callback.html': html(await bundle('pkce-spa-silent.js')),
   },
-  'pkce-spa-par-off': { '/app.js': js(await bundle('pkce-spa-par-off.js')) },
+  // The same app: it reads its name from the bench-app cookie and sets par: false.
+  'pkce-spa-par-off': {
+    '/app.js': js(await bundle('pkce-spa.js')),
+    '/silent-callback.html': html(await bundle('pkce-spa-silent.js')),
+  },
   oauth4webapi: { '/app.js': js(await bundle('oauth4webapi.js')) },
   'oidc-client-ts': {
     '/app.js': js(await bundle('oidc-client-ts.js')),
@@ -126,6 +130,7 @@ async function openApp(name, { mode, store }) {
   const tab = await context.newPage();
   tab.setDefaultTimeout(20_000);
   tab.on('pageerror', (error) => console.error(`${name}: ${error.message}`));
+  tab.on('console', (message) => process.env.BENCH_DEBUG && console.error(`${name}: ${message.text()}`));
   return { context, tab };
 }
 
@@ -216,9 +221,11 @@ const anonymous = (name) => ({ name, what: 'anonymous visitor', sampler: async (
 const reload = (name, via, store) => ({ name, what: `signed in, reload (${store ?? 'iframe'})`, sampler: () => signedInReloads(name, via, store) });
 const restoreCases = [
   anonymous('pkce-spa'),
+  anonymous('pkce-spa-par-off'),
   anonymous('oidc-client-ts'),
   anonymous('keycloak-js'),
   reload('pkce-spa', 'iframe'),
+  reload('pkce-spa-par-off', 'iframe'),
   reload('oidc-client-ts', 'iframe'),
   reload('pkce-spa', 'store', 'sessionStorage'),
   reload('oidc-client-ts', 'store', 'sessionStorage'),

@@ -6,6 +6,8 @@ export interface DemoConfig {
   redirectUri: string;
   /** The lean page that hands silent and popup responses back to the page that asked. */
   silentRedirectUri: string;
+  /** Whether the page asks for DPoP-bound tokens. */
+  dpop: boolean;
   postLogoutRedirectUri: string;
   /** The scope string to request. */
   scope: string;
@@ -24,6 +26,8 @@ export interface StartDemoOptions {
   pageHost?: 'localhost' | '127.0.0.1' | '::1';
   /** Send `Cross-Origin-Opener-Policy: same-origin` from the authorization server. */
   coop?: boolean;
+  /** The page uses DPoP-bound tokens (RFC 9449); default true. */
+  dpop?: boolean;
   /** Require DPoP nonces at the authorization server's token endpoint and at the API. */
   dpopNonces?: boolean;
   /** Ports; 0 (the default) picks a free one. */

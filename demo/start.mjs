@@ -21,17 +21,18 @@ const originOf = (host, port) => `http://${host.includes(':') ? `[${host}]` : ho
  * first, then oidc-provider is configured with the real origins (issuer, redirect URIs).
  * `pageHost` puts the page on another loopback name than the servers (127.0.0.1 vs localhost are
  * different sites, as an app and a third-party authorization server are); `coop` makes the
- * authorization server send `Cross-Origin-Opener-Policy: same-origin`, as many do; `dpopNonces`
+ * authorization server send `Cross-Origin-Opener-Policy: same-origin`, as many do; `dpop` (default
+ * true) tells the page to use DPoP-bound tokens (RFC 9449); `dpopNonces`
  * makes the authorization server and the API require DPoP nonces (RFC 9449 §8, §9). `publicDir`
  * replaces the demo page with another app (the framework examples' tests serve a built example
  * there, so it runs on the origin the authorization server has registered).
  * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', pageHost?: 'localhost'|'127.0.0.1'|'::1', pagePort?: number,
- *           authPort?: number, apiPort?: number, accessTokenTtl?: number, coop?: boolean, dpopNonces?: boolean,
+ *           authPort?: number, apiPort?: number, accessTokenTtl?: number, coop?: boolean, dpop?: boolean, dpopNonces?: boolean,
  *           quiet?: boolean, publicDir?: string }} [options]
  */
 export async function startDemo({
   host = 'localhost', pageHost = host, pagePort = 0, authPort = 0, apiPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl,
-  coop = false, dpopNonces = false, quiet = false, publicDir = here('./public'),
+  coop = false, dpop = true, dpopNonces = false, quiet = false, publicDir = here('./public'),
 } = {}) {
   if (!Number.isInteger(accessTokenTtl) || accessTokenTtl < 1) {
     throw new Error(`accessTokenTtl must be a positive number of seconds, got ${accessTokenTtl}`);
@@ -60,6 +61,8 @@ export async function startDemo({
       // A lean page that only hands silent and popup responses back (demo/public/silent-callback.html).
       silentRedirectUri: `${pageOrigin}/silent-callback.html`,
       postLogoutRedirectUri: `${pageOrigin}/`,
+      // The demo's tokens are DPoP-bound (RFC 9449); --no-dpop shows plain Bearer tokens.
+      dpop,
       scope: SCOPE,
       resource: apiUrl,
       apiUrl,
@@ -98,6 +101,7 @@ const HELP = `Usage: node demo/start.mjs [options]   (npm run demo builds first)
   --api-port <n>          demo API port             (env DEMO_API_PORT, default ${DEFAULTS.apiPort})
   --access-token-ttl <s>  access token lifetime     (env DEMO_ACCESS_TOKEN_TTL, default ${DEFAULTS.accessTokenTtl})
   --host <name>           localhost, 127.0.0.1 or ::1 (env DEMO_HOST, default localhost)
+  --no-dpop               plain Bearer tokens instead of DPoP-bound ones (RFC 9449)
   --public <dir>          serve this built app instead of the demo page, e.g. a framework
                           example (docs/frameworks.md); its index.html answers / and /callback
   --verbose               also print oidc-provider's development notices
@@ -113,6 +117,7 @@ function readOptions() {
       'access-token-ttl': { type: 'string' },
       host: { type: 'string' },
       public: { type: 'string' },
+      'no-dpop': { type: 'boolean' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -133,6 +138,7 @@ function readOptions() {
     apiPort: number('api-port', 'DEMO_API_PORT', DEFAULTS.apiPort),
     accessTokenTtl: number('access-token-ttl', 'DEMO_ACCESS_TOKEN_TTL', DEFAULTS.accessTokenTtl),
     ...(values.public && { publicDir: resolve(values.public) }),
+    dpop: !values['no-dpop'],
   };
 }
 

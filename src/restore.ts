@@ -28,9 +28,9 @@ function framedByThisOrigin(): boolean {
 /**
  * @internal `restoreSession()`: the session in memory, else the persistent store, else a silent
  * sign-in in a hidden iframe, else signed out. Never rejects for "no session"; only misuse
- * (a `ConfigError`) rejects.
+ * (a `ConfigError`) rejects. `followingAnotherTab` marks the `signed-in` event `elsewhere`.
  */
-export async function restoreSession(ctx: ClientContext, options: RestoreOptions = {}): Promise<RestoreResult> {
+export async function restoreSession(ctx: ClientContext, options: RestoreOptions = {}, followingAnotherTab = false): Promise<RestoreResult> {
   const { session, config } = ctx;
   await session.load();
   const signedIn = (): RestoreResult => ({ signedIn: true, via: session.via ?? 'store', user: session.tokens?.claims });
@@ -42,7 +42,7 @@ export async function restoreSession(ctx: ClientContext, options: RestoreOptions
   try {
     const { signInSilently } = await import('./silent.js');
     const completed = await session.track('signingIn', () => signInSilently(ctx, options.timeout ?? 10_000));
-    await session.start(completed.tokens, 'iframe');
+    await session.start(completed.tokens, 'iframe', followingAnotherTab);
     return signedIn();
   } catch (error) {
     if (isPkceError(error, 'invalid_config')) throw error;

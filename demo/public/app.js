@@ -69,6 +69,8 @@ async function start() {
       resource: config.resource,
       apiOrigins: [config.apiUrl],
       postLogoutRedirectUri: config.postLogoutRedirectUri,
+      // Sender-constrained tokens (RFC 9449): a copied token is useless without this page's key.
+      dpop: config.dpop,
       fetch: createObservedFetch(flow, { onPush: windows.pushed }),
       navigate: windows.navigate,
     });

@@ -224,9 +224,9 @@ describe('tabs of the app follow each other', () => {
     await signInThroughProvider(a.page, env);
     expect(await openBareApp(a.page)).toBe(true);
     await expect.poll(() => b.evaluate(() => window.auth.isAuthenticated()), { timeout: 5_000 }).toBe(true);
-    expect(await b.evaluate(() => window.events.map(([name, detail]) => [name, (detail as { via?: string }).via]))).toContainEqual([
+    expect(await b.evaluate(() => window.events.map(([name, detail]) => [name, detail]))).toContainEqual([
       'signed-in',
-      'iframe',
+      expect.objectContaining({ via: 'iframe', elsewhere: true }),
     ]);
 
     await a.page.evaluate(() => {

@@ -13,7 +13,9 @@ function describeRequest(input, init = {}) {
     init.body instanceof URLSearchParams ? new URLSearchParams(init.body)
       : typeof init.body === 'string' ? new URLSearchParams(init.body)
         : undefined;
-  const authorization = new Headers(init.headers ?? request?.headers).get('authorization');
+  const headers = new Headers(init.headers ?? request?.headers);
+  const authorization = headers.get('authorization');
+  const dpop = headers.get('dpop') ?? undefined;
   let kind = 'other';
   if (body?.get('grant_type') === 'authorization_code') kind = 'token';
   else if (body?.get('grant_type') === 'refresh_token') kind = 'refresh';
@@ -22,7 +24,29 @@ function describeRequest(input, init = {}) {
   else if (url.pathname.endsWith('/.well-known/openid-configuration')) kind = 'discovery';
   else if (authorization) kind = 'api';
   else if (method === 'GET') kind = 'maybe-jwks';
-  return { url, method, body, authorization, kind };
+  return { url, method, body, authorization, dpop, kind };
+}
+
+/**
+ * A DPoP proof (RFC 9449 §4) as the page shows it: the public key in its header (never a private
+ * one), and the claims binding it to this one request (`ath`: to this access token).
+ */
+function proofSummary(proof) {
+  const jwt = decodeJwt(proof);
+  if (!jwt) return undefined;
+  const { typ, alg, jwk } = jwt.header;
+  const { htm, htu, iat, jti, ath, nonce } = jwt.payload;
+  return {
+    typ,
+    alg,
+    jwk: jwk ? `${jwk.kty} ${jwk.crv ?? ''} x=${short(jwk.x)}` : undefined,
+    htm,
+    htu,
+    iat,
+    jti: short(jti),
+    ath: ath ? short(ath) : undefined,
+    nonce: nonce ? short(nonce) : undefined,
+  };
 }
 
 function tokenSummary(body) {
@@ -68,6 +92,7 @@ export function createObservedFetch(flow, { onPush }) {
             matches: challenge === undefined ? undefined : computed === challenge,
             status: response.status,
             response: tokenSummary(body),
+            dpop: proofSummary(seen.dpop),
             idTokenHeader: idToken ? { kid: idToken.header.kid, alg: idToken.header.alg } : undefined,
             timing: { start: started, headers: headersAt, end: ended },
           },
@@ -88,6 +113,7 @@ export function createObservedFetch(flow, { onPush }) {
           expiresIn: body.expires_in,
           error: body.error,
           errorDescription: body.error_description,
+          dpop: proofSummary(seen.dpop),
         });
         return;
       }
@@ -112,6 +138,7 @@ export function createObservedFetch(flow, { onPush }) {
             status: response.status,
             body,
             wwwAuthenticate: response.headers.get('www-authenticate') ?? undefined,
+            dpop: proofSummary(seen.dpop),
           },
         });
         return;

@@ -13,6 +13,8 @@ export function stepApi(f) {
     body: [
       el('p', { class: 'url' }, `${a.method} ${a.url}`),
       kv([['Authorization', a.authorization]]),
+      a.dpop ? el('p', { class: 'kv-title' }, 'DPoP proof, bound to this request and this token (ath)') : null,
+      a.dpop ? kv(Object.entries(a.dpop).filter(([, v]) => v !== undefined)) : null,
       el('p', { class: 'kv-title' }, `Response: HTTP ${a.status}`),
       a.wwwAuthenticate ? kv([['WWW-Authenticate', a.wwwAuthenticate]]) : null,
       el('pre', { class: 'code' }, typeof a.body === 'string' ? a.body : JSON.stringify(a.body, null, 2)),

@@ -137,6 +137,7 @@ export function stepToken(f) {
       kv(order.filter((n) => n in t.fields).map((n) => [n, t.fields[n]])),
       el('p', { class: 'kv-title' }, 'PKCE proof, recomputed in this page'),
       kv([['SHA-256(verifier)', t.computed ?? '—', proof]]),
+      ...(t.dpop ? [el('p', { class: 'kv-title' }, 'DPoP proof (header DPoP), signed with this session\'s unexportable key'), kv(Object.entries(t.dpop).filter(([, v]) => v !== undefined))] : []),
       el('p', { class: 'kv-title' }, `Response: HTTP ${t.status}`),
       kv(Object.entries(t.response ?? {})),
     ],
