@@ -114,7 +114,10 @@ export interface PkceClientEvents {
     user?: IdTokenClaims;
     /** How the session began. */
     via: SessionSource;
-    /** True when another tab signed in and this one took the session over from the shared store. */
+    /**
+     * True when the sign-in was made in another tab: this one took the session over from the shared
+     * store (`via: 'other-tab'`), or followed it with a silent sign-in of its own (`via: 'iframe'`).
+     */
     elsewhere: boolean;
   };
   /** New tokens arrived from a refresh. `expiresAt` is epoch milliseconds. */
