@@ -77,8 +77,22 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
     // DPoP: the token request is signed with the login's key, which then becomes the session's.
     const keyId = `tx:${state}`;
     const dpop = await ctx.signer(keyId);
+    // The keys (and jose) are fetched alongside the token request, not after it: one round trip
+    // saved. They start as the token request leaves, so it stays the first (a DPoP proof is signed
+    // before it leaves).
+    const send = ctx.http.fetch ?? fetch;
+    let keysAsked = !ctx.openid;
+    const sendThenFetchKeys: typeof send = (input, init) => {
+      const sent = send(input, init);
+      if (!keysAsked) {
+        keysAsked = true;
+        issuer.prefetchKeys(md);
+      }
+      return sent;
+    };
     const exchange = exchangeCode({
       ...ctx.http,
+      fetch: sendThenFetchKeys,
       dpop,
       tokenEndpoint: md.token_endpoint,
       clientId: config.clientId,
@@ -87,8 +101,6 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
       codeVerifier: tx.codeVerifier,
       resource: config.resource,
     });
-    // The keys are fetched alongside the token request, not after it: one round trip saved.
-    if (ctx.openid) issuer.prefetchKeys(md);
     const response = await exchange;
     let user: IdTokenClaims | undefined;
     if (ctx.openid) {

@@ -18,7 +18,8 @@ import {
 let env: DemoEnv;
 
 beforeAll(async () => {
-  env = await startDemoEnv(60); // no refresh during these tests
+  // Bearer tokens here, whose copies the tests replay from Node; DPoP's demo: test/e2e/dpop.test.ts.
+  env = await startDemoEnv(60, { dpop: false }); // no refresh during these tests
 });
 
 afterAll(async () => {

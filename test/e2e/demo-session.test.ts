@@ -29,7 +29,8 @@ const SHOTS = fileURLToPath(new URL(process.env.SCREENSHOTS_DIR === 'docs' ? '..
 let env: DemoEnv;
 
 beforeAll(async () => {
-  env = await startDemoEnv(ACCESS_TOKEN_TTL);
+  // Bearer tokens here, whose copies the tests replay from Node; DPoP's demo: test/e2e/dpop.test.ts.
+  env = await startDemoEnv(ACCESS_TOKEN_TTL, { dpop: false });
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jos
 import { createHash, randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 import { blockDemoApp, openBareApp, outcome } from './bare-app';
-import { newDemoPage, postForm, signInThroughProvider, startDemoEnv, type DemoEnv } from './demo-helpers';
+import { expectSignedIn, newDemoPage, postForm, signInThroughProvider, startDemoEnv, textOf, type DemoEnv } from './demo-helpers';
 
 interface Seen {
   url: string;
@@ -152,6 +152,31 @@ describe('DPoP against oidc-provider and the demo API', () => {
     // The page itself still works: the key never left it.
     expect(await page.evaluate(async (url) => (await window.auth.fetch(url)).status, api)).toBe(200);
     expect(await outcome(page, 'auth.getAccessToken({ forceRefresh: true })')).toBe('ok');
+  });
+});
+
+describe('the demo page with DPoP (its default)', () => {
+  let env: DemoEnv;
+  beforeAll(async () => {
+    env = await startDemoEnv(60);
+  });
+  afterAll(() => env?.close());
+
+  it('shows the proofs in its steps, and the token request still leaves first with the keys alongside', async () => {
+    const { context, page } = await newDemoPage(env);
+    const seen = watch(context, env);
+    await page.goto(env.demo.pageUrl);
+    await signInThroughProvider(page, env, { username: 'alice' });
+    await expectSignedIn(page, 'alice');
+    const afterCallback = seen.filter((s) => s.url === env.discovery.token_endpoint || s.url === env.discovery.jwks_uri);
+    expect(afterCallback.map((s) => new URL(s.url).pathname).slice(0, 2)).toEqual(['/token', '/jwks']);
+    expect(await textOf(page, '[data-step="token"]')).toContain('DPoP proof');
+    expect(await textOf(page, '[data-step="token"]')).toContain('dpop+jwt');
+    await page.locator('#call-api').click();
+    await expect.poll(() => textOf(page, '#api-result')).toContain('HTTP 200');
+    await expect.poll(() => textOf(page, '[data-step="api"]')).toContain('AuthorizationDPoP ey');
+    expect(await textOf(page, '[data-step="api"]')).toContain('ath');
+    await context.close();
   });
 });
 
