@@ -4,7 +4,8 @@ import { createClientContext } from './context.js';
 import type { PkceClient, RestoreOptions } from './pkce-client.js';
 import { createRefresher } from './refresher.js';
 import { relayCallback } from './relay.js';
-import { restoreSession, sessionHint } from './restore.js';
+import { restoreSession } from './restore.js';
+import { sessionHint } from './session-hint.js';
 import { completeLogin, responseModeOf } from './sign-in.js';
 import { finishSignOut } from './sign-out.js';
 

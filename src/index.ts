@@ -28,6 +28,8 @@ export type { EndSessionValues, PkceClientOptions } from './config.js';
 
 export { generateCodeVerifier, computeCodeChallenge, randomToken } from './pkce.js';
 export { buildAuthorizationUrl } from './authorize.js';
+export { pushAuthorizationRequest } from './par.js';
+export type { PushedAuthorizationRequest } from './par.js';
 export type { AuthorizationRequest } from './authorize.js';
 export { parseCallback, isCallbackUrl } from './callback.js';
 export type { AuthorizationCode, ExpectedCallback } from './callback.js';
@@ -44,7 +46,7 @@ export type { AuthorizationServerMetadata } from './discovery.js';
 export { memoryTokenStore, webStorageTokenStore, indexedDbTokenStore } from './token-store.js';
 export type { TokenSet, TokenStore } from './token-store.js';
 export type { StorageLike } from './transaction.js';
-export type { FetchLike, HttpOptions } from './http.js';
+export type { DpopSigner, FetchLike, HttpOptions } from './http.js';
 
 export {
   PkceError,

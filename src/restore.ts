@@ -1,20 +1,7 @@
 import type { ClientContext } from './context.js';
 import { isPkceError } from './errors.js';
 import type { RestoreOptions, RestoreResult } from './pkce-client.js';
-
-/** @internal Where the non-secret "this browser had a session here" flag is kept. */
-export const hintKey = (clientId: string) => `pkce-spa:${clientId}:had-session`;
-
-/** @internal Reads or writes the hint; storage that throws (private modes) reads as no hint. */
-export function sessionHint(clientId: string, value?: boolean): boolean {
-  try {
-    if (value === true) localStorage.setItem(hintKey(clientId), '1');
-    if (value === false) localStorage.removeItem(hintKey(clientId));
-    return localStorage.getItem(hintKey(clientId)) === '1';
-  } catch {
-    return false;
-  }
-}
+import { sessionHint } from './session-hint.js';
 
 /** True inside the hidden iframe of another page of this origin: no iframe opens a further iframe. */
 function framedByThisOrigin(): boolean {

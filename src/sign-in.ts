@@ -5,6 +5,7 @@ import { LoginRequiredError, ValidationError, isPkceError } from './errors.js';
 import type { IdTokenClaims } from './id-token.js';
 import { modeOf, type ResponseMode } from './relay.js';
 import { isCallbackUrl } from './callback.js';
+import { sessionHint } from './session-hint.js';
 import { tokenSetFrom } from './session.js';
 import { exchangeCode } from './token-endpoint.js';
 import type { TokenSet } from './token-store.js';
@@ -119,6 +120,9 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
     return { tokens, returnTo, appState: tx.appState, user, state };
   } catch (error) {
     if (isPkceError(error, 'oauth_error') && interactionNeeded.has(error.error ?? '')) {
+      // The server has no session for this browser any more: hadSession() stops saying so, so an
+      // app that redirects returning users with prompt=none does not loop.
+      sessionHint(config.clientId, false);
       throw new LoginRequiredError(`The authorization server needs the user to sign in: ${error.error}`, {
         cause: error,
         error: error.error,

@@ -269,6 +269,14 @@ describe('prompt=none answers', () => {
     });
   }
 
+  it('a login_required answer clears hadSession(), so an app that redirects returning users cannot loop', async () => {
+    const { client } = await signIn(server);
+    expect(client.auth.hadSession()).toBe(true);
+    await reachCallback(server, client, { error: 'login_required' });
+    await expect(client.auth.handleRedirect()).rejects.toMatchObject({ code: 'login_required' });
+    expect(client.auth.hadSession()).toBe(false);
+  });
+
   it('access_denied stays an OAuthError, and carries the returnTo too', async () => {
     const client = createClient(server);
     await reachCallback(server, client, { deny: true });
