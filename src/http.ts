@@ -10,6 +10,12 @@ export type FetchLike = (input: Request | string | URL, init?: RequestInit) => P
  * for one (`use_dpop_nonce`, RFC 9449 §8, §9).
  */
 export interface DpopSigner {
+  /**
+   * Calls `request` with a DPoP proof (a compact JWS) for `method` and `url`, once more with the
+   * server's nonce when the answer is `use_dpop_nonce`, and resolves to the last answer.
+   *
+   * @param accessToken - For a resource request: the token the proof is bound to (`ath`).
+   */
   send(method: string, url: string, request: (proof: string) => Promise<Response>, accessToken?: string): Promise<Response>;
 }
 
