@@ -39,7 +39,7 @@ const BASE_HEADERS = {
  * authorization server, which sends restoreSession()'s hidden iframe back to this origin.
  * Nobody may frame the app (clickjacking).
  */
-function appPolicy({ issuer, apiUrl } = {}) {
+function appPolicy({ issuer, apiUrl } = {}, framedBySelf = false) {
   const as = originOf(issuer);
   const api = originOf(apiUrl);
   return [
@@ -51,7 +51,8 @@ function appPolicy({ issuer, apiUrl } = {}) {
     ['frame-src', as, "'self'"].filter(Boolean).join(' '),
     "base-uri 'none'",
     "form-action 'none'",
-    "frame-ancestors 'none'",
+    // The redirect URI's page answers restoreSession()'s iframe when no lean silent page is set.
+    `frame-ancestors ${framedBySelf ? "'self'" : "'none'"}`,
   ].join('; ');
 }
 
@@ -70,12 +71,15 @@ const CALLBACK_POLICY = "default-src 'none'; script-src 'self'; base-uri 'none';
 /** Everything else (scripts, styles, JSON, errors) is no document at all. */
 const OTHER_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
-function securityHeaders(file, config) {
+function securityHeaders(file, config, path) {
   if (file && basename(file) === FRAMED_BY_APP) {
     return { 'Content-Security-Policy': CALLBACK_POLICY, 'X-Frame-Options': 'SAMEORIGIN' };
   }
-  const policy = file && extname(file) === '.html' ? appPolicy(config) : OTHER_POLICY;
-  return { 'Content-Security-Policy': policy, 'X-Frame-Options': 'DENY' };
+  // The app's pages may not be framed by anyone (clickjacking), but the redirect URI's page by the
+  // app itself: it is the default silentRedirectUri, where handleRedirect() hands the answer back.
+  const framedBySelf = path === '/callback';
+  const policy = file && extname(file) === '.html' ? appPolicy(config, framedBySelf) : OTHER_POLICY;
+  return { 'Content-Security-Policy': policy, 'X-Frame-Options': framedBySelf ? 'SAMEORIGIN' : 'DENY' };
 }
 
 /** Resolves `relative` inside `root`, or returns undefined if it would leave it. */
@@ -128,7 +132,7 @@ export function createPageHandler({ publicDir, distDir, config }) {
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile() || !type) return fail(404, 'Not Found');
 
-    res.writeHead(200, { ...BASE_HEADERS, ...securityHeaders(file, config()), 'Content-Type': type, 'Content-Length': info.size });
+    res.writeHead(200, { ...BASE_HEADERS, ...securityHeaders(file, config(), path), 'Content-Type': type, 'Content-Length': info.size });
     if (req.method === 'HEAD') return res.end();
     createReadStream(file).on('error', () => res.destroy()).pipe(res);
   };

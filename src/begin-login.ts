@@ -65,7 +65,13 @@ export async function beginLogin(
   }
   if (typeof endpoint === 'string' && (config.par !== false || md.require_pushed_authorization_requests === true)) {
     const { pushAuthorizationRequest } = await import('./par.js');
-    url = await pushAuthorizationRequest({ ...ctx.http, dpop: await ctx.signer(`tx:${state}`), endpoint, authorizationUrl: url });
+    url = await pushAuthorizationRequest({
+      ...ctx.http,
+      dpop: await ctx.signer(`tx:${state}`),
+      endpoint,
+      authorizationUrl: url,
+      authorizationEndpoint: md.authorization_endpoint,
+    });
   }
   await ctx.transactions.save({
     state,

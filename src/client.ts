@@ -5,7 +5,7 @@ import type { PkceClient, RestoreOptions } from './pkce-client.js';
 import { createRefresher } from './refresher.js';
 import { relayCallback } from './relay.js';
 import { restoreSession } from './restore.js';
-import { sessionHint } from './session-hint.js';
+import { sessionHint, signedOutHere } from './session-hint.js';
 import { completeLogin, responseModeOf } from './sign-in.js';
 import { finishSignOut } from './sign-out.js';
 
@@ -31,8 +31,15 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
   const refresher = createRefresher(ctx);
   const { getAccessToken } = refresher;
   // The non-secret hint of hadSession(): set by any sign-in, cleared by a sign-out.
-  events.on('signed-in', () => sessionHint(clientId, true));
-  events.on('session-ended', ({ reason }) => reason === 'logout' && sessionHint(clientId, false));
+  events.on('signed-in', () => {
+    sessionHint(clientId, true);
+    signedOutHere(clientId, false);
+  });
+  events.on('session-ended', ({ reason }) => {
+    if (reason !== 'logout') return;
+    sessionHint(clientId, false);
+    signedOutHere(clientId, true);
+  });
   // Discovery (and the login code) in the background while the page starts, so a click on
   // "Sign in" leaves at once.
   const warmUp = () =>
@@ -74,8 +81,9 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
         return null;
       }
       tidyAddressBar(href);
+      const ticket = session.signInTicket();
       const { tokens, returnTo, appState, user } = await session.track('signingIn', () => completeLogin(ctx, callback));
-      await session.start(tokens, 'redirect');
+      await session.start(tokens, 'redirect', ticket);
       return appState === undefined ? { returnTo, user } : { returnTo, appState, user };
     },
 
@@ -83,9 +91,10 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       requireBrowser('loginWithPopup()');
       if (session.signingOut) return never();
       const popup = openPopup(); // in the click itself, before any await
+      const ticket = session.signInTicket();
       const { signInWithPopup } = await import('./popup.js');
       const { tokens, returnTo, appState, user } = await session.track('signingIn', () => signInWithPopup(ctx, popup, popupOptions));
-      await session.start(tokens, 'popup');
+      await session.start(tokens, 'popup', ticket);
       return appState === undefined ? { returnTo, user } : { returnTo, appState, user };
     },
 

@@ -151,6 +151,13 @@ export interface Config
 
 const bad = (field: string, rule: string) => new ConfigError(`"${field}" ${rule}`);
 
+const OPTIONS = [
+  'issuer', 'clientId', 'redirectUri', 'silentRedirectUri', 'popupRedirectUri', 'scope', 'metadata',
+  'metadataOverrides', 'multiTenant', 'resource', 'authorizationParams', 'apiOrigins', 'clockTolerance',
+  'refreshLeeway', 'timeout', 'fetch', 'transactionStorage', 'tokenStore', 'postLogoutRedirectUri',
+  'endSessionParams', 'navigate', 'dpop', 'par',
+] as const satisfies readonly (keyof PkceClientOptions)[];
+
 const url = (field: string, value: unknown): URL => {
   const parsed = secureUrl(value);
   if (!parsed) throw bad(field, 'must be an absolute https: URL (http: only on loopback)');
@@ -202,6 +209,18 @@ function apiOrigin(entry: unknown): string {
  */
 export function resolveConfig(options: PkceClientOptions): Config {
   if (typeof options !== 'object' || options === null) throw new ConfigError('Options are required');
+  for (const name of Object.keys(options)) {
+    if (!(OPTIONS as readonly string[]).includes(name)) {
+      // A misspelt option (apiOrigin, redirectURI) would otherwise be ignored without a word.
+      const near = OPTIONS.find((known) => known.toLowerCase().replace(/s$/, '') === name.toLowerCase().replace(/s$/, ''));
+      const hint = near
+        ? `: did you mean "${near}"?`
+        : /^[a-z_]+$/.test(name)
+          ? ': authorization request parameters (audience, prompt, login_hint, …) go in "authorizationParams"'
+          : '';
+      throw new ConfigError(`"${name}" is not an option of createPkceClient()${hint}`);
+    }
+  }
   if (url('issuer', options.issuer).search) throw bad('issuer', 'must not have a query');
   if (typeof options.clientId !== 'string' || !options.clientId) throw bad('clientId', 'must be a non-empty string');
   url('redirectUri', options.redirectUri);

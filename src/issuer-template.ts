@@ -12,7 +12,8 @@
 /** The placeholder Entra ID puts where the tenant goes. */
 export const TENANT_PLACEHOLDER = '{tenantid}';
 
-const segment = /^[A-Za-z0-9._-]+$/;
+// One path segment, never `.` or `..`, which a URL would resolve to another path.
+const segment = /^(?!\.{1,2}$)[A-Za-z0-9._-]+$/;
 
 /** The two fixed parts around the placeholder, when `issuer` is a template with exactly one. */
 function parts(template: string): [string, string] | undefined {

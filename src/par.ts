@@ -5,8 +5,13 @@ import { readJson, sendWithProof, type HttpOptions } from './http.js';
 export interface PushedAuthorizationRequest extends HttpOptions {
   /** The metadata's `pushed_authorization_request_endpoint`. */
   endpoint: string;
-  /** The authorization request as `buildAuthorizationUrl` made it: its query is what is pushed. */
+  /** The authorization request as `buildAuthorizationUrl` made it: its parameters are what is pushed. */
   authorizationUrl: URL;
+  /**
+   * The metadata's `authorization_endpoint` as published: a query it has of its own (a B2C policy,
+   * say) stays on the URL the browser goes to. Default: `authorizationUrl` without its query.
+   */
+  authorizationEndpoint?: string;
 }
 
 /**
@@ -22,7 +27,9 @@ export interface PushedAuthorizationRequest extends HttpOptions {
  * @see https://www.rfc-editor.org/rfc/rfc9126#section-2.1
  */
 export async function pushAuthorizationRequest(request: PushedAuthorizationRequest): Promise<URL> {
-  const params = request.authorizationUrl.searchParams;
+  const endpointQuery = new URL(request.authorizationEndpoint ?? request.authorizationUrl.origin + request.authorizationUrl.pathname).searchParams;
+  // What the endpoint's own URL carries is not the request's to push.
+  const params = new URLSearchParams([...request.authorizationUrl.searchParams].filter(([name, value]) => endpointQuery.get(name) !== value));
   const response = await sendWithProof(
     request.endpoint,
     { method: 'POST', body: new URLSearchParams(params), headers: { accept: 'application/json' } },
@@ -44,7 +51,7 @@ export async function pushAuthorizationRequest(request: PushedAuthorizationReque
   if (typeof requestUri !== 'string' || !requestUri) {
     throw new ValidationError('invalid_response', 'The pushed authorization response has no "request_uri"');
   }
-  const url = new URL(request.authorizationUrl.origin + request.authorizationUrl.pathname);
+  const url = new URL(request.authorizationEndpoint ?? request.authorizationUrl.origin + request.authorizationUrl.pathname);
   url.searchParams.set('client_id', params.get('client_id') ?? '');
   url.searchParams.set('request_uri', requestUri);
   return url;

@@ -56,7 +56,10 @@ export interface RestoreResult {
   /** The ID token claims, when signed in. */
   user?: IdTokenClaims;
   /**
-   * Why there is no session: `skipped` (no silent sign-in was tried), the server's answer to the
+   * Why there is no session: `signed_out` (the user signed out in this browser and has not signed in
+   * since, so no silent sign-in is tried: the server may still have a session, when it has no
+   * end-session endpoint or the user declined its confirmation), `skipped` (no silent sign-in was
+   * tried), the server's answer to the
    * silent request (`login_required`, `interaction_required`, …, which is what blocked
    * third-party cookies give), `no_answer`, `timeout`, or another error's `code`.
    */

@@ -44,6 +44,12 @@ export function createRefresher(ctx: ClientContext) {
     if (!current) throw new LoginRequiredError('Not signed in');
     if (current.accessToken !== stale) return current;
     if (!current.refreshToken) throw new LoginRequiredError('There is no refresh token: a new access token needs login()');
+    if (await session.spentElsewhere(current)) {
+      // Spending it again would make a rotating server revoke the grant for the copy that moved on.
+      const error = new LoginRequiredError('Another copy of this session (a duplicated tab, or this tab before Back) already used its refresh token');
+      await session.end('invalid_grant', { error });
+      throw error;
+    }
     const md = await ctx.issuer.getMetadata();
     if (!session.isCurrent(ticket)) throw new LoginRequiredError('The session ended before it was refreshed');
     // A DPoP-bound session refreshes with a proof of its key, and must get DPoP back (RFC 9449 §5).

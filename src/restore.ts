@@ -1,7 +1,7 @@
 import type { ClientContext } from './context.js';
 import { isPkceError } from './errors.js';
 import type { RestoreOptions, RestoreResult } from './pkce-client.js';
-import { sessionHint } from './session-hint.js';
+import { sessionHint, signedOutHere } from './session-hint.js';
 
 /** True inside the hidden iframe of another page of this origin: no iframe opens a further iframe. */
 function framedByThisOrigin(): boolean {
@@ -23,13 +23,16 @@ export async function restoreSession(ctx: ClientContext, options: RestoreOptions
   const signedIn = (): RestoreResult => ({ signedIn: true, via: session.via ?? 'store', user: session.tokens?.claims });
   if (session.tokens) return signedIn();
   const silent = options.silent ?? true;
+  // After a sign-out here, a server session that outlived it must not sign the user back in.
+  if (signedOutHere(config.clientId)) return { signedIn: false, via: 'none', reason: 'signed_out' };
   if (silent === false || (silent === 'if-hinted' && !sessionHint(config.clientId)) || framedByThisOrigin() || session.signingOut) {
     return { signedIn: false, via: 'none', reason: 'skipped' };
   }
+  const ticket = session.signInTicket();
   try {
     const { signInSilently } = await import('./silent.js');
     const completed = await session.track('signingIn', () => signInSilently(ctx, options.timeout ?? 10_000));
-    await session.start(completed.tokens, 'iframe', followingAnotherTab);
+    await session.start(completed.tokens, 'iframe', ticket, followingAnotherTab);
     return signedIn();
   } catch (error) {
     if (isPkceError(error, 'invalid_config')) throw error;

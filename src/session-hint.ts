@@ -8,16 +8,24 @@
  * @packageDocumentation
  */
 
-/** @internal Where the non-secret "this browser had a session here" flag is kept. */
-export const hintKey = (clientId: string) => `pkce-spa:${clientId}:had-session`;
-
-/** @internal Reads or writes the hint; storage that throws (private modes) reads as no hint. */
-export function sessionHint(clientId: string, value?: boolean): boolean {
+/** A flag in `localStorage`, read as false where storage throws (private modes). */
+function flag(key: string, value?: boolean): boolean {
   try {
-    if (value === true) localStorage.setItem(hintKey(clientId), '1');
-    if (value === false) localStorage.removeItem(hintKey(clientId));
-    return localStorage.getItem(hintKey(clientId)) === '1';
+    if (value === true) localStorage.setItem(key, '1');
+    if (value === false) localStorage.removeItem(key);
+    return localStorage.getItem(key) === '1';
   } catch {
     return false;
   }
 }
+
+/** @internal Reads or writes "this browser had a session here and did not sign out since". */
+export const sessionHint = (clientId: string, value?: boolean): boolean => flag(`pkce-spa:${clientId}:had-session`, value);
+
+/**
+ * @internal Reads or writes "the user signed out here and has not signed in since". While it is
+ * set, `restoreSession()` makes no silent sign-in: a server without an end-session endpoint (or a
+ * user who declined its confirmation) still has a session, and the next page load would otherwise
+ * sign the user straight back in.
+ */
+export const signedOutHere = (clientId: string, value?: boolean): boolean => flag(`pkce-spa:${clientId}:signed-out`, value);

@@ -35,6 +35,7 @@ import { randomToken } from './pkce.js';
 import { refreshTime } from './refresh.js';
 import type { TokenResponse } from './token-endpoint.js';
 import { holdLock, type SessionEndReason, type TabChannel, type TabMessage } from './tab-sync.js';
+import type { RotationLedger } from './rotation-ledger.js';
 import type { TokenSet, TokenStore } from './token-store.js';
 
 /** @internal */
@@ -111,11 +112,20 @@ export function createSession(options: SessionOptions) {
   let via: SessionSource | undefined;
   let generation = 0;
   let signingOut = false;
+  // Counts sign-outs seen, here or in another tab: a sign-in that began before one is not committed.
+  let signOuts = 0;
   // The store could not be written and was emptied: this tab's memory is the only copy.
   let detached = false;
   let releaseHolder: (() => void) | undefined;
   let loaded: Promise<void> | undefined;
   const busy = { refreshing: 0, signingIn: 0 };
+  // Per-tab stores can be copied into windows that are not alive at the same time: see rotation-ledger.ts.
+  let ledger: Promise<RotationLedger> | undefined;
+  const rotations = () =>
+    store.perTab ? (ledger ??= import('./rotation-ledger.js').then(({ createRotationLedger }) => createRotationLedger())) : undefined;
+  const recordRotation = async (next: TokenSet) => {
+    if (next.refreshToken) await (await rotations())?.record(next.sessionId, next.refreshToken);
+  };
   const watchers = new Set<() => void>();
 
   const changed = () => {
@@ -202,6 +212,8 @@ export function createSession(options: SessionOptions) {
       if (!tokens && !signingOut) options.startedElsewhere?.();
       return;
     }
+    // Sign-out everywhere reaches sign-ins still under way here too.
+    if (message.reason === 'logout') signOuts++;
     if (!tokens) return;
     const same = tokens.sessionId === message.sessionId;
     // Sign-out everywhere: a logout in another tab ends this tab's own session too.
@@ -243,6 +255,8 @@ export function createSession(options: SessionOptions) {
       return signingOut;
     },
     ticket: (): number => generation,
+    /** Taken when a sign-in begins here; `start()` refuses it after a sign-out here or elsewhere. */
+    signInTicket: (): number => signOuts,
     isCurrent: (ticket: number): boolean => ticket === generation && !signingOut,
     /** Calls `watcher` whenever the tokens change; returns the function that stops it. */
     watch(watcher: () => void): () => void {
@@ -292,16 +306,22 @@ export function createSession(options: SessionOptions) {
      *
      * @throws {@link LoginRequiredError} when a sign-out began meanwhile; the new refresh token is revoked.
      */
-    async start(next: TokenSet, source: Exclude<SessionSource, 'store' | 'other-tab'>, elsewhere = false): Promise<void> {
+    async start(
+      next: TokenSet,
+      source: Exclude<SessionSource, 'store' | 'other-tab'>,
+      signInTicket: number,
+      elsewhere = false,
+    ): Promise<void> {
       const refuse = () => {
         revokeLater(next.refreshToken, next.sessionId);
         options.released?.(next.sessionId);
         return ended('the sign-in completed');
       };
-      if (signingOut) throw refuse();
+      const stale = () => signingOut || signInTicket !== signOuts;
+      if (stale()) throw refuse();
       await locked(async () => {
         await write(next);
-        if (signingOut) {
+        if (stale()) {
           await clearIfHolding(next.sessionId);
           throw refuse();
         }
@@ -309,6 +329,7 @@ export function createSession(options: SessionOptions) {
         tokens = next;
         via = source;
         await hold(next.sessionId);
+        await recordRotation(next);
         changed();
         if (previous && previous.sessionId !== next.sessionId) {
           revokeLater(previous.refreshToken, previous.sessionId);
@@ -342,7 +363,17 @@ export function createSession(options: SessionOptions) {
         throw stale();
       }
       tokens = next;
+      await recordRotation(next);
       for (const watcher of watchers) watcher();
+    },
+
+    /**
+     * True when another copy of this per-tab session (a duplicated tab, this tab before Back) has
+     * already spent `current`'s refresh token. Ask it holding the session lock, before refreshing.
+     */
+    async spentElsewhere(current: TokenSet): Promise<boolean> {
+      const known = rotations();
+      return !!known && !!current.refreshToken && !(await (await known).isCurrent(current.sessionId, current.refreshToken));
     },
 
     /**
@@ -354,6 +385,7 @@ export function createSession(options: SessionOptions) {
     async signOut(): Promise<{ refreshToken: string; sessionId: string }[]> {
       // Signing out before anyone hears of it: a listener's login() must find the client leaving.
       signingOut = true;
+      signOuts++;
       const had = forget('logout', {});
       if (!had) channel.post({ type: 'ended', reason: 'logout' });
       changed();

@@ -243,3 +243,14 @@ describe('options given as undefined', () => {
   });
 });
 
+describe('an option that does not exist', () => {
+  it('is refused by name, with the option it was probably meant to be', () => {
+    const base = { issuer: 'https://auth.example', clientId: 'spa', redirectUri: 'https://app.example/callback' };
+    expect(() => createPkceClient({ ...base, apiOrigin: ['https://api.example'] } as never)).toThrow(
+      '"apiOrigin" is not an option of createPkceClient(): did you mean "apiOrigins"?',
+    );
+    expect(() => createPkceClient({ ...base, redirectURI: 'x' } as never)).toThrow('did you mean "redirectUri"?');
+    expect(() => createPkceClient({ ...base, audience: 'x' } as never)).toThrow('"audience" is not an option of createPkceClient(): authorization request parameters');
+  });
+});
+

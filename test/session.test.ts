@@ -34,7 +34,7 @@ describe('states', () => {
   it('moves signed-out → signed-in → refreshing → signed-in → signing-out, and back to signed-out on a bfcache return', async () => {
     const { session } = setup();
     expect(session.status).toBe('signed-out');
-    await session.start(tokens('s1'), 'redirect');
+    await session.start(tokens('s1'), 'redirect', session.signInTicket());
     expect(session.status).toBe('signed-in');
     let during = '';
     await session.track('refreshing', async () => void (during = session.status));
@@ -56,7 +56,7 @@ describe('states', () => {
 describe('commits', () => {
   it('refuses a refresh whose session ended meanwhile, and revokes the refresh token it brought', async () => {
     const { session, revoked } = setup();
-    await session.start(tokens('s1'), 'redirect');
+    await session.start(tokens('s1'), 'redirect', session.signInTicket());
     const ticket = session.ticket();
     await session.end('logout');
     await expect(session.replace(ticket, tokens('s1', 2))).rejects.toMatchObject({ code: 'login_required' });
@@ -67,15 +67,15 @@ describe('commits', () => {
   it('refuses a sign-in that completes while signing out, and revokes its refresh token', async () => {
     const { session, revoked, store } = setup();
     await session.signOut();
-    await expect(session.start(tokens('s2'), 'redirect')).rejects.toMatchObject({ code: 'login_required' });
+    await expect(session.start(tokens('s2'), 'redirect', session.signInTicket())).rejects.toMatchObject({ code: 'login_required' });
     expect(await store.get()).toBeUndefined();
     expect(revoked).toEqual(['rt-s2-1']);
   });
 
   it('a new sign-in replaces the session and revokes the old refresh token', async () => {
     const { session, revoked, posted } = setup();
-    await session.start(tokens('s1'), 'redirect');
-    await session.start(tokens('s2'), 'redirect');
+    await session.start(tokens('s1'), 'redirect', session.signInTicket());
+    await session.start(tokens('s2'), 'redirect', session.signInTicket());
     expect(session.tokens?.sessionId).toBe('s2');
     expect(revoked).toEqual(['rt-s1-1']);
     expect(posted).toEqual([
@@ -103,7 +103,7 @@ describe('the store is the truth for tabs sharing it', () => {
   it('adopts a newer refresh of the same session silently', async () => {
     const store = memoryTokenStore();
     const { session, seen } = setup(store);
-    await session.start(tokens('s1'), 'redirect');
+    await session.start(tokens('s1'), 'redirect', session.signInTicket());
     seen.length = 0;
     await store.set(tokens('s1', 2));
     await session.sync();
@@ -114,7 +114,7 @@ describe('the store is the truth for tabs sharing it', () => {
   it('an empty store means the session ended elsewhere', async () => {
     const store = memoryTokenStore();
     const { session, seen, revoked, posted } = setup(store);
-    await session.start(tokens('s1'), 'redirect');
+    await session.start(tokens('s1'), 'redirect', session.signInTicket());
     await store.clear();
     await session.sync();
     expect(session.tokens).toBeUndefined();
@@ -126,7 +126,7 @@ describe('the store is the truth for tabs sharing it', () => {
   it('another session in the store is taken over and announced as a sign-in elsewhere', async () => {
     const store = memoryTokenStore();
     const { session, seen } = setup(store);
-    await session.start(tokens('s1'), 'redirect');
+    await session.start(tokens('s1'), 'redirect', session.signInTicket());
     await store.set({ ...tokens('s2'), claims: { iss: 'i', sub: 'bob', aud: 'a', exp: 1, iat: 1 } });
     await session.sync();
     expect(session.tokens?.sessionId).toBe('s2');
@@ -136,7 +136,7 @@ describe('the store is the truth for tabs sharing it', () => {
   it('ending clears the store only while it still holds that session: a newer sign-in survives', async () => {
     const store = memoryTokenStore();
     const { session } = setup(store);
-    await session.start(tokens('s1'), 'redirect');
+    await session.start(tokens('s1'), 'redirect', session.signInTicket());
     await store.set(tokens('s2')); // another tab signed in since
     await session.end('invalid_grant');
     expect((await store.get())?.sessionId).toBe('s2');
@@ -145,7 +145,7 @@ describe('the store is the truth for tabs sharing it', () => {
   it('sign-out takes the store’s newer refresh token along for revocation, and empties the store', async () => {
     const store = memoryTokenStore();
     const { session, seen } = setup(store);
-    await session.start(tokens('s1'), 'redirect');
+    await session.start(tokens('s1'), 'redirect', session.signInTicket());
     await store.set(tokens('s1', 2)); // another tab refreshed
     expect(await session.signOut()).toEqual([
       { refreshToken: 'rt-s1-1', sessionId: 's1' },
@@ -159,7 +159,7 @@ describe('the store is the truth for tabs sharing it', () => {
 describe('messages from other tabs', () => {
   it('an end of the same session forgets it here, leaving revocation to the tab that ended it', async () => {
     const { session, revoked } = setup();
-    await session.start(tokens('s1'), 'redirect');
+    await session.start(tokens('s1'), 'redirect', session.signInTicket());
     await session.receive({ type: 'ended', sessionId: 's1', reason: 'invalid_grant' });
     expect(session.tokens).toBeUndefined();
     expect(revoked).toEqual([]);
@@ -167,7 +167,7 @@ describe('messages from other tabs', () => {
 
   it('a logout in another tab ends this tab’s own session too, revoking its refresh token', async () => {
     const { session, revoked, seen } = setup();
-    await session.start(tokens('mine'), 'redirect');
+    await session.start(tokens('mine'), 'redirect', session.signInTicket());
     await session.receive({ type: 'ended', sessionId: 'theirs', reason: 'logout' });
     expect(session.tokens).toBeUndefined();
     expect(revoked).toEqual(['rt-mine-1']);
@@ -176,7 +176,7 @@ describe('messages from other tabs', () => {
 
   it('another tab’s refresh failure does not end a different session here', async () => {
     const { session } = setup();
-    await session.start(tokens('mine'), 'redirect');
+    await session.start(tokens('mine'), 'redirect', session.signInTicket());
     await session.receive({ type: 'ended', sessionId: 'theirs', reason: 'invalid_grant' });
     expect(session.tokens?.sessionId).toBe('mine');
   });
@@ -186,7 +186,7 @@ describe('per-tab copies', () => {
   it('a copy of a session another live tab holds is dropped at load; the holder keeps it', async () => {
     onTestFinished(installWebLocks());
     const original = setup(webStorageTokenStore(sessionStorage));
-    await original.session.start(tokens('s1'), 'redirect');
+    await original.session.start(tokens('s1'), 'redirect', original.session.signInTicket());
     // The duplicated tab: a copy of sessionStorage, in a page that is not the holder.
     const copy = setup(webStorageTokenStore(sessionStorage));
     await copy.session.load();
@@ -198,7 +198,7 @@ describe('per-tab copies', () => {
   it('a reload is no copy: once the old page lets go, the new one holds the session', async () => {
     onTestFinished(installWebLocks());
     const before = setup(webStorageTokenStore(sessionStorage));
-    await before.session.start(tokens('s1'), 'redirect');
+    await before.session.start(tokens('s1'), 'redirect', before.session.signInTicket());
     await before.session.end('expired'); // stands for the old page going away: it lets go of the lock
     sessionStorage.setItem('pkce-spa:tokens', JSON.stringify(tokens('s1')));
     const after = setup(webStorageTokenStore(sessionStorage));

@@ -42,9 +42,11 @@ $('call-api').onclick = async () => {
 
 // On every page load: completes the sign-in when this is the callback, else resolves null.
 auth.handleRedirect().then(
-  (result) => {
+  async (result) => {
     // Back where login({ returnTo }) was called, with the code and state gone from the address bar.
     if (result) history.replaceState(null, '', result.returnTo);
+    // After a reload: the session back without leaving the page (a silent iframe); never throws for "no session".
+    else await auth.restoreSession();
     render();
   },
   (error) => {

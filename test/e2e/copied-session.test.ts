@@ -14,12 +14,11 @@ beforeAll(async () => {
 afterAll(() => env?.close());
 
 describe('a copy of the tab’s session made while the tab was away from the app', () => {
-  // FLAW (session.ts load()/hold(), token-store.ts perTab): the guard is a Web Lock held by the live
-  // page, so it only tells apart two copies alive at the same time. A copy taken while the original
-  // is on another site (Duplicate Tab, or any site's window.open: the browser clones the whole
-  // sessionStorage namespace) finds the lock free and spends the refresh token; back on the app, the
-  // original finds the lock free too and spends the same refresh token again. oidc-provider then
-  // revokes the grant: the user is signed out in both (another server would honour both copies).
+  // Found by the attack pass: the Web Lock guard only tells apart copies alive at the same time. A
+  // copy taken while the original is on another site (Duplicate Tab, or any site's window.open: the
+  // browser clones the whole sessionStorage namespace) spent the refresh token, and back on the app
+  // the original spent it again, so oidc-provider revoked the grant. The rotation ledger
+  // (src/rotation-ledger.ts) now tells the original that a copy moved on: it signs out instead.
   it('the original, back on the app, does not spend the refresh token the copy already spent', async () => {
     const { context, page: original } = await newDemoPage(env);
     await blockDemoApp(context, env);
@@ -49,7 +48,13 @@ describe('a copy of the tab’s session made while the tab was away from the app
     const afterBack = await outcome(original, 'auth.getAccessToken({ forceRefresh: true })');
     expect(refreshes.length).toBeGreaterThanOrEqual(1);
     expect(new Set(refreshes).size).toBe(refreshes.length); // no refresh token sent twice
-    expect(afterBack).toBe('ok'); // and the user is still signed in
+    // The copy that fell behind is signed out (the grant the other copy holds stays alive); it can
+    // get a session of its own with restoreSession() or login().
+    expect(afterBack).toBe('login_required');
+    expect(await original.evaluate(() => window.events.at(-1))).toEqual([
+      'session-ended',
+      expect.objectContaining({ reason: 'invalid_grant', elsewhere: false }),
+    ]);
     await context.close();
   });
 });

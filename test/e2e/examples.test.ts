@@ -49,6 +49,13 @@ async function signInAndOut(status: (page: Page) => Promise<string>, username: s
   expect(page.url()).toBe(`${env.demo.pageUrl}?tab=inbox`);
   expect(traffic.tokenRequests('authorization_code')).toHaveLength(1);
 
+  // A reload: restoreSession() brings the session back by a silent sign-in in a hidden iframe on the
+  // app's own /callback, where the app's handleRedirect() hands the answer back; no top-level navigation.
+  await page.reload();
+  await expect.poll(() => status(page)).toContain(`Signed in as ${username}`);
+  expect(page.url()).toBe(`${env.demo.pageUrl}?tab=inbox`);
+  expect(traffic.tokenRequests('authorization_code')).toHaveLength(2);
+
   await page.locator('button:text-is("Sign out")').click();
   await page.waitForURL((url) => url.href === env.demo.pageUrl);
   await page.locator(signInButton).waitFor();
@@ -63,7 +70,7 @@ async function signInAndOut(status: (page: Page) => Promise<string>, username: s
   await expect.poll(() => textOf(page, '[role="alert"]')).toContain('access_denied');
   await page.locator(signInButton).waitFor();
   expect(page.url()).toBe(env.demo.pageUrl);
-  expect(traffic.tokenRequests('authorization_code')).toHaveLength(1);
+  expect(traffic.tokenRequests('authorization_code')).toHaveLength(2);
   expect(pageErrors).toEqual([]);
   await context.close();
 }

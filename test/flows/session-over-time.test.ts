@@ -257,6 +257,21 @@ describe('sign-out cannot be overtaken', () => {
   });
 });
 
+describe('after a sign-out', () => {
+  it('restoreSession() makes no silent sign-in until the user signs in again: a server session that outlived the sign-out does not bring the user back', async () => {
+    server.metadataOverrides.end_session_endpoint = undefined; // the server's session survives the sign-out
+    const { client } = await signIn(server);
+    void client.auth.logout();
+    await until(() => client.navigations.length === 2);
+    const next = createClient(server); // the next page load
+    expect(await next.auth.restoreSession()).toMatchObject({ signedIn: false, via: 'none', reason: 'signed_out' });
+    expect(next.navigations).toEqual([]);
+    await signIn(server, next);
+    expect(next.auth.hadSession()).toBe(true);
+    expect(localStorage.getItem('pkce-spa:spa:signed-out')).toBeNull();
+  });
+});
+
 describe('prompt=none answers', () => {
   for (const error of ['login_required', 'interaction_required', 'consent_required', 'account_selection_required']) {
     it(`${error} becomes a LoginRequiredError with the OAuth error and the returnTo of the login`, async () => {

@@ -18,9 +18,11 @@ export const auth = createPkceClient({
  * Components wait for this promise instead.
  */
 export const redirected: Promise<RedirectResult | null> = auth.handleRedirect().then(
-  (result) => {
+  async (result) => {
     // Back where login({ returnTo }) was called, with the code and state gone from the address bar.
     if (result) history.replaceState(null, '', result.returnTo);
+    // After a reload: the session back without leaving the page (a silent iframe); never throws for "no session".
+    else await auth.restoreSession();
     return result;
   },
   (error: unknown) => {

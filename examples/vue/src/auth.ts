@@ -28,10 +28,12 @@ for (const event of ['signed-in', 'refreshed', 'session-ended'] as const) auth.o
 
 // The callback is handled once per page load, here, before any component exists.
 auth.handleRedirect().then(
-  (result) => {
+  async (result) => {
     // Back where login({ returnTo }) was called; with Vue Router, router.replace(result.returnTo).
     if (result) history.replaceState(null, '', result.returnTo);
-    sync(); // also a session restored from a persistent tokenStore
+    // After a reload: the session back without leaving the page (a silent iframe); never throws for "no session".
+    else await auth.restoreSession();
+    sync();
     session.ready = true;
   },
   (error: Error) => {

@@ -41,7 +41,9 @@ export class AuthService {
       // Back where login({ returnTo }) was called. The router's first navigation comes after the
       // initializers, so with @angular/router it starts from this URL.
       if (result) history.replaceState(null, '', result.returnTo);
-      this.sync(); // also a session restored from a persistent tokenStore
+      // After a reload: the session back without leaving the page (a silent iframe); never throws for "no session".
+      else await this.client.restoreSession();
+      this.sync();
       this.ready.set(true);
     } catch (error) {
       // A refused sign-in (cancelled, say): the app says why, from / rather than from /callback.
