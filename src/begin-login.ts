@@ -18,7 +18,7 @@ function checkAppState(appState: unknown): void {
   try {
     if (JSON.stringify(appState) === undefined) throw new TypeError('not serializable');
   } catch {
-    throw new ConfigError('"appState" must be a JSON-serializable value (no functions, cycles or BigInt)');
+    throw new ConfigError('"appState" must be a value JSON can carry (no cycle, no BigInt, not a function or undefined)');
   }
 }
 

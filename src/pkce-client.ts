@@ -13,7 +13,9 @@ export interface LoginOptions {
   /**
    * Any JSON-serializable value the app wants back after the sign-in (the form being filled, the
    * tab that was open). It waits in the login transaction in this browser and comes back from
-   * `handleRedirect()`; it is never sent to the server nor read from the URL.
+   * `handleRedirect()`; it is never sent to the server nor read from the URL. It travels as JSON:
+   * a `Date` comes back as its string, `NaN` as `null`, functions and `undefined` inside objects are
+   * left out.
    */
   appState?: unknown;
   /** Extra authorization parameters for this login (`prompt`, `login_hint`, `max_age`, …). */
