@@ -13,10 +13,11 @@
  * @internal
  * @packageDocumentation
  */
-import { SignJWT, base64url, calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
+import { SignJWT, calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
 import { ConfigError } from './errors.js';
 import type { DpopSigner } from './http.js';
-import { randomToken } from './pkce.js';
+import { idbStore } from './idb.js';
+import { randomToken, sha256Base64url } from './pkce.js';
 
 interface KeyPair {
   privateKey: CryptoKey;
@@ -37,21 +38,7 @@ const ENDED_KEY_MS = 60_000;
 
 /** Where key pairs outlive the page: IndexedDB, whose structured clone keeps a CryptoKey unexportable. */
 function keyDatabase() {
-  let db: Promise<IDBDatabase> | undefined;
-  const run = async <T>(mode: IDBTransactionMode, step: (keys: IDBObjectStore) => IDBRequest<T>): Promise<T> => {
-    db ??= new Promise((resolve, reject) => {
-      const opening = indexedDB.open('pkce-spa-dpop', 1);
-      opening.onupgradeneeded = () => opening.result.createObjectStore('keys');
-      opening.onsuccess = () => resolve(opening.result);
-      opening.onerror = () => reject(opening.error);
-    });
-    const transaction = (await db).transaction('keys', mode);
-    const request = step(transaction.objectStore('keys'));
-    return new Promise<T>((resolve, reject) => {
-      transaction.oncomplete = () => resolve(request.result);
-      transaction.onerror = transaction.onabort = () => reject(transaction.error);
-    });
-  };
+  const run = idbStore('pkce-spa-dpop', 'keys');
   return {
     get: (id: string) => run('readonly', (keys) => keys.get(id) as IDBRequest<StoredKey | undefined>),
     put: (id: string, key: StoredKey) => run('readwrite', (keys) => keys.put(key, id)).then(() => undefined),
@@ -124,7 +111,7 @@ export function createDpopRuntime() {
     const nonce = nonces.get(target.origin);
     if (nonce) claims.nonce = nonce;
     if (accessToken !== undefined) {
-      claims.ath = base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken))));
+      claims.ath = await sha256Base64url(accessToken);
     }
     return new SignJWT(claims).setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: await jwkOf(publicKey) }).sign(privateKey);
   }

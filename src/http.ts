@@ -1,4 +1,4 @@
-import { NetworkError, ValidationError } from './errors.js';
+import { NetworkError, OAuthError, ValidationError } from './errors.js';
 
 /** The `fetch` signature pkce-spa calls; inject your own through the `fetch` option. */
 export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
@@ -97,3 +97,17 @@ export async function readJson(response: Response, what: string): Promise<Record
   }
   return body as Record<string, unknown>;
 }
+
+/**
+ * Turns a non-2xx answer of an OAuth endpoint into its error: an {@link OAuthError} with the body's
+ * `error`, `error_description`, `error_uri` and the status (RFC 6749 §5.2), or a
+ * {@link ValidationError} `invalid_response` naming `what` and the status when there is none.
+ */
+export async function refusal(response: Response, what: string): Promise<never> {
+  const body = await readJson(response, what).catch(() => undefined);
+  const text = (name: string) => (typeof body?.[name] === 'string' ? (body[name] as string) : undefined);
+  const error = text('error');
+  if (error) throw new OAuthError({ error, errorDescription: text('error_description'), errorUri: text('error_uri'), status: response.status });
+  throw new ValidationError('invalid_response', `${what} answered HTTP ${response.status}`);
+}
+

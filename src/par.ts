@@ -1,5 +1,5 @@
-import { OAuthError, ValidationError } from './errors.js';
-import { readJson, sendWithProof, type HttpOptions } from './http.js';
+import { ValidationError } from './errors.js';
+import { readJson, refusal, sendWithProof, type HttpOptions } from './http.js';
 
 /** What {@link pushAuthorizationRequest} needs. */
 export interface PushedAuthorizationRequest extends HttpOptions {
@@ -35,19 +35,8 @@ export async function pushAuthorizationRequest(request: PushedAuthorizationReque
     { method: 'POST', body: new URLSearchParams(params), headers: { accept: 'application/json' } },
     request,
   );
-  let body: Record<string, unknown> | undefined;
-  try {
-    body = await readJson(response, 'The pushed authorization request endpoint');
-  } catch (error) {
-    if (response.ok) throw error;
-  }
-  if (!response.ok) {
-    const text = (name: string) => (typeof body?.[name] === 'string' ? (body[name] as string) : undefined);
-    const error = text('error');
-    if (error) throw new OAuthError({ error, errorDescription: text('error_description'), errorUri: text('error_uri'), status: response.status });
-    throw new ValidationError('invalid_response', `The pushed authorization request endpoint answered HTTP ${response.status}`);
-  }
-  const requestUri = body?.request_uri;
+  if (!response.ok) return refusal(response, 'The pushed authorization request endpoint');
+  const requestUri = (await readJson(response, 'The pushed authorization request endpoint')).request_uri;
   if (typeof requestUri !== 'string' || !requestUri) {
     throw new ValidationError('invalid_response', 'The pushed authorization response has no "request_uri"');
   }

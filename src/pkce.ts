@@ -40,6 +40,10 @@ export async function computeCodeChallenge(codeVerifier: string): Promise<string
   if (!verifierSyntax.test(codeVerifier)) {
     throw new ConfigError('"codeVerifier" must be 43 to 128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1)');
   }
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(codeVerifier));
-  return base64url(new Uint8Array(digest));
+  return sha256Base64url(codeVerifier);
+}
+
+/** @internal BASE64URL(SHA-256(text)), with SubtleCrypto: the S256 challenge, DPoP's `ath`, the rotation ledger. */
+export async function sha256Base64url(text: string): Promise<string> {
+  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))));
 }

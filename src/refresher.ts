@@ -47,7 +47,7 @@ export function createRefresher(ctx: ClientContext) {
     if (await session.spentElsewhere(current)) {
       // Spending it again would make a rotating server revoke the grant for the copy that moved on.
       const error = new LoginRequiredError('Another copy of this session (a duplicated tab, or this tab before Back) already used its refresh token');
-      await session.end('invalid_grant', { error });
+      if (session.isCurrent(ticket)) await session.end('invalid_grant', { error });
       throw error;
     }
     const md = await ctx.issuer.getMetadata();
@@ -62,15 +62,20 @@ export function createRefresher(ctx: ClientContext) {
     );
     if (!response.ok) return refused(response, current);
 
+    // A 200 that cannot be used ends the session it refreshed, only if it is still this tab's; what
+    // it carried is revoked either way.
+    const giveUp = async (error: unknown, revoke: string | undefined) => {
+      if (session.isCurrent(ticket)) await session.end('invalid_response', { error: error as PkceError, revoke });
+      else if (revoke) void ctx.revoke(revoke, current.sessionId);
+      throw error;
+    };
     // A 200: the refresh token sent may be spent now. From here on it is never sent again.
     const raw = response.clone();
     let body: TokenResponse;
     try {
       body = await processTokenResponse(response, dpop ? 'DPoP' : 'Bearer');
     } catch (error) {
-      const revoke = (await carriedRefreshToken(raw)) ?? current.refreshToken;
-      await session.end('invalid_response', { error: error as PkceError, revoke });
-      throw error;
+      return giveUp(error, (await carriedRefreshToken(raw)) ?? current.refreshToken);
     }
     const nextRefreshToken = body.refresh_token ?? current.refreshToken;
     let claims: IdTokenClaims | undefined;
@@ -80,10 +85,7 @@ export function createRefresher(ctx: ClientContext) {
       } catch (error) {
         // Keys out of reach say nothing against the token: the session goes on with the new access
         // and refresh tokens and the claims it had. Anything else is a token that must not be used.
-        if (!isOffline(error)) {
-          await session.end('invalid_response', { error: error as PkceError, revoke: nextRefreshToken });
-          throw error;
-        }
+        if (!isOffline(error)) return giveUp(error, nextRefreshToken);
         claims = undefined;
       }
     }

@@ -7,14 +7,14 @@
  */
 import { modeOf } from './relay.js';
 
-/** @internal The message a callback window sends. */
-export interface ResponseMessage {
+/** The message a callback window sends. */
+interface ResponseMessage {
   type: 'pkce-spa:response';
   url: string;
 }
 
-/** @internal True for a response message carrying the response to `state`. */
-export function isResponseFor(data: unknown, state: string): data is ResponseMessage {
+/** True for a response message carrying the response to `state`. */
+function isResponseFor(data: unknown, state: string): data is ResponseMessage {
   const message = data as Partial<ResponseMessage> | null;
   if (typeof message !== 'object' || message === null || message.type !== 'pkce-spa:response' || typeof message.url !== 'string') {
     return false;
@@ -26,8 +26,8 @@ export function isResponseFor(data: unknown, state: string): data is ResponseMes
   }
 }
 
-/** @internal The BroadcastChannel a popup's response travels on: named after its `state`. */
-export const responseChannel = (state: string) => `pkce-spa:response:${state}`;
+/** The BroadcastChannel a popup's response travels on: named after its `state`. */
+const responseChannel = (state: string) => `pkce-spa:response:${state}`;
 
 
 /** @internal The callback window's side of the relay; see `relayCallback`. */

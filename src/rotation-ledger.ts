@@ -8,18 +8,8 @@
  * @internal
  * @packageDocumentation
  */
-
-const sha256 = async (value: string) =>
-  Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value))), (b) => b.toString(16).padStart(2, '0')).join('');
-
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const opening = indexedDB.open('pkce-spa-rotation', 1);
-    opening.onupgradeneeded = () => opening.result.createObjectStore('current');
-    opening.onsuccess = () => resolve(opening.result);
-    opening.onerror = () => reject(opening.error);
-  });
-}
+import { idbStore } from './idb.js';
+import { sha256Base64url } from './pkce.js';
 
 /** @internal */
 export interface RotationLedger {
@@ -34,26 +24,18 @@ export function createRotationLedger(): RotationLedger {
   if (typeof indexedDB === 'undefined' || !globalThis.crypto?.subtle) {
     return { isCurrent: async () => true, record: async () => undefined };
   }
-  let db: Promise<IDBDatabase> | undefined;
-  const run = async <T>(mode: IDBTransactionMode, step: (current: IDBObjectStore) => IDBRequest<T>): Promise<T> => {
-    const transaction = (await (db ??= open())).transaction('current', mode);
-    const request = step(transaction.objectStore('current'));
-    return new Promise<T>((resolve, reject) => {
-      transaction.oncomplete = () => resolve(request.result);
-      transaction.onerror = transaction.onabort = () => reject(transaction.error);
-    });
-  };
+  const run = idbStore('pkce-spa-rotation', 'current');
   return {
     async isCurrent(sessionId, refreshToken) {
       try {
         const recorded = await run('readonly', (current) => current.get(sessionId) as IDBRequest<string | undefined>);
-        return recorded === undefined || recorded === (await sha256(refreshToken));
+        return recorded === undefined || recorded === (await sha256Base64url(refreshToken));
       } catch {
         return true; // a ledger that cannot be read must not lock a session out
       }
     },
     async record(sessionId, refreshToken) {
-      const hash = await sha256(refreshToken);
+      const hash = await sha256Base64url(refreshToken);
       await run('readwrite', (current) => current.put(hash, sessionId)).catch(() => undefined);
     },
   };

@@ -128,9 +128,13 @@ export function createSession(options: SessionOptions) {
   };
   const watchers = new Set<() => void>();
 
+  const notify = () => {
+    for (const watcher of watchers) watcher();
+  };
+  // The session's identity moved on: steps that began before may no longer commit.
   const changed = () => {
     generation++;
-    for (const watcher of watchers) watcher();
+    notify();
   };
   const read = async () => {
     try {
@@ -194,7 +198,7 @@ export function createSession(options: SessionOptions) {
     if (stored?.sessionId === tokens?.sessionId) {
       if (stored && tokens && stored.accessToken !== tokens.accessToken) {
         tokens = stored;
-        for (const watcher of watchers) watcher();
+        notify();
       }
       return;
     }
@@ -364,7 +368,7 @@ export function createSession(options: SessionOptions) {
       }
       tokens = next;
       await recordRotation(next);
-      for (const watcher of watchers) watcher();
+      notify();
     },
 
     /**

@@ -1,6 +1,6 @@
 import { isCheckedCode, type AuthorizationCode } from './callback.js';
 import { ConfigError, OAuthError, ValidationError } from './errors.js';
-import { readJson, sendWithProof, type HttpOptions } from './http.js';
+import { readJson, refusal, sendWithProof, type HttpOptions } from './http.js';
 
 /** A successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3), wire names kept. */
 export interface TokenResponse {
@@ -33,20 +33,7 @@ const optionalStrings = ['refresh_token', 'id_token', 'scope'] as const;
  *   `expires_in` that is neither a non-negative number nor a string of digits (read as a number).
  */
 export async function processTokenResponse(response: Response, expectedTokenType: 'Bearer' | 'DPoP' = 'Bearer'): Promise<TokenResponse> {
-  if (!response.ok) {
-    let body: Record<string, unknown> | undefined;
-    try {
-      body = await readJson(response, 'The token endpoint');
-    } catch {
-      // not an OAuth error body; reported below with the status
-    }
-    const text = (name: string) => (typeof body?.[name] === 'string' ? (body[name] as string) : undefined);
-    const error = text('error');
-    if (error) {
-      throw new OAuthError({ error, errorDescription: text('error_description'), errorUri: text('error_uri'), status: response.status });
-    }
-    throw new ValidationError('invalid_response', `The token endpoint answered HTTP ${response.status}`);
-  }
+  if (!response.ok) return refusal(response, 'The token endpoint');
   const body = await readJson(response, 'The token endpoint');
   const invalid = (what: string) => new ValidationError('invalid_response', `Token response: ${what}`);
   if (typeof body.access_token !== 'string' || !body.access_token) throw invalid('"access_token" is missing');

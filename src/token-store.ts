@@ -1,4 +1,5 @@
 import type { IdTokenClaims } from './id-token.js';
+import { idbStore } from './idb.js';
 
 /** The tokens of a signed-in session, as pkce-spa keeps them. */
 export interface TokenSet {
@@ -99,22 +100,7 @@ export function webStorageTokenStore(storage: Storage, key = 'pkce-spa:tokens'):
  * @param database - The IndexedDB database name; one per client is sensible.
  */
 export function indexedDbTokenStore(database = 'pkce-spa'): TokenStore {
-  let db: Promise<IDBDatabase> | undefined;
-  const run = async <T>(mode: IDBTransactionMode, step: (tokens: IDBObjectStore) => IDBRequest<T>): Promise<T> => {
-    db ??= new Promise((resolve, reject) => {
-      const opening = indexedDB.open(database, 1);
-      opening.onupgradeneeded = () => opening.result.createObjectStore('tokens');
-      opening.onsuccess = () => resolve(opening.result);
-      opening.onerror = () => reject(opening.error);
-    });
-    const transaction = (await db).transaction('tokens', mode);
-    const request = step(transaction.objectStore('tokens'));
-    // Resolved on commit, not on the request's success: the next tab must see the write.
-    return new Promise<T>((resolve, reject) => {
-      transaction.oncomplete = () => resolve(request.result);
-      transaction.onerror = transaction.onabort = () => reject(transaction.error);
-    });
-  };
+  const run = idbStore(database, 'tokens');
   return {
     get: () => run('readonly', (tokens) => tokens.get('session') as IDBRequest<TokenSet | undefined>),
     set: (tokens) => run('readwrite', (store) => store.put(tokens, 'session')).then(() => undefined),

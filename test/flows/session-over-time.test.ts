@@ -177,6 +177,28 @@ describe('after a 200 the spent refresh token is never sent again', () => {
   });
 });
 
+describe('an unusable 200 for a session that is no longer this tab’s', () => {
+  it('revokes what it carried but leaves the session that replaced it alone', async () => {
+    const store = memoryTokenStore();
+    server.accessTokenTtl = 0;
+    const { client } = await signIn(server, createClient(server, { tokenStore: store }));
+    server.accessTokenTtl = 300;
+    server.tokenDelayMs = 200;
+    server.nextTokenResponse = () => Response.json({ access_token: 'at', token_type: 'Bearer', expires_in: 'soon', refresh_token: 'rt-late' });
+    const refreshing = client.auth.getAccessToken().catch((e: unknown) => e);
+    await until(() => refreshRequests().length === 1);
+    // Meanwhile another tab signed in anew, and this tab takes that session over from the store.
+    const other = { sessionId: 'other-session', accessToken: 'at-other', refreshToken: 'rt-other' };
+    await store.set(other);
+    document.dispatchEvent(new Event('visibilitychange'));
+    await until(() => client.auth.isAuthenticated() && (store.get() as TokenSet).sessionId === 'other-session');
+    expect(await refreshing).toMatchObject({ code: 'invalid_response' });
+    await until(() => revoked().includes('rt-late'));
+    expect(client.auth.isAuthenticated()).toBe(true);
+    expect(await store.get()).toEqual(other);
+  });
+});
+
 describe('refreshed ID tokens', () => {
   it('merges the refreshed claims over the originals, so auth_time and name survive, and keeps checking auth_time', async () => {
     server.accessTokenTtl = 0;
