@@ -1,4 +1,5 @@
-import type { DpopSigner, FetchLike } from './http.js';
+import type { DpopSigner } from './http.js';
+import type { FetchLike } from './shared/fetch-like.js';
 
 /** @internal What the fetch wrapper needs from the client. */
 export interface TokenSource {

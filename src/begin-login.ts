@@ -1,9 +1,10 @@
 import { buildAuthorizationUrl, checkExtraParams } from './authorize.js';
 import { checkRedirectOrigin, sameOriginPath } from './browser.js';
 import type { ClientContext } from './context.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from './shared/errors.js';
 import type { LoginOptions } from './pkce-client.js';
-import { computeCodeChallenge, generateCodeVerifier, randomToken } from './pkce.js';
+import { computeCodeChallenge, generateCodeVerifier } from './pkce.js';
+import { randomToken } from './shared/encoding.js';
 import { stateFor, type ResponseMode } from './relay.js';
 import { redirectUriFor } from './sign-in.js';
 

@@ -1,5 +1,5 @@
 import { callbackParams } from './callback.js';
-import { ConfigError, PopupError } from './errors.js';
+import { ConfigError, PopupError } from './shared/errors.js';
 
 /**
  * @internal Calls that read or change the page need a browser. Outside one (server-side rendering,

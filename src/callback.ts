@@ -1,4 +1,4 @@
-import { OAuthError, ValidationError } from './errors.js';
+import { OAuthError, ValidationError } from './shared/errors.js';
 import { TENANT_PLACEHOLDER, issuerForTenant, tenantOf } from './issuer-template.js';
 
 /**

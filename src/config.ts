@@ -1,7 +1,8 @@
 import { checkExtraParams } from './authorize.js';
 import { validateMetadata, type AuthorizationServerMetadata } from './discovery.js';
-import { ConfigError } from './errors.js';
-import { secureUrl, type FetchLike } from './http.js';
+import { ConfigError } from './shared/errors.js';
+import type { FetchLike } from './shared/fetch-like.js';
+import { secureUrl } from './shared/secure-url.js';
 import type { TokenStore } from './token-store.js';
 import type { StorageLike } from './transaction.js';
 

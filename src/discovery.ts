@@ -1,5 +1,6 @@
-import { ValidationError } from './errors.js';
-import { readJson, secureUrl, send, type HttpOptions } from './http.js';
+import { ValidationError } from './shared/errors.js';
+import { readJson, send, type HttpOptions } from './http.js';
+import { secureUrl } from './shared/secure-url.js';
 import { TENANT_PLACEHOLDER, isTemplateOf } from './issuer-template.js';
 
 /**

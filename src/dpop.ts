@@ -14,10 +14,10 @@
  * @packageDocumentation
  */
 import { SignJWT, calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
-import { ConfigError } from './errors.js';
+import { ConfigError } from './shared/errors.js';
 import type { DpopSigner } from './http.js';
 import { idbStore } from './idb.js';
-import { randomToken, sha256Base64url } from './pkce.js';
+import { randomToken, sha256Base64url } from './shared/encoding.js';
 
 interface KeyPair {
   privateKey: CryptoKey;

@@ -1,5 +1,5 @@
 import type { ClientContext } from './context.js';
-import { randomToken } from './pkce.js';
+import { randomToken } from './shared/encoding.js';
 import { logoutStateKey } from './sign-out.js';
 
 /**

@@ -1,7 +1,6 @@
-import { NetworkError, OAuthError, ValidationError } from './errors.js';
+import { NetworkError, OAuthError, ValidationError } from './shared/errors.js';
 
-/** The `fetch` signature pkce-spa calls; inject your own through the `fetch` option. */
-export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+import type { FetchLike } from './shared/fetch-like.js';
 
 /**
  * Signs requests with DPoP proofs (RFC 9449): `createPkceClient({ dpop: true })` makes one per
@@ -31,24 +30,6 @@ export interface HttpOptions {
    * `DpopSigner` type is not exported, so the low-level functions are used without DPoP.
    */
   dpop?: DpopSigner;
-}
-
-const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
-
-/**
- * The URL when `value` is an absolute `https:` URL, or `http:` on loopback (RFC 8252 §8.3):
- * plain http anywhere else would expose codes and tokens on the wire. Otherwise `undefined`.
- */
-export function secureUrl(value: unknown): URL | undefined {
-  try {
-    const url = new URL(value as string);
-    if (typeof value === 'string' && (url.protocol === 'https:' || (url.protocol === 'http:' && loopback.test(url.hostname)))) {
-      return url;
-    }
-  } catch {
-    // not a URL
-  }
-  return undefined;
 }
 
 /**

@@ -3,8 +3,9 @@
  *
  * @packageDocumentation
  */
-import { ValidationError } from './errors.js';
-import { idTokenAlgorithms, type IdTokenClaims, type IdTokenExpectations } from './id-token.js';
+import { ASYMMETRIC_ALGORITHMS } from './shared/algorithms.js';
+import { ValidationError } from './shared/errors.js';
+import { type IdTokenClaims, type IdTokenExpectations } from './id-token.js';
 import { TENANT_PLACEHOLDER, issuerForTenant } from './issuer-template.js';
 import { verifyJwt } from './jose-verify.js';
 
@@ -38,7 +39,7 @@ export async function checkIdToken(idToken: string, expected: IdTokenExpectation
   const payload = await verifyJwt(idToken, expected.jwks, {
     issuer: templated ? undefined : expected.issuer,
     audience: expected.clientId,
-    algorithms: expected.algorithms ?? idTokenAlgorithms,
+    algorithms: expected.algorithms ?? [...ASYMMETRIC_ALGORITHMS],
     clockTolerance: tolerance,
     requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
   });

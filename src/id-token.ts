@@ -1,5 +1,5 @@
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
-import { NetworkError } from './errors.js';
+import { NetworkError } from './shared/errors.js';
 
 /**
  * The claims of a validated ID token (OIDC Core §2): `iss`, `sub`, `aud`, `exp` and `iat` are always
@@ -83,12 +83,6 @@ export interface IdTokenClaims extends JWTPayload {
   [claim: string]: unknown;
 }
 
-/**
- * Asymmetric algorithms only: `none` and the HS* family are never accepted, since a public
- * client has no secret to share with the server (OIDC Core §10.1, RFC 8725 §3.1).
- */
-export const idTokenAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
-
 /** What an ID token is checked against. */
 export interface IdTokenExpectations {
   /**
@@ -109,7 +103,7 @@ export interface IdTokenExpectations {
   maxAge?: number;
   /** Seconds of clock skew tolerated for `exp`, `iat`, `auth_time`. Default 30. */
   clockTolerance?: number;
-  /** Accepted algorithms; default {@link idTokenAlgorithms}. */
+  /** Accepted algorithms; default: every asymmetric algorithm (RS*, PS*, ES*, EdDSA/Ed25519); `none` and HS* are never accepted, since a public client shares no secret with its server (OIDC Core §10.1, RFC 8725 §3.1). */
   algorithms?: string[];
 }
 

@@ -35,7 +35,7 @@ export { parseCallback, isCallbackUrl } from './callback.js';
 export type { AuthorizationCode, ExpectedCallback } from './callback.js';
 export { exchangeCode, refreshTokens, revokeToken, processTokenResponse } from './token-endpoint.js';
 export type { TokenRequestOptions, TokenResponse } from './token-endpoint.js';
-export { validateIdToken, idTokenAlgorithms } from './id-token.js';
+export { validateIdToken } from './id-token.js';
 export { checkRefreshedIdToken } from './id-token-checks.js';
 export type { IdTokenClaims, IdTokenExpectations } from './id-token.js';
 export { discover, validateMetadata } from './discovery.js';
@@ -46,7 +46,8 @@ export type { AuthorizationServerMetadata } from './discovery.js';
 export { memoryTokenStore, webStorageTokenStore, indexedDbTokenStore } from './token-store.js';
 export type { TokenSet, TokenStore } from './token-store.js';
 export type { StorageLike } from './transaction.js';
-export type { DpopSigner, FetchLike, HttpOptions } from './http.js';
+export type { DpopSigner, HttpOptions } from './http.js';
+export type { FetchLike } from './shared/fetch-like.js';
 
 export {
   PkceError,
@@ -57,5 +58,5 @@ export {
   LoginRequiredError,
   PopupError,
   isPkceError,
-} from './errors.js';
-export type { PkceErrorCode, PkceErrorOptions } from './errors.js';
+} from './shared/errors.js';
+export type { PkceErrorCode, PkceErrorOptions } from './shared/errors.js';

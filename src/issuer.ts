@@ -1,7 +1,7 @@
 import type { JWTVerifyGetKey } from 'jose';
 import type { Config } from './config.js';
 import { discover, validateMetadata, type AuthorizationServerMetadata } from './discovery.js';
-import { ValidationError, isPkceError, type PkceError } from './errors.js';
+import { ValidationError, isPkceError, type PkceError } from './shared/errors.js';
 import type { RevocationFailure } from './pkce-client.js';
 import type { DpopSigner, HttpOptions } from './http.js';
 import { loadJose, validateIdToken, type IdTokenClaims } from './id-token.js';

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
-import { NetworkError, ValidationError, isPkceError } from './errors.js';
+import { NetworkError, ValidationError, isPkceError } from './shared/errors.js';
 
 /**
  * @internal Verifies a JWT's signature and registered claims with jose. Several keys matching the

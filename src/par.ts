@@ -1,4 +1,4 @@
-import { ValidationError } from './errors.js';
+import { ValidationError } from './shared/errors.js';
 import { readJson, refusal, sendWithProof, type HttpOptions } from './http.js';
 
 /** What {@link pushAuthorizationRequest} needs. */

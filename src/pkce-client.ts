@@ -1,4 +1,4 @@
-import type { PkceError } from './errors.js';
+import type { PkceError } from './shared/errors.js';
 import type { IdTokenClaims } from './id-token.js';
 import type { SessionSource } from './session.js';
 import type { SessionEndReason } from './tab-sync.js';

@@ -1,19 +1,7 @@
-import { ConfigError } from './errors.js';
+import { ConfigError } from './shared/errors.js';
+import { randomToken, sha256Base64url } from './shared/encoding.js';
 
-/** Base64url without padding (RFC 4648 §5), as RFC 7636 §4.2 and the tokens use it. */
-const base64url = (bytes: Uint8Array): string =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-
-/**
- * `count` bytes from `crypto.getRandomValues`, base64url-encoded without padding.
- * Used for the code verifier, `state` and `nonce`: 32 bytes give 256 bits of entropy
- * and 43 characters, with no modulo-biased character mapping.
- */
-export const randomToken = (count = 32): string =>
-  base64url(crypto.getRandomValues(new Uint8Array(count)));
+export { randomToken } from './shared/encoding.js';
 
 /**
  * A new PKCE `code_verifier`: 43 characters of `[A-Za-z0-9_-]` from 32 random octets.
@@ -41,9 +29,4 @@ export async function computeCodeChallenge(codeVerifier: string): Promise<string
     throw new ConfigError('"codeVerifier" must be 43 to 128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1)');
   }
   return sha256Base64url(codeVerifier);
-}
-
-/** @internal BASE64URL(SHA-256(text)), with SubtleCrypto: the S256 challenge, DPoP's `ath`, the rotation ledger. */
-export async function sha256Base64url(text: string): Promise<string> {
-  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))));
 }

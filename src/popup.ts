@@ -1,5 +1,5 @@
 import type { ClientContext } from './context.js';
-import { PopupError } from './errors.js';
+import { PopupError } from './shared/errors.js';
 import type { LoginOptions } from './pkce-client.js';
 import { awaitResponse } from './relay-window.js';
 import { beginLogin } from './begin-login.js';

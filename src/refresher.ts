@@ -1,6 +1,6 @@
 import { createAuthorizedFetch } from './api-fetch.js';
 import type { ClientContext } from './context.js';
-import { LoginRequiredError, isPkceError, type PkceError } from './errors.js';
+import { LoginRequiredError, isPkceError, type PkceError } from './shared/errors.js';
 import type { IdTokenClaims } from './id-token.js';
 import { readJson } from './http.js';
 import { singleFlight } from './refresh.js';

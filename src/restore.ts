@@ -1,5 +1,5 @@
 import type { ClientContext } from './context.js';
-import { isPkceError } from './errors.js';
+import { isPkceError } from './shared/errors.js';
 import type { RestoreOptions, RestoreResult } from './pkce-client.js';
 import { sessionHint, signedOutHere } from './session-hint.js';
 

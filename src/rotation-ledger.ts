@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 import { idbStore } from './idb.js';
-import { sha256Base64url } from './pkce.js';
+import { sha256Base64url } from './shared/encoding.js';
 
 /** @internal */
 export interface RotationLedger {

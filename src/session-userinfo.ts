@@ -1,5 +1,5 @@
 import type { ClientContext } from './context.js';
-import { ConfigError, LoginRequiredError, ValidationError, isPkceError } from './errors.js';
+import { ConfigError, LoginRequiredError, ValidationError, isPkceError } from './shared/errors.js';
 import type { UserInfo } from './pkce-client.js';
 import { fetchUserInfo } from './userinfo.js';
 

@@ -28,10 +28,10 @@
  * @packageDocumentation
  */
 import type { Emitter } from './emitter.js';
-import { LoginRequiredError, ValidationError, type PkceError } from './errors.js';
+import { LoginRequiredError, ValidationError, type PkceError } from './shared/errors.js';
 import type { IdTokenClaims } from './id-token.js';
 import type { PkceClientEvents } from './pkce-client.js';
-import { randomToken } from './pkce.js';
+import { randomToken } from './shared/encoding.js';
 import { refreshTime } from './refresh.js';
 import type { TokenResponse } from './token-endpoint.js';
 import { holdLock, type SessionEndReason, type TabChannel, type TabMessage } from './tab-sync.js';

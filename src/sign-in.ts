@@ -1,7 +1,7 @@
 import { sameOriginPath } from './browser.js';
 import { parseCallback } from './callback.js';
 import type { ClientContext } from './context.js';
-import { LoginRequiredError, ValidationError, isPkceError } from './errors.js';
+import { LoginRequiredError, ValidationError, isPkceError } from './shared/errors.js';
 import type { IdTokenClaims } from './id-token.js';
 import { modeOf, type ResponseMode } from './relay.js';
 import { isCallbackUrl } from './callback.js';

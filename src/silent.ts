@@ -1,5 +1,5 @@
 import type { ClientContext } from './context.js';
-import { LoginRequiredError } from './errors.js';
+import { LoginRequiredError } from './shared/errors.js';
 import { awaitResponse } from './relay-window.js';
 import { beginLogin } from './begin-login.js';
 import { completeLogin, type CompletedLogin } from './sign-in.js';

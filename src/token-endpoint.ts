@@ -1,5 +1,5 @@
 import { isCheckedCode, type AuthorizationCode } from './callback.js';
-import { ConfigError, OAuthError, ValidationError } from './errors.js';
+import { ConfigError, OAuthError, ValidationError } from './shared/errors.js';
 import { readJson, refusal, sendWithProof, type HttpOptions } from './http.js';
 
 /** A successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3), wire names kept. */

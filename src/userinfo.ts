@@ -1,4 +1,4 @@
-import { OAuthError, ValidationError } from './errors.js';
+import { OAuthError, ValidationError } from './shared/errors.js';
 import { readJson, sendWithProof, type HttpOptions } from './http.js';
 
 /** What {@link fetchUserInfo} needs. */
