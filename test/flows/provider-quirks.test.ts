@@ -1,14 +1,8 @@
 // What real authorization servers do that a strict client must still handle (issue 9, items 1-8),
 // each against the in-process server shaped like the provider (facts: ../shared/PROVIDERS.md).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  checkRefreshedIdToken,
-  isPkceError,
-  parseCallback,
-  validateMetadata,
-  type IdTokenClaims,
-  type PkceClientEvents,
-} from '../../src/index.js';
+import { isPkceError, type IdTokenClaims, type PkceClientEvents } from '../../src/index.js';
+import { checkRefreshedIdToken, parseCallback, validateMetadata } from '../../src/protocol.js';
 import { createTestServer, ISSUER, REDIRECT_URI, type TestServer } from '../support/authorization-server.js';
 import { createClient, reachCallback, resetPage, signIn, startLogin } from '../support/flow.js';
 
