@@ -22,14 +22,36 @@ describe('src/index.ts', () => {
     expect(requests).toHaveLength(0);
   });
 
-  it('exports the protocol functions, the client and the error classes', async () => {
+  it('exports the client, the stores, the relay and the errors, and no protocol step', async () => {
     const sdk = await import('../../src/index.js');
-    for (const name of [
+    expect(Object.keys(sdk).sort()).toEqual([
+      'ConfigError',
+      'LoginRequiredError',
+      'NetworkError',
+      'OAuthError',
+      'PkceError',
+      'PopupError',
+      'ValidationError',
       'createPkceClient',
+      'indexedDbTokenStore',
+      'isCallbackUrl',
+      'isPkceError',
+      'memoryTokenStore',
+      'relayCallback',
+      'webStorageTokenStore',
+    ]);
+  });
+});
+
+describe('src/protocol.ts (pkce-spa/protocol)', () => {
+  it('exports the protocol steps and the error classes', async () => {
+    const protocol = await import('../../src/protocol.js');
+    for (const name of [
       'generateCodeVerifier',
       'computeCodeChallenge',
       'randomToken',
       'buildAuthorizationUrl',
+      'pushAuthorizationRequest',
       'parseCallback',
       'isCallbackUrl',
       'exchangeCode',
@@ -41,17 +63,11 @@ describe('src/index.ts', () => {
       'discover',
       'validateMetadata',
       'fetchUserInfo',
-      'memoryTokenStore',
-      'webStorageTokenStore',
       'PkceError',
-      'ConfigError',
-      'OAuthError',
-      'ValidationError',
-      'NetworkError',
-      'LoginRequiredError',
       'isPkceError',
     ]) {
-      expect(typeof (sdk as Record<string, unknown>)[name], name).toBe('function');
+      expect(typeof (protocol as Record<string, unknown>)[name], name).toBe('function');
     }
+    expect(Object.values(protocol).every((value) => typeof value === 'function'), 'no mutable exported value').toBe(true);
   });
 });
