@@ -1,5 +1,6 @@
 import { isPkceError as isBrowserPkceError, PkceError, type PkceErrorCode } from '../shared/errors.js';
-import { formatChallenges, type AuthScheme } from './authorization-header.js';
+import { formatChallenges } from './http/challenges.js';
+import type { AuthScheme } from './http/types.js';
 
 /**
  * The codes a {@link TokenVerificationError} carries: the outcomes of RFC 6750 §3.1, and the two

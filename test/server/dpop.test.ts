@@ -9,8 +9,8 @@ import {
   type DpopOptions,
   type TokenVerifier,
 } from '../../src/server/index.js';
-import { verifyDpopProof, type DpopRefusal } from '../../src/server/dpop-proof.js';
-import { resolveOptions } from '../../src/server/options.js';
+import { verifyDpopProof, type DpopRefusal } from '../../src/server/dpop/proof.js';
+import { resolveOptions } from '../../src/server/options/resolve.js';
 import { createDpopClient, makeProof, type DpopClient } from './dpop-fixtures.js';
 import { AUDIENCE, createSigningKey, expectNoToken, expectRejected, startAuthServer, type AuthServer, type SigningKey } from './fixtures.js';
 

@@ -1,12 +1,16 @@
 import type { JWTPayload, JWTVerifyOptions } from 'jose';
-import { isPkceError } from '../shared/errors.js';
-import { callDpop, createAdapters, type RequestCredentials, type VerifyCallOptions } from './adapters.js';
-import { parseAuthorization, type AuthScheme } from './authorization-header.js';
+import { isPkceError } from '../../shared/errors.js';
+import { DpopRefusal, verifyDpopProof, type DpopRequest } from '../dpop/proof.js';
+import { TokenVerificationError, type TokenVerificationErrorCode } from '../errors.js';
+import { parseAuthorization } from '../http/authorization-header.js';
+import { createFetchAdapter } from '../http/fetch-adapter.js';
+import { createNodeAdapter } from '../http/node-adapter.js';
+import type { AuthScheme, DpopCallInput, RequestCredentials, VerifyCallOptions } from '../http/types.js';
+import { createRemoteKeys } from '../keys/remote-keys.js';
+import { resolveOptions } from '../options/resolve.js';
+import type { TokenVerifierOptions } from '../options/types.js';
+import { resolveScopes } from '../options/validators.js';
 import { describeJoseError } from './describe-jose-error.js';
-import { DpopRefusal, verifyDpopProof } from './dpop-proof.js';
-import { TokenVerificationError, type TokenVerificationErrorCode } from './errors.js';
-import { resolveOptions, resolveScopes, type TokenVerifierOptions } from './options.js';
-import { createRemoteKeys } from './remote-keys.js';
 import { grantedScopes } from './scopes.js';
 import type { TokenVerifier } from './token-verifier.js';
 import { verifyJwt, type KeySource } from './verify-jwt.js';
@@ -152,6 +156,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   return Object.freeze({
     verify: (token: string | null | undefined, call?: VerifyCallOptions) =>
       verifyCredentials({ authorization: token, acceptBareToken: true, dpop: () => callDpop(call?.dpop) }, call),
-    ...createAdapters(verifyCredentials, (call) => void neededScopes(call)),
+    ...createNodeAdapter(verifyCredentials, (call) => void neededScopes(call)),
+    ...createFetchAdapter(verifyCredentials),
   });
+}
+
+/** The DPoP side of a `verify()` call: what the caller passed, as it passed it. */
+function callDpop(input: DpopCallInput | undefined): DpopRequest {
+  if (input === undefined) return { proofs: [], method: undefined, url: undefined };
+  const proof = input.proof;
+  return { proofs: proof === null || proof === undefined ? [] : typeof proof === 'string' ? [proof] : [...proof], method: input.method, url: String(input.url) };
 }

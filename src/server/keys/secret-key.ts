@@ -1,6 +1,6 @@
 import type { JWTVerifyGetKey } from 'jose';
-import { ConfigError } from '../shared/errors.js';
-import type { SymmetricAlgorithm } from './options.js';
+import { ConfigError } from '../../shared/errors.js';
+import type { SymmetricAlgorithm } from '../options/types.js';
 
 const SYMMETRIC: readonly SymmetricAlgorithm[] = ['HS256', 'HS384', 'HS512'];
 

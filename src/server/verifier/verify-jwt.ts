@@ -1,6 +1,6 @@
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions, type KeyObject } from 'jose';
-import { isPkceError, ValidationError } from '../shared/errors.js';
-import type { RemoteKeys } from './remote-keys.js';
+import { isPkceError, ValidationError } from '../../shared/errors.js';
+import type { RemoteKeys } from '../keys/remote-keys.js';
 
 /** Where a verifier's keys come from. @internal */
 export type KeySource =

@@ -1,16 +1,6 @@
-import { base64url } from 'jose';
-import { ConfigError } from '../shared/errors.js';
-
-/**
- * Server-provided DPoP nonces (RFC 9449 §9): a proof must carry a `nonce` the server handed out
- * recently, which limits how long a proof made in advance is useful.
- */
-export interface DpopNonceSource {
-  /** The nonce to hand out now, in the `DPoP-Nonce` header. */
-  current(): string | Promise<string>;
-  /** Whether a proof's `nonce` is acceptable: the current one, or one recently replaced. */
-  isValid(nonce: string): boolean | Promise<boolean>;
-}
+import { ConfigError } from '../../shared/errors.js';
+import { randomToken } from '../../shared/encoding.js';
+import type { DpopNonceSource } from './types.js';
 
 /** Options of {@link rotatingDpopNonces}. */
 export interface RotatingDpopNoncesOptions {
@@ -31,7 +21,7 @@ export interface RotatingDpopNoncesOptions {
 export function rotatingDpopNonces(options: RotatingDpopNoncesOptions = {}): DpopNonceSource {
   const period = (options.rotateEvery ?? 300) * 1000;
   if (!(period > 0) || !Number.isFinite(period)) throw new ConfigError('"rotateEvery" must be a positive number of seconds');
-  const fresh = () => base64url.encode(crypto.getRandomValues(new Uint8Array(16)));
+  const fresh = () => randomToken(16);
   let current = fresh();
   let previous: string | undefined;
   let rotatedAt = Date.now();

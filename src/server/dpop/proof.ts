@@ -1,5 +1,4 @@
 import {
-  base64url,
   calculateJwkThumbprint,
   EmbeddedJWK,
   errors,
@@ -8,8 +7,19 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { NetworkError } from '../shared/errors.js';
-import type { ResolvedDpop } from './options.js';
+import { sha256Base64url as sha256 } from '../../shared/encoding.js';
+import { NetworkError } from '../../shared/errors.js';
+import type { DpopNonceSource, DpopReplayCache } from './types.js';
+
+/** What a proof is checked against: the verifier's validated `dpop` options. @internal */
+export interface ProofPolicy {
+  /** JWS algorithms accepted for proofs. */
+  readonly algorithms: string[];
+  /** Seconds a proof stays acceptable after its `iat`. */
+  readonly maxProofAge: number;
+  readonly replayCache: DpopReplayCache;
+  readonly nonces: DpopNonceSource | undefined;
+}
 
 /** What the request says about DPoP, as the adapters read it. @internal */
 export interface DpopRequest {
@@ -33,8 +43,6 @@ export class DpopRefusal extends Error {
   }
 }
 
-const encoder = new TextEncoder();
-
 /**
  * jose's `EmbeddedJWK`, remembering the last 1000 keys it imported: a client sends the same key
  * with every proof, and importing an EC key (point validation) costs more than verifying with it.
@@ -52,10 +60,6 @@ const embeddedKey: JWTVerifyGetKey = (header, token) => {
   }
   return key;
 };
-
-async function sha256(text: string): Promise<string> {
-  return base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text))));
-}
 
 /**
  * Checks a DPoP proof presented with a DPoP-bound access token, as RFC 9449 §4.3 and §7.1 list:
@@ -79,7 +83,7 @@ export async function verifyDpopProof(
   request: DpopRequest,
   accessToken: string,
   jkt: string,
-  config: ResolvedDpop,
+  config: ProofPolicy,
   clockTolerance: number,
 ): Promise<void> {
   if (request.proofs.length === 0) throw new DpopRefusal('invalid_dpop_proof', 'The request has no DPoP proof');

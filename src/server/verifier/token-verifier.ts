@@ -6,7 +6,7 @@ import type {
   TokenMiddleware,
   VerifyCallOptions,
   VerifyRequestResult,
-} from './adapters.js';
+} from '../http/types.js';
 
 /**
  * Checks JWT access tokens for one API. Every method may be destructured (`const { verify } = …`).

@@ -1,7 +1,7 @@
-import { ValidationError } from '../shared/errors.js';
+import { ValidationError } from '../../shared/errors.js';
 import { fetchJsonObject } from './fetch-json.js';
-import type { FetchLike } from '../shared/fetch-like.js';
-import { isSecureUrl } from '../shared/secure-url.js';
+import type { FetchLike } from '../../shared/fetch-like.js';
+import { isSecureUrl } from '../../shared/secure-url.js';
 
 /**
  * Reads `jwks_uri` from the issuer's OpenID Connect discovery document (Discovery 1.0 §4), after

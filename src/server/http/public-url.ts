@@ -1,0 +1,9 @@
+/**
+ * `base` (an origin, or an origin and a path prefix, without a trailing `/`) followed by the request
+ * path the server sees, for the `htu` comparison of a DPoP proof.
+ *
+ * @internal
+ */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
+}

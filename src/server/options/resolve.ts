@@ -1,0 +1,183 @@
+import { ConfigError } from '../../shared/errors.js';
+import type { FetchLike } from '../../shared/fetch-like.js';
+import { memoryReplayCache } from '../dpop/memory-replay-cache.js';
+import type { ProofPolicy } from '../dpop/proof.js';
+import type { DpopNonceSource, DpopReplayCache } from '../dpop/types.js';
+import { resolveSecret, type ResolvedSecret } from '../keys/secret-key.js';
+import type { AccessTokenProfile, TokenVerifierOptions } from './types.js';
+import { checkUrl, milliseconds, nonNegative, oneOf, resolveAsymmetric, resolveFetch, resolveScopes, stringList } from './validators.js';
+
+/** Validated DPoP options, with defaults. @internal */
+export interface ResolvedDpop extends ProofPolicy {
+  readonly required: boolean;
+  readonly publicUrl: string | undefined;
+}
+
+/** Validated options, with defaults. @internal */
+export interface ResolvedOptions {
+  readonly issuer: string;
+  readonly audience: string | string[] | undefined;
+  readonly clientIds: string[] | undefined;
+  readonly algorithms: string[];
+  readonly clockTolerance: number;
+  readonly requiredScopes: readonly string[];
+  readonly scopeClaim: 'scope' | 'scp';
+  readonly requiredClaims: string[];
+  readonly requireAccessTokenType: boolean;
+  readonly realm: string | undefined;
+  readonly dpop: ResolvedDpop | undefined;
+  readonly key:
+    | { readonly kind: 'secret'; readonly secret: ResolvedSecret }
+    | {
+        readonly kind: 'jwks';
+        readonly jwksUri: URL | undefined;
+        readonly cooldownDuration: number;
+        readonly cacheMaxAge: number;
+        readonly maxStaleAge: number;
+        readonly timeout: number;
+        readonly fetch: FetchLike | undefined;
+      };
+}
+
+const BASE_KEYS = [
+  'issuer', 'audience', 'clientId', 'profile', 'algorithms', 'clockTolerance', 'requiredScopes', 'scopeClaim',
+  'requiredClaims', 'requireAccessTokenType', 'realm', 'dpop',
+];
+const JWKS_KEYS = ['jwksUri', 'cooldownDuration', 'cacheMaxAge', 'maxStaleAge', 'timeout', 'fetch'];
+const DPOP_KEYS = ['mode', 'algorithms', 'maxProofAge', 'publicUrl', 'replayCache', 'nonces'];
+
+/**
+ * Checks the options once and fills in defaults. Every failure is a {@link ConfigError} whose
+ * message names the field.
+ *
+ * @internal
+ */
+export function resolveOptions(input: TokenVerifierOptions): ResolvedOptions {
+  if (typeof input !== 'object' || input === null) throw new ConfigError('createTokenVerifier() needs an options object');
+  const options = input as unknown as Record<string, unknown>;
+  const symmetric = options['secret'] !== undefined;
+
+  for (const key of Object.keys(options)) {
+    if (options[key] === undefined || BASE_KEYS.includes(key) || key === 'secret') continue;
+    if (JWKS_KEYS.includes(key)) {
+      if (symmetric) throw new ConfigError(`"${key}" cannot be combined with "secret"`);
+      continue;
+    }
+    throw new ConfigError(`"${key}" is not an option of createTokenVerifier()`);
+  }
+
+  const issuer = options['issuer'];
+  if (typeof issuer !== 'string' || issuer === '') throw new ConfigError('"issuer" is required');
+  if (/^http:/i.test(issuer)) checkUrl('issuer', issuer);
+
+  const jwksUri = symmetric || options['jwksUri'] === undefined ? undefined : checkUrl('jwksUri', options['jwksUri']);
+  if (!symmetric && jwksUri === undefined) {
+    // The issuer is where discovery starts: it must be an https URL without query or fragment.
+    const url = checkUrl('issuer', issuer);
+    if (url.search !== '' || url.hash !== '') throw new ConfigError('"issuer" must not have a query or fragment');
+  }
+
+  const { audience, clientIds } = resolveAudience(options['audience'], options['clientId']);
+  const profile = resolveProfile(options['profile']);
+  const typFlag = options['requireAccessTokenType'];
+  if (typFlag !== undefined && typFlag !== true) {
+    throw new ConfigError(
+      typFlag === false
+        ? '"requireAccessTokenType: false" no longer turns the RFC 9068 checks off: use profile: "plain-jwt"'
+        : '"requireAccessTokenType" must be true or left out',
+    );
+  }
+  const requiredClaims = stringList('requiredClaims', options['requiredClaims']);
+  if (profile === 'rfc9068' && !requiredClaims.includes('sub')) requiredClaims.push('sub');
+  const clockTolerance = nonNegative('clockTolerance', options['clockTolerance'], 5);
+  const secret = symmetric ? resolveSecret(options['secret'], options['algorithms']) : undefined;
+
+  return Object.freeze({
+    issuer,
+    audience,
+    clientIds,
+    algorithms: secret?.algorithms ?? resolveAsymmetric('algorithms', options['algorithms'], '"algorithms" with a JWKS'),
+    clockTolerance,
+    requiredScopes: Object.freeze(resolveScopes('requiredScopes', options['requiredScopes'])),
+    scopeClaim: oneOf('scopeClaim', options['scopeClaim'], ['scope', 'scp'] as const, 'scope'),
+    requiredClaims,
+    requireAccessTokenType: profile === 'rfc9068' || typFlag === true,
+    realm: resolveRealm(options['realm']),
+    dpop: resolveDpop(options['dpop']),
+    key: secret
+      ? { kind: 'secret' as const, secret }
+      : {
+          kind: 'jwks' as const,
+          jwksUri,
+          cooldownDuration: nonNegative('cooldownDuration', options['cooldownDuration'], 30_000),
+          cacheMaxAge: nonNegative('cacheMaxAge', options['cacheMaxAge'], 600_000, true),
+          maxStaleAge: nonNegative('maxStaleAge', options['maxStaleAge'], 3_600_000, true),
+          timeout: milliseconds('timeout', options['timeout'], 5_000),
+          fetch: resolveFetch(options['fetch']),
+        },
+  });
+}
+
+function resolveProfile(value: unknown): AccessTokenProfile {
+  return oneOf('profile', value, ['rfc9068', 'plain-jwt'] as const, 'rfc9068');
+}
+
+function resolveDpop(value: unknown): ResolvedDpop | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value !== true && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw new ConfigError('"dpop" must be true, false or an object');
+  }
+  const options = (value === true ? {} : value) as Record<string, unknown>;
+  for (const key of Object.keys(options)) {
+    if (options[key] !== undefined && !DPOP_KEYS.includes(key)) throw new ConfigError(`"dpop.${key}" is not a DPoP option`);
+  }
+  const publicUrl = options['publicUrl'] === undefined ? undefined : checkUrl('dpop.publicUrl', options['publicUrl']);
+  if (publicUrl !== undefined && (publicUrl.search !== '' || publicUrl.hash !== '')) {
+    throw new ConfigError('"dpop.publicUrl" must not have a query or fragment');
+  }
+  const replayCache = options['replayCache'] ?? memoryReplayCache();
+  if (typeof (replayCache as DpopReplayCache).add !== 'function') {
+    throw new ConfigError('"dpop.replayCache" must have an add(id, ttl) method');
+  }
+  const nonces = options['nonces'] as DpopNonceSource | undefined;
+  if (nonces !== undefined && (typeof nonces.current !== 'function' || typeof nonces.isValid !== 'function')) {
+    throw new ConfigError('"dpop.nonces" must have current() and isValid(nonce) methods');
+  }
+  const maxProofAge = nonNegative('dpop.maxProofAge', options['maxProofAge'], 60);
+  if (maxProofAge === 0) throw new ConfigError('"dpop.maxProofAge" must be a positive number of seconds');
+  return Object.freeze({
+    required: oneOf('dpop.mode', options['mode'], ['allowed', 'required'] as const, 'allowed') === 'required',
+    algorithms: resolveAsymmetric('dpop.algorithms', options['algorithms'], '"dpop.algorithms"'),
+    maxProofAge,
+    publicUrl: publicUrl?.href.replace(/\/$/, ''),
+    replayCache: replayCache as DpopReplayCache,
+    nonces,
+  });
+}
+
+function resolveAudience(audience: unknown, clientId: unknown): { audience: string | string[] | undefined; clientIds: string[] | undefined } {
+  if (audience !== undefined && clientId !== undefined) {
+    throw new ConfigError('"audience" and "clientId" cannot be combined: "clientId" is for servers whose access tokens have no "aud"');
+  }
+  if (clientId !== undefined) {
+    const ids = typeof clientId === 'string' ? [clientId] : clientId;
+    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((v) => typeof v === 'string' && v !== '')) {
+      throw new ConfigError('"clientId" must be a non-empty string or array of strings');
+    }
+    return { audience: undefined, clientIds: [...(ids as string[])] };
+  }
+  if (typeof audience === 'string' && audience !== '') return { audience, clientIds: undefined };
+  if (Array.isArray(audience) && audience.length > 0 && audience.every((v) => typeof v === 'string' && v !== '')) {
+    return { audience: [...(audience as string[])], clientIds: undefined };
+  }
+  if (audience === undefined) throw new ConfigError('"audience" is required (or "clientId" for tokens without "aud")');
+  throw new ConfigError('"audience" must be a non-empty string or array of strings');
+}
+
+function resolveRealm(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[\x20-\x7e]*$/.test(value)) {
+    throw new ConfigError('"realm" must be a string of printable ASCII characters');
+  }
+  return value;
+}
