@@ -23,7 +23,7 @@ export interface ResolvedOptions {
   readonly requiredScopes: readonly string[];
   readonly scopeClaim: 'scope' | 'scp';
   readonly requiredClaims: string[];
-  readonly requireAccessTokenType: boolean;
+  readonly profile: AccessTokenProfile;
   readonly realm: string | undefined;
   readonly dpop: ResolvedDpop | undefined;
   readonly key:
@@ -41,7 +41,7 @@ export interface ResolvedOptions {
 
 const BASE_KEYS = [
   'issuer', 'audience', 'clientId', 'profile', 'algorithms', 'clockTolerance', 'requiredScopes', 'scopeClaim',
-  'requiredClaims', 'requireAccessTokenType', 'realm', 'dpop',
+  'requiredClaims', 'realm', 'dpop',
 ];
 const JWKS_KEYS = ['jwksUri', 'cooldownDuration', 'cacheMaxAge', 'maxStaleAge', 'timeout', 'fetch'];
 const DPOP_KEYS = ['mode', 'algorithms', 'maxProofAge', 'publicUrl', 'replayCache', 'nonces'];
@@ -79,14 +79,6 @@ export function resolveOptions(input: TokenVerifierOptions): ResolvedOptions {
 
   const { audience, clientIds } = resolveAudience(options['audience'], options['clientId']);
   const profile = resolveProfile(options['profile']);
-  const typFlag = options['requireAccessTokenType'];
-  if (typFlag !== undefined && typFlag !== true) {
-    throw new ConfigError(
-      typFlag === false
-        ? '"requireAccessTokenType: false" no longer turns the RFC 9068 checks off: use profile: "plain-jwt"'
-        : '"requireAccessTokenType" must be true or left out',
-    );
-  }
   const requiredClaims = stringList('requiredClaims', options['requiredClaims']);
   if (profile === 'rfc9068' && !requiredClaims.includes('sub')) requiredClaims.push('sub');
   const clockTolerance = nonNegative('clockTolerance', options['clockTolerance'], 5);
@@ -101,7 +93,7 @@ export function resolveOptions(input: TokenVerifierOptions): ResolvedOptions {
     requiredScopes: Object.freeze(resolveScopes('requiredScopes', options['requiredScopes'])),
     scopeClaim: oneOf('scopeClaim', options['scopeClaim'], ['scope', 'scp'] as const, 'scope'),
     requiredClaims,
-    requireAccessTokenType: profile === 'rfc9068' || typFlag === true,
+    profile,
     realm: resolveRealm(options['realm']),
     dpop: resolveDpop(options['dpop']),
     key: secret

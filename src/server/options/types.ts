@@ -52,14 +52,6 @@ export interface TokenVerifierBaseOptions {
   scopeClaim?: 'scope' | 'scp';
   /** Claims every token must carry, besides those the profile requires. */
   requiredClaims?: readonly string[];
-  /**
-   * Adds the RFC 9068 §4 `typ: at+jwt` check to `profile: 'plain-jwt'`.
-   *
-   * @deprecated The RFC 9068 `typ` check is on by default now (`profile: 'rfc9068'`). `true` is
-   * accepted (with `profile: 'plain-jwt'` it adds the `typ` check back); `false` is refused: use
-   * `profile: 'plain-jwt'`.
-   */
-  requireAccessTokenType?: boolean;
   /** The `realm` attribute of every `WWW-Authenticate` challenge. */
   realm?: string;
   /** Accept DPoP-bound access tokens (RFC 9449). Off by default. See {@link DpopOptions}. */

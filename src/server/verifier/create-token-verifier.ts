@@ -66,7 +66,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     algorithms: config.algorithms,
     clockTolerance: config.clockTolerance,
     requiredClaims: ['exp', ...config.requiredClaims],
-    ...(config.requireAccessTokenType ? { typ: 'at+jwt' } : {}),
+    ...(config.profile === 'rfc9068' ? { typ: 'at+jwt' } : {}),
   });
 
   const refuse = (
