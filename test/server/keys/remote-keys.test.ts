@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTokenVerifier, isPkceError } from '../../src/server/index.js';
-import { AUDIENCE, createSigningKey, startAuthServer, type AuthServer, type SigningKey } from './fixtures.js';
+import { createTokenVerifier, isPkceError, type TokenVerifier } from '../../../src/server/index.js';
+import { AUDIENCE, createSigningKey, startAuthServer, type AuthServer, type SigningKey } from '../fixtures.js';
 
-// Issue 8 item 7: during an outage of the authorization server, forged tokens must not turn the
-// API into a load generator, and tokens signed with keys already held keep working for a while.
+// The JWKS cache: fetched once, refetched for an unknown kid at most once per cooldown; during an
+// outage of the authorization server, forged tokens must not turn the API into a load generator,
+// and tokens signed with keys already held keep working for a while.
 
 let as: AuthServer;
 let key: SigningKey;
@@ -34,6 +35,71 @@ async function flood(verify: (token: string) => Promise<unknown>): Promise<unkno
   }
   return errors;
 }
+
+describe('fetching the keys', () => {
+  it('fetches nothing when the verifier is created', () => {
+    let calls = 0;
+    createTokenVerifier({ issuer: 'https://auth.example.test', audience: AUDIENCE, fetch: async () => (calls++, Response.json({})) });
+    expect(calls).toBe(0);
+  });
+
+  it('fetches the JWKS once for many tokens, however many wait for it', async () => {
+    const verifier = createTokenVerifier({ issuer: as.issuer, audience: AUDIENCE, jwksUri: as.jwksUri });
+    await Promise.all([verifier.verify(await as.sign(key)), verifier.verify(await as.sign(key))]);
+    await verifier.verify(await as.sign(key));
+    expect(as.counts.jwks).toBe(1);
+  });
+});
+
+describe('key rotation and the refetch cooldown', () => {
+  let verifier: TokenVerifier;
+  beforeEach(() => {
+    as.published = [key];
+    verifier = createTokenVerifier({ issuer: as.issuer, audience: AUDIENCE, jwksUri: as.jwksUri });
+  });
+
+  it('accepts a token signed with a new key after exactly one JWKS refetch', async () => {
+    await verifier.verify(await as.sign(key));
+    expect(as.counts.jwks).toBe(1);
+
+    // Some time later the authorization server rotates to a new key.
+    vi.setSystemTime(Date.now() + 60_000);
+    const next = await createSigningKey('ES256', 'k2');
+    as.published = [next];
+
+    expect((await verifier.verify(await as.sign(next, { sub: 'after-rotation' }))).sub).toBe('after-rotation');
+    expect(as.counts.jwks).toBe(2);
+    await verifier.verify(await as.sign(next));
+    expect(as.counts.jwks).toBe(2);
+  });
+
+  it('a burst of unknown kids refetches at most once per cooldown (30 s by default)', async () => {
+    const stranger = await createSigningKey('ES256', 'unknown');
+    const burst = async () => {
+      const tokens = await Promise.all(
+        Array.from({ length: 25 }, (_, i) => as.sign(stranger, {}, { kid: `unknown-${i}` })),
+      );
+      const results = await Promise.allSettled(tokens.map((t) => verifier.verify(t)));
+      expect(results.every((r) => r.status === 'rejected' && (r.reason as { code: string }).code === 'invalid_token')).toBe(true);
+    };
+
+    await verifier.verify(await as.sign(key));
+    expect(as.counts.jwks).toBe(1);
+
+    await burst();
+    expect(as.counts.jwks).toBe(1);
+
+    vi.setSystemTime(Date.now() + 20_000);
+    await burst();
+    expect(as.counts.jwks).toBe(1);
+
+    vi.setSystemTime(Date.now() + 15_000);
+    await burst();
+    expect(as.counts.jwks).toBe(2);
+    await burst();
+    expect(as.counts.jwks).toBe(2);
+  });
+});
 
 describe('a failed fetch is followed by a cooldown', () => {
   it('200 forged tokens while the JWKS answers 503 cause one JWKS request, each answered as a server problem', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createTokenVerifier, NetworkError } from '../../src/server/index.js';
-import { AUDIENCE, createSigningKey, expectNoToken, signToken } from './fixtures.js';
+import { createTokenVerifier, NetworkError } from '../../../src/server/index.js';
+import { createDpopClient, makeProof } from '../dpop-fixtures.js';
+import { AUDIENCE, createSigningKey, expectNoToken, signToken } from '../fixtures.js';
 
 const issuer = 'https://auth.example.test';
 const secret = new TextEncoder().encode('a shared secret of at least thirty-two bytes');
@@ -72,5 +73,20 @@ describe('verifier.verifyRequest(request) for Fetch API handlers', () => {
     const { privateKey } = await createSigningKey('ES256', 'k1');
     const token = await signToken(privateKey, { alg: 'ES256', kid: 'k1' }, { iss: issuer });
     await expect(down.verifyRequest(request(`Bearer ${token}`))).rejects.toBeInstanceOf(NetworkError);
+  });
+});
+
+describe('DPoP on the Fetch adapter', () => {
+  it('checks the proof against request.method and request.url', async () => {
+    const client = await createDpopClient('ES256');
+    const token = await sign({ sub: 'fetch', cnf: { jkt: client.jkt } });
+    const verifier = createTokenVerifier({ issuer, audience: AUDIENCE, secret, realm: 'api', dpop: true });
+    const request = (proof: string, method = 'PUT') =>
+      new Request('https://api.example.test/things?q=1', { method, headers: { authorization: `DPoP ${token}`, dpop: proof } });
+    const { claims } = await verifier.verifyRequest(request(await makeProof(client, { accessToken: token, htm: 'PUT' })));
+    expect(claims?.sub).toBe('fetch');
+    const { response } = await verifier.verifyRequest(request(await makeProof(client, { accessToken: token, htm: 'GET' })));
+    expect(response?.status).toBe(401);
+    expect(response?.headers.get('www-authenticate')).toContain('error="invalid_dpop_proof"');
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTokenVerifier, isPkceError, ValidationError } from '../../src/server/index.js';
-import { AUDIENCE, createSigningKey, startAuthServer, type AuthServer, type SigningKey } from './fixtures.js';
+import { createTokenVerifier, isPkceError, ValidationError } from '../../../src/server/index.js';
+import { AUDIENCE, createSigningKey, startAuthServer, type AuthServer, type SigningKey } from '../fixtures.js';
 
 let as: AuthServer;
 let key: SigningKey;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createTokenVerifier, type TokenVerifierOptions } from '../../src/server/index.js';
-import { SECRET_256 } from './fixtures.js';
+import { ConfigError, createTokenVerifier, type TokenVerifierOptions } from '../../../src/server/index.js';
+import { SECRET_256 } from '../fixtures.js';
 
 const base = { issuer: 'https://auth.example.test', audience: 'https://api.example.test' };
 const secret = SECRET_256;
@@ -52,59 +52,7 @@ describe('configuration errors name the field', () => {
   });
 });
 
-describe('shared secrets with too little key material are refused (issue 8 item 9)', () => {
-  it.each([
-    ['32 spaces', ' '.repeat(32), 8],
-    ['one character repeated', 'x'.repeat(64), 6],
-    ['a short sequence repeated', 'ab'.repeat(40), 8],
-    ['a phrase repeated', 'correct horse '.repeat(8), 112],
-    ['one byte repeated', new Uint8Array(64).fill(7), 8],
-    ['31 random bytes', crypto.getRandomValues(new Uint8Array(31)), 248],
-    ['a 40-character hex string', 'a3f9c2d4e5b6a7980c1d2e3f4a5b6c7d8e9f0a1b', 160],
-    ['42 base64url characters', 'Wq3v9Yb2Lk8Xc1Zr5Tn7Hs0Jm4Pd6Fg2Ae9Uo1Ri3S', 252],
-  ])('%s', (_, secret, bits) => {
-    const run = () => createTokenVerifier({ ...base, secret });
-    expect(run).toThrow(ConfigError);
-    expect(run).toThrow(`"secret" holds at most ${bits} bits of key material; HS256 needs 256`);
-  });
-
-  it('a secret too short for an algorithm asked for (RFC 7518 §3.2: HS512 needs 512 bits)', () => {
-    expect(() => createTokenVerifier({ ...base, secret: SECRET_256, algorithms: ['HS512'] })).toThrow(
-      '"secret" holds at most 258 bits of key material; HS512 needs 512',
-    );
-  });
-
-  it('never shows the secret in the message', () => {
-    const secret = 'ab'.repeat(40);
-    try {
-      createTokenVerifier({ ...base, secret });
-    } catch (e) {
-      expect((e as Error).message).not.toContain('abab');
-    }
-  });
-
-  it.each([
-    ['32 random bytes', crypto.getRandomValues(new Uint8Array(32))],
-    ['64 hex characters', 'a3f9c2d4e5b6a7980c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7'],
-    ['43 base64url characters', SECRET_256],
-    ['44 base64 characters with padding', 'q3v9Yb2Lk8Xc1Zr5Tn7Hs0Jm4Pd6Fg2Ae9Uo1Ri3Sx+=' ],
-    ['a 36-character phrase', 'a shared secret of thirty-six bytes!'],
-  ])('accepts %s', (_, secret) => {
-    expect(() => createTokenVerifier({ ...base, secret })).not.toThrow();
-  });
-});
-
 describe('accepted configuration', () => {
-  it.each([
-    ['http://localhost:8080/jwks'],
-    ['http://127.0.0.1/jwks'],
-    ['http://127.1.2.3:9000/jwks'],
-    ['http://[::1]:9000/jwks'],
-    ['https://auth.example.test/jwks'],
-  ])('jwksUri %s', (jwksUri) => {
-    expect(() => createTokenVerifier({ ...base, jwksUri })).not.toThrow();
-  });
-
   it('a loopback http issuer (for discovery in development)', () => {
     expect(() => createTokenVerifier({ ...base, issuer: 'http://localhost:4000' })).not.toThrow();
   });
@@ -124,9 +72,9 @@ describe('accepted configuration', () => {
     ).not.toThrow();
   });
 
-  it('does not fetch anything when created', () => {
-    let calls = 0;
-    createTokenVerifier({ ...base, fetch: async () => (calls++, Response.json({})) });
-    expect(calls).toBe(0);
+  it('audience and clientId together, or neither, are configuration errors', () => {
+    const both = { ...base, clientId: 'x' } as unknown as TokenVerifierOptions;
+    expect(() => createTokenVerifier(both)).toThrow('"audience" and "clientId" cannot be combined');
+    expect(() => createTokenVerifier({ issuer: base.issuer } as unknown as TokenVerifierOptions)).toThrow('"audience" is required (or "clientId"');
   });
 });

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenVerifier, isPkceError, redisReplayCache, type TokenVerifier } from '../../src/server/index.js';
-import { createDpopClient, makeProof, type DpopClient } from './dpop-fixtures.js';
-import { AUDIENCE, expectRejected, SECRET_256, signToken } from './fixtures.js';
+import { ConfigError, createTokenVerifier, isPkceError, redisReplayCache, type TokenVerifier } from '../../../src/server/index.js';
+import { createDpopClient, makeProof, type DpopClient } from '../dpop-fixtures.js';
+import { AUDIENCE, expectRejected, SECRET_256, signToken } from '../fixtures.js';
 
 // Two instances of one API share a replay cache in a real Redis (Debian's redis-server, started
 // here on a free loopback port): a proof accepted by one is refused by the other.
@@ -102,5 +102,9 @@ describe('redisReplayCache against a real redis-server', () => {
     expect(isPkceError(error, 'network_error')).toBe(true);
     expect((error as Error).message).toBe('The DPoP replay cache did not answer');
     expect(((error as Error).cause as Error).message).toBe('connection lost');
+  });
+
+  it('refuses a command that is not a function with a ConfigError', () => {
+    expect(() => redisReplayCache('SET' as never)).toThrow(ConfigError);
   });
 });

@@ -1,11 +1,11 @@
 import { generateKeyPairSync, createSign } from 'node:crypto';
 import { exportJWK } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTokenVerifier, isPkceError, ValidationError, type TokenVerifier } from '../../src/server/index.js';
-import { AUDIENCE, createSigningKey, expectRejected, startAuthServer, type AuthServer, type SigningKey } from './fixtures.js';
+import { createTokenVerifier, isPkceError, ValidationError, type TokenVerifier } from '../../../src/server/index.js';
+import { AUDIENCE, createSigningKey, expectRejected, startAuthServer, type AuthServer, type SigningKey } from '../fixtures.js';
 
-// Issue 8 items 3 and 4: an unusable key is the authorization server's problem (invalid_response),
-// not a network outage; several keys matching one kid are each tried (RFC 7517 §4.5).
+// An unusable key is the authorization server's problem (invalid_response), not a network outage;
+// several keys matching one kid are each tried (RFC 7517 §4.5).
 
 let as: AuthServer;
 let rsa: SigningKey;

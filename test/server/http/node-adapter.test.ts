@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenVerifier, isPkceError, type JWTPayload } from '../../src/server/index.js';
-import { AUDIENCE, createSigningKey, expectNoToken, startAuthServer, type AuthServer, type SigningKey } from './fixtures.js';
+import { createTokenVerifier, isPkceError, rotatingDpopNonces, type JWTPayload, type TokenVerifier } from '../../../src/server/index.js';
+import { createDpopClient, makeProof, type DpopClient } from '../dpop-fixtures.js';
+import { AUDIENCE, createSigningKey, expectNoToken, startAuthServer, type AuthServer, type SigningKey } from '../fixtures.js';
 
 let as: AuthServer;
 let key: SigningKey;
@@ -45,6 +46,9 @@ afterAll(async () => {
   await new Promise((resolve) => api.close(resolve));
   await as.close();
 });
+
+/** A DPoP verifier of this test's authorization server (the API answers as https://api.example.test). */
+const dpopBase = () => ({ issuer: as.issuer, audience: AUDIENCE, jwksUri: as.jwksUri, realm: 'api' });
 
 const get = (path: string, authorization?: string) =>
   fetch(`${base}${path}`, authorization === undefined ? {} : { headers: { authorization } });
@@ -98,7 +102,7 @@ function rawGet(path: string, headerLines: string[]): Promise<{ status: number; 
   });
 }
 
-describe('two Authorization headers (issue 8 item 9)', () => {
+describe('two Authorization headers', () => {
   it('answer 400 invalid_request, although Node keeps only the first in req.headers', async () => {
     const good = await as.sign(key, { sub: 'alice' });
     const { status, head } = await rawGet('/me', [`Authorization: Bearer ${good}`, 'Authorization: Bearer other']);
@@ -143,5 +147,61 @@ describe('verifier.middleware() in the Connect/Express style', () => {
     expect(res.status).toBe(503);
     expect(forwarded).toHaveLength(1);
     expect(isPkceError(forwarded[0], 'network_error')).toBe(true);
+  });
+});
+
+describe('DPoP on node:http: the proof, method and URL from the request', () => {
+  let server: Server;
+  let dpopBaseUrl: string;
+  let client: DpopClient;
+  let proxied: TokenVerifier;
+  let direct: TokenVerifier;
+
+  beforeAll(async () => {
+    client = await createDpopClient('ES256');
+    direct = createTokenVerifier({ ...dpopBase(), dpop: { nonces: rotatingDpopNonces() } });
+    proxied = createTokenVerifier({ ...dpopBase(), dpop: { publicUrl: 'https://api.example.test/v1' } });
+    server = createServer(async (req, res) => {
+      const verifier = req.url!.startsWith('/proxied') ? proxied : direct;
+      if (req.url!.startsWith('/proxied')) req.url = req.url!.slice('/proxied'.length);
+      const claims = await verifier.authenticate(req, res);
+      if (claims) res.end(JSON.stringify({ sub: claims.sub }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    dpopBaseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('node:http: the nonce round trip, then the call, with htu from the Host header', async () => {
+    const token = await as.sign(key, { sub: 'node', cnf: { jkt: client.jkt } });
+    const htu = `${dpopBaseUrl}/things`;
+    const first = await fetch(`${dpopBaseUrl}/things?page=2`, {
+      headers: { authorization: `DPoP ${token}`, dpop: await makeProof(client, { accessToken: token, htu }) },
+    });
+    expect(first.status).toBe(401);
+    const nonce = first.headers.get('dpop-nonce')!;
+    expect(first.headers.get('www-authenticate')).toContain('error="use_dpop_nonce"');
+    expectNoToken(token, await first.text());
+    const second = await fetch(`${dpopBaseUrl}/things?page=2`, {
+      headers: { authorization: `DPoP ${token}`, dpop: await makeProof(client, { accessToken: token, htu, claims: { nonce } }) },
+    });
+    expect(second.status).toBe(200);
+    expect(await second.json()).toEqual({ sub: 'node' });
+  });
+
+  it('behind a proxy: dpop.publicUrl + the path the server sees (Express originalUrl preferred)', async () => {
+    const token = await as.sign(key, { sub: 'proxied', cnf: { jkt: client.jkt } });
+    const ok = await fetch(`${dpopBaseUrl}/proxied/things`, {
+      headers: { authorization: `DPoP ${token}`, dpop: await makeProof(client, { accessToken: token, htu: 'https://api.example.test/v1/things' }) },
+    });
+    expect(ok.status).toBe(200);
+    const wrong = await fetch(`${dpopBaseUrl}/proxied/things`, {
+      headers: { authorization: `DPoP ${token}`, dpop: await makeProof(client, { accessToken: token, htu: `${dpopBaseUrl}/proxied/things` }) },
+    });
+    expect(wrong.status).toBe(401);
+    const res = { statusCode: 0, headers: {} as Record<string, string>, setHeader(n: string, v: string) { this.headers[n] = v; }, end() {} };
+    const proof = await makeProof(client, { accessToken: token, htu: 'https://api.example.test/v1/api/things', htm: 'POST' });
+    const req = { method: 'POST', url: '/things', originalUrl: '/api/things', headers: { authorization: `DPoP ${token}`, dpop: proof } };
+    expect((await proxied.authenticate(req, res))?.sub).toBe('proxied');
   });
 });
