@@ -1,7 +1,16 @@
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyDpopProof, type DpopRefusal } from '../../../src/server/dpop/proof.js';
-import { createTokenVerifier, memoryReplayCache, type DpopOptions, type TokenVerifier } from '../../../src/server/index.js';
+import {
+  createTokenVerifier,
+  isPkceError,
+  memoryReplayCache,
+  rotatingDpopNonces,
+  TokenVerificationError,
+  type DpopOptions,
+  type JWTPayload,
+  type TokenVerifier,
+} from '../../../src/server/index.js';
 import { resolveOptions } from '../../../src/server/options/resolve.js';
 import { createDpopClient, makeProof, type DpopClient } from '../dpop-fixtures.js';
 import { AUDIENCE, createSigningKey, expectRejected, startAuthServer, type AuthServer, type SigningKey } from '../fixtures.js';
@@ -24,8 +33,8 @@ beforeAll(async () => {
 afterAll(() => as.close());
 afterEach(() => vi.useRealTimers());
 
-const make = (dpop: DpopOptions | boolean = {}): TokenVerifier =>
-  createTokenVerifier({ issuer: as.issuer, audience: AUDIENCE, jwksUri: as.jwksUri, realm: 'api', dpop });
+const jwksOptions = () => ({ issuer: as.issuer, audience: AUDIENCE, jwksUri: as.jwksUri, realm: 'api' });
+const make = (dpop: DpopOptions | boolean = {}): TokenVerifier => createTokenVerifier({ ...jwksOptions(), dpop });
 /** An access token bound to `to` (cnf.jkt, RFC 9449 §6.1). */
 const bound = (to: DpopClient = client, claims: Record<string, unknown> = {}) => as.sign(key, { cnf: { jkt: to.jkt }, ...claims });
 const call = (proof: string | string[] | undefined, method = 'GET', url = URL_) => ({ dpop: { proof, method, url } });
@@ -139,5 +148,64 @@ describe('a proof presented with its DPoP-bound token', () => {
     const proof = await makeProof(other, { accessToken: token });
     const err = await expectRejected(make().verify(`DPoP ${token}`, call(proof)), 'invalid_token', token);
     expect(err.errorDescription).toBe('The access token is bound to another key than the DPoP proof');
+  });
+});
+
+/**
+ * Verifies `token` with a fresh proof (claims and iat as given), and once more with the nonce when
+ * the verifier asks for one; resolves to the claims and the proof that was accepted.
+ */
+async function verifyWithProof(verifier: TokenVerifier, token: string, claims: Record<string, unknown> = {}) {
+  let proof = await makeProof(client, { accessToken: token, claims });
+  const first = await verifier.verify(`DPoP ${token}`, call(proof)).catch((error: unknown) => error);
+  if (!isPkceError(first, 'use_dpop_nonce')) {
+    if (first instanceof Error) throw first;
+    return { claims: first as JWTPayload, proof };
+  }
+  proof = await makeProof(client, { accessToken: token, claims: { ...claims, nonce: (first as TokenVerificationError).dpopNonce } });
+  return { claims: await verifier.verify(`DPoP ${token}`, call(proof)), proof };
+}
+
+describe('the replay cache fails closed', () => {
+  it('a spent proof is never accepted again, however many proofs came after it: a full cache refuses new ones', async () => {
+    const verifier = make({ replayCache: memoryReplayCache({ maxEntries: 2 }) });
+    const token = await bound();
+    const { proof: spent } = await verifyWithProof(verifier, token);
+    await verifyWithProof(verifier, token);
+    const full = await verifyWithProof(verifier, token).then(() => expect.fail('a proof beyond maxEntries was accepted'), (e: unknown) => e);
+    expect(full).not.toBeInstanceOf(TokenVerificationError);
+    expect(isPkceError(full, 'replay_cache_full')).toBe(true);
+    const err = await expectRejected(verifier.verify(`DPoP ${token}`, call(spent)), 'invalid_dpop_proof', token);
+    expect(err.errorDescription).toBe('The DPoP proof was used before');
+  });
+});
+
+describe('the proof-time window is its own setting (RFC 9449 §11.1)', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('a proof 20 s ahead passes when it carries a valid server nonce: the nonce bounds its freshness', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_800_000_000_000 });
+    const verifier = make({ nonces: rotatingDpopNonces() });
+    const token = await bound();
+    const { claims } = await verifyWithProof(verifier, token, { iat: now() + 20 });
+    expect(claims.sub).toBe('user-1');
+  });
+
+  it('clockTolerance, the access token’s skew, does not widen the window of proofs', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_800_000_000_000 });
+    const verifier = createTokenVerifier({ ...jwksOptions(), clockTolerance: 120, dpop: { nonces: false } });
+    const token = await bound();
+    const err = await expectRejected(verifier.verify(`DPoP ${token}`, call(await makeProof(client, { accessToken: token, claims: { iat: now() + 20 } }))), 'invalid_dpop_proof', token);
+    expect(err.errorDescription).toBe('The DPoP proof is issued in the future (iat)');
+  });
+
+  it('dpop.clockSkew lets a proof 20 s ahead through without accepting a token that expired 100 s ago', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_800_000_000_000 });
+    const verifier = createTokenVerifier({ ...jwksOptions(), dpop: { clockSkew: 30, nonces: false } });
+    const token = await bound();
+    expect((await verifier.verify(`DPoP ${token}`, call(await makeProof(client, { accessToken: token, claims: { iat: now() + 20 } })))).sub).toBe('user-1');
+    const expired = await bound(client, { iat: now() - 400, exp: now() - 100 });
+    const err = await expectRejected(verifier.verify(`DPoP ${expired}`, call(await makeProof(client, { accessToken: expired }))), 'invalid_token', expired);
+    expect(err.errorDescription).toBe('The access token expired');
   });
 });

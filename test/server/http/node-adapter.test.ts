@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenVerifier, isPkceError, rotatingDpopNonces, type JWTPayload, type TokenVerifier } from '../../../src/server/index.js';
+import { ConfigError, createTokenVerifier, isPkceError, rotatingDpopNonces, type JWTPayload, type TokenVerifier } from '../../../src/server/index.js';
 import { createDpopClient, makeProof, type DpopClient } from '../dpop-fixtures.js';
 import { AUDIENCE, createSigningKey, expectNoToken, startAuthServer, type AuthServer, type SigningKey } from '../fixtures.js';
 
@@ -203,5 +203,109 @@ describe('DPoP on node:http: the proof, method and URL from the request', () => 
     const proof = await makeProof(client, { accessToken: token, htu: 'https://api.example.test/v1/api/things', htm: 'POST' });
     const req = { method: 'POST', url: '/things', originalUrl: '/api/things', headers: { authorization: `DPoP ${token}`, dpop: proof } };
     expect((await proxied.authenticate(req, res))?.sub).toBe('proxied');
+  });
+});
+
+describe('the htu check never rests on the Host header, which the client chooses', () => {
+  let server: Server;
+  let port: number;
+  let client: DpopClient;
+  let verifier: TokenVerifier;
+
+  /** A response a test can read, as node:http's would be written. */
+  const recorder = () => ({
+    statusCode: 200,
+    headers: {} as Record<string, string>,
+    body: '',
+    setHeader(name: string, value: string) {
+      this.headers[name.toLowerCase()] = value;
+    },
+    end(body?: string) {
+      this.body = body ?? '';
+    },
+  });
+
+  /**
+   * Sends `method path` with `Host: host` over a raw socket, with a proof for `htu`; when the answer
+   * asks for a DPoP nonce, sends it once more with a proof carrying it. Resolves to the last status
+   * and body.
+   */
+  async function send(host: string, method: string, path: string, htu: string, token: string): Promise<{ status: number; body: string }> {
+    const once = (nonce?: string) =>
+      makeProof(client, { accessToken: token, htm: method, htu, claims: nonce === undefined ? {} : { nonce } }).then(
+        (proof) =>
+          new Promise<{ status: number; head: string; body: string }>((resolve, reject) => {
+            const socket = connect(port, '127.0.0.1', () => {
+              socket.write([`${method} ${path} HTTP/1.1`, `Host: ${host}`, `Authorization: DPoP ${token}`, `DPoP: ${proof}`, 'Content-Length: 0', 'Connection: close', '', ''].join('\r\n'));
+            });
+            let data = '';
+            socket.on('data', (chunk) => (data += chunk.toString()));
+            socket.on('end', () => {
+              const [head, body] = data.split('\r\n\r\n') as [string, string];
+              resolve({ status: Number(head.split(' ')[1]), head, body });
+            });
+            socket.on('error', reject);
+          }),
+      );
+    let answer = await once();
+    const nonce = /^dpop-nonce: (.+)$/im.exec(answer.head)?.[1];
+    if (answer.status === 401 && nonce !== undefined) answer = await once(nonce.trim());
+    return { status: answer.status, body: answer.body };
+  }
+
+  beforeAll(async () => {
+    client = await createDpopClient('ES256');
+    server = createServer(async (req, res) => {
+      try {
+        const claims = await verifier.authenticate(req, res);
+        if (claims) res.end(JSON.stringify({ sub: claims.sub }));
+      } catch (error) {
+        res.statusCode = 500;
+        res.end(isPkceError(error) ? error.code : 'error');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('a proof made for another API is not accepted by naming that API in Host', async () => {
+    verifier = createTokenVerifier({ ...dpopBase(), dpop: true });
+    const token = await as.sign(key, { cnf: { jkt: client.jkt } });
+    const answer = await send('payments.internal.example', 'POST', '/transfer', 'http://payments.internal.example/transfer', token);
+    expect(answer).toEqual({ status: 500, body: 'invalid_config' });
+  });
+
+  it('without dpop.publicUrl the Node adapter refuses to run, naming the option: middleware() at once, authenticate() on each call', async () => {
+    const unset = createTokenVerifier({ ...dpopBase(), dpop: { mode: 'allowed' } });
+    expect(() => unset.middleware()).toThrow(ConfigError);
+    expect(() => unset.middleware()).toThrow('"dpop.publicUrl"');
+    const res = recorder();
+    const req = { method: 'GET', url: '/things', headers: { host: 'api.example.test', authorization: `Bearer ${await as.sign(key)}` } };
+    const error = await unset.authenticate(req, res).then(() => expect.fail('authenticate() resolved'), (e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain('"dpop.publicUrl"');
+    expect(res.body).toBe('');
+  });
+
+  it('with dpop.publicUrl, Host changes nothing: a proof for the public URL passes, one for the Host named is refused', async () => {
+    verifier = createTokenVerifier({ ...dpopBase(), dpop: { publicUrl: 'https://api.example.test' } });
+    const token = await as.sign(key, { sub: 'public', cnf: { jkt: client.jkt } });
+    expect(await send('payments.internal.example', 'POST', '/transfer', 'https://api.example.test/transfer', token)).toEqual({
+      status: 200,
+      body: '{"sub":"public"}',
+    });
+    const forged = await send('payments.internal.example', 'POST', '/transfer', 'http://payments.internal.example/transfer', token);
+    expect(forged.status).toBe(401);
+    expect(JSON.parse(forged.body)).toEqual({ error: 'invalid_dpop_proof', error_description: 'The DPoP proof is for another URL (htu)' });
+  });
+
+  it('an API reached under several names lists them all: a proof for any of them passes, no other', async () => {
+    verifier = createTokenVerifier({ ...dpopBase(), dpop: { publicUrl: ['https://api.example.test', 'https://example.net/api'] } });
+    const token = await as.sign(key, { sub: 'both', cnf: { jkt: client.jkt } });
+    for (const htu of ['https://api.example.test/things', 'https://example.net/api/things']) {
+      expect(await send('anything.example', 'GET', '/things', htu, token)).toEqual({ status: 200, body: '{"sub":"both"}' });
+    }
+    expect((await send('evil.example', 'GET', '/things', 'https://evil.example/things', token)).status).toBe(401);
   });
 });

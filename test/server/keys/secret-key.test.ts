@@ -18,6 +18,7 @@ describe('keyMaterialBits counts an upper bound of the key material', () => {
     ['anything else: 8 bits a UTF-8 byte', 'é!', 24],
     ['a repeated sequence: once', 'xyzxyzxyz', 18],
     ['a trailing partial repeat adds nothing', 'xyzxyzxy', 18],
+    ['a sequence that does not come twice is no repeat, though it ends as it began', 'xyzwx', 30],
     ['nothing', '', 0],
   ])('%s', (_, value, bits) => {
     expect(keyMaterialBits(value)).toBe(bits);
@@ -31,7 +32,8 @@ describe('shared secrets with too little key material are refused', () => {
     ['a short sequence repeated', 'ab'.repeat(40), 8],
     ['a phrase repeated', 'correct horse '.repeat(8), 112],
     ['one byte repeated', new Uint8Array(64).fill(7), 8],
-    ['31 random bytes', crypto.getRandomValues(new Uint8Array(31)), 248],
+    ['31 distinct bytes', Uint8Array.from({ length: 31 }, (_, i) => i * 8), 248],
+    ['31 bytes whose last equals the first (a random draw, once in 256)', Uint8Array.from({ length: 31 }, (_, i) => (i === 30 ? 0 : i * 8)), 248],
     ['a 40-character hex string', 'a3f9c2d4e5b6a7980c1d2e3f4a5b6c7d8e9f0a1b', 160],
     ['42 base64url characters', 'Wq3v9Yb2Lk8Xc1Zr5Tn7Hs0Jm4Pd6Fg2Ae9Uo1Ri3S', 252],
   ])('%s', (_, secret, bits) => {
@@ -56,7 +58,9 @@ describe('shared secrets with too little key material are refused', () => {
   });
 
   it.each([
-    ['32 random bytes', crypto.getRandomValues(new Uint8Array(32))],
+    ['32 distinct bytes', Uint8Array.from({ length: 32 }, (_, i) => i * 8)],
+    ['32 bytes whose last equals the first (a random draw, once in 256)', Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 0 : i * 8))],
+    ['32 bytes whose last two equal the first two', Uint8Array.from({ length: 32 }, (_, i) => (i >= 30 ? (i - 30) * 8 : i * 8))],
     ['64 hex characters', 'a3f9c2d4e5b6a7980c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7'],
     ['43 base64url characters', SECRET_256],
     ['44 base64 characters with padding', 'q3v9Yb2Lk8Xc1Zr5Tn7Hs0Jm4Pd6Fg2Ae9Uo1Ri3Sx+=' ],
@@ -73,7 +77,7 @@ describe('symmetric mode ({ secret })', () => {
   });
 
   it('accepts a Uint8Array secret', async () => {
-    const bytes = crypto.getRandomValues(new Uint8Array(32));
+    const bytes = Uint8Array.from({ length: 32 }, (_, i) => 255 - i);
     const v = createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, secret: bytes });
     expect((await v.verify(await hs('HS256', bytes))).sub).toBe('user-1');
   });

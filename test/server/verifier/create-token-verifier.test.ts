@@ -1,6 +1,13 @@
 import { exportSPKI } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTokenVerifier, type DpopOptions, type TokenVerifier } from '../../../src/server/index.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  createTokenVerifier,
+  isPkceError,
+  rotatingDpopNonces,
+  type DpopOptions,
+  type TokenVerificationError,
+  type TokenVerifier,
+} from '../../../src/server/index.js';
 import { createDpopClient, makeProof, type DpopClient } from '../dpop-fixtures.js';
 import {
   AUDIENCE,
@@ -285,3 +292,48 @@ describe('the DPoP binding: a bound token only with its proof, a proof only with
   });
 });
 
+
+describe('a token bound two ways', () => {
+  it('cnf with both jkt and x5t#S256 is refused with a DPoP proof alone: the certificate binding cannot be checked here', async () => {
+    const token = await as.sign(key, { cnf: { jkt: client.jkt, 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } });
+    const verifier = make({ nonces: rotatingDpopNonces() });
+    let proof = await makeProof(client, { accessToken: token });
+    const first = await verifier.verify(`DPoP ${token}`, call(proof)).catch((e: unknown) => e);
+    if (isPkceError(first, 'use_dpop_nonce')) {
+      proof = await makeProof(client, { accessToken: token, claims: { nonce: (first as TokenVerificationError).dpopNonce } });
+    }
+    const err = await expectRejected(verifier.verify(`DPoP ${token}`, call(proof)), 'invalid_token', token);
+    expect(err.errorDescription).toBe('The access token is bound to a key in a way this API cannot check (cnf)');
+  });
+
+  it('any confirmation method besides jkt is refused, DPoP on or off', async () => {
+    for (const cnf of [{ jkt: client.jkt, jwk: client.publicJwk }, { jkt: client.jkt, kid: 'k' }, { jkt: client.jkt, jku: 'https://keys.example/' }, { jkt: client.jkt, future_method: 1 }]) {
+      const token = await as.sign(key, { cnf });
+      for (const verifier of [make(false), make()]) {
+        const err = await expectRejected(verifier.verify(`Bearer ${token}`), 'invalid_token', token);
+        expect(err.errorDescription).toBe('The access token is bound to a key in a way this API cannot check (cnf)');
+      }
+    }
+  });
+});
+
+describe('iat in the future', () => {
+  afterEach(() => vi.useRealTimers());
+  const at = 1_800_000_000;
+
+  it('a token issued a year ahead is refused', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: at * 1000 });
+    const token = await as.sign(rsa, { iat: at + 365 * 86_400, exp: at + 365 * 86_400 + 300 });
+    const err = await expectRejected(verifier.verify(token), 'invalid_token', token);
+    expect(err.errorDescription).toBe('The access token is issued in the future (iat)');
+  });
+
+  it('an iat ahead by no more than clockTolerance passes; one second more does not', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: at * 1000 });
+    expect((await verifier.verify(await as.sign(rsa, { iat: at + 5 }))).sub).toBe('user-1');
+    const token = await as.sign(rsa, { iat: at + 6 });
+    await expectRejected(verifier.verify(token), 'invalid_token', token);
+    const tolerant = createTokenVerifier({ ...jwks(), audience: AUDIENCE, clockTolerance: 30 });
+    expect((await tolerant.verify(await as.sign(rsa, { iat: at + 30 }))).sub).toBe('user-1');
+  });
+});
