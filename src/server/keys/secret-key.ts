@@ -20,8 +20,9 @@ export interface ResolvedSecret {
  * An upper bound of the key material a secret holds, in bits. Entropy cannot be measured from one
  * value; this counts what the value's form allows at most, so a secret it finds short is short:
  *
- * 1. A secret that is a shorter sequence repeated (`"    …"`, `"abab…"`, a byte repeated) counts
- *    that sequence once (a trailing partial repeat adds nothing).
+ * 1. A secret that is a shorter sequence repeated, at least twice in full (`"    …"`, `"abab…"`, a
+ *    byte repeated), counts that sequence once (a trailing partial repeat adds nothing). A secret
+ *    that merely ends as it began (`"x…x"`, once in 256 random byte strings) is no repeat.
  * 2. Bytes (`Uint8Array`) count 8 bits each.
  * 3. A string counts 4 bits a character when every character is a hexadecimal digit; 6 bits when
  *    every character is in the base64 or base64url alphabet (`A–Z a–z 0–9 + / - _`, trailing `=`
@@ -30,13 +31,23 @@ export interface ResolvedSecret {
  * @internal
  */
 export function keyMaterialBits(secret: string | Uint8Array): number {
-  if (secret instanceof Uint8Array) return 8 * shortestPeriod(Array.from(secret));
+  if (secret instanceof Uint8Array) return 8 * repeatedUnit(Array.from(secret));
   const unpadded = /^[A-Za-z0-9+/_-]*=*$/.test(secret) ? secret.replace(/=+$/, '') : secret;
   const chars = Array.from(unpadded);
-  const unit = chars.slice(0, shortestPeriod(chars)).join('');
+  const unit = chars.slice(0, repeatedUnit(chars)).join('');
   if (/^[0-9a-fA-F]+$/.test(unpadded)) return 4 * unit.length;
   if (/^[A-Za-z0-9+/_-]+$/.test(unpadded)) return 6 * unit.length;
   return 8 * new TextEncoder().encode(unit).length;
+}
+
+/**
+ * Length of the unit a sequence repeats: its shortest period when that period comes at least twice
+ * in full, else the whole length. A period that fits once (a border shorter than half, as when a
+ * random string's last byte equals its first) says nothing about the material.
+ */
+function repeatedUnit<T>(items: readonly T[]): number {
+  const period = shortestPeriod(items);
+  return 2 * period <= items.length ? period : items.length;
 }
 
 /** Length of the shortest prefix whose repetition makes up the whole sequence (KMP failure function). */
