@@ -11,7 +11,7 @@ import type { AuthScheme } from './http/types.js';
  * | --- | --- | --- |
  * | `missing_token` | 401 | No credentials in a scheme this API accepts. The challenge has no `error` (RFC 6750 §3.1): what a browser app sees when `auth.fetch` did not send its token (an origin missing from `apiOrigins`). |
  * | `invalid_request` | 400 | A malformed `Authorization` header, or two of them. |
- * | `invalid_token` | 401 | The token failed a check: signature, algorithm, `iss`, `aud`, `exp`, `nbf`, the RFC 9068 profile, the DPoP binding. |
+ * | `invalid_token` | 401 | The token failed a check: signature, algorithm, `iss`, `aud`, `exp`, `nbf`, `iat`, the RFC 9068 profile, the binding (`cnf`). |
  * | `insufficient_scope` | 403 | A valid token without a required scope; the challenge names the scopes. |
  * | `invalid_dpop_proof` | 401 | DPoP on, and the proof is missing or fails a check of RFC 9449 §4.3. |
  * | `use_dpop_nonce` | 401 | DPoP server nonces on, and the proof has no current nonce; the `DPoP-Nonce` header has a fresh one (RFC 9449 §9). |

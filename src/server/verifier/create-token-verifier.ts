@@ -10,8 +10,10 @@ import { createRemoteKeys } from '../keys/remote-keys.js';
 import { resolveOptions } from '../options/resolve.js';
 import type { TokenVerifierOptions } from '../options/types.js';
 import { resolveScopes } from '../options/validators.js';
+import { readBinding } from './binding.js';
 import { describeJoseError } from './describe-jose-error.js';
 import { grantedScopes } from './scopes.js';
+import { refuseClaims } from './token-claims.js';
 import type { TokenVerifier } from './token-verifier.js';
 import { verifyJwt, type KeySource } from './verify-jwt.js';
 
@@ -98,38 +100,26 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       if (isPkceError(error)) throw error;
       throw refuse('invalid_token', describeJoseError(error), scheme, { cause: error });
     }
-    if (config.clientIds !== undefined) {
-      const clientId = payload['client_id'];
-      if (payload.aud !== undefined) {
-        throw refuse('invalid_token', 'The access token has an aud claim: it is meant for an audience, not checked by client_id', scheme);
-      }
-      if (clientId === undefined) throw refuse('invalid_token', 'The access token has no client_id claim', scheme);
-      if (typeof clientId !== 'string' || !config.clientIds.includes(clientId)) {
-        throw refuse('invalid_token', 'The access token was issued to another client', scheme);
-      }
-    }
+    const problem = refuseClaims(payload, config);
+    if (problem !== undefined) throw refuse('invalid_token', problem, scheme);
     return payload;
   }
 
   /** RFC 9449 §7.1–7.2: a bound token only with its proof, a proof only with a bound token. */
   async function checkBinding(payload: JWTPayload, token: string, scheme: AuthScheme, credentials: RequestCredentials) {
-    const cnf = payload['cnf'];
-    let jkt: string | undefined;
-    if (cnf !== undefined) {
-      jkt = typeof cnf === 'object' && cnf !== null ? (cnf as Record<string, unknown>)['jkt'] as string | undefined : undefined;
-      if (typeof jkt !== 'string' || jkt === '') {
-        throw refuse('invalid_token', 'The access token is bound to a key in a way this API cannot check (cnf)', scheme);
-      }
+    const binding = readBinding(payload);
+    if (binding.kind === 'unchecked') {
+      throw refuse('invalid_token', 'The access token is bound to a key in a way this API cannot check (cnf)', scheme);
     }
     if (scheme === 'Bearer') {
-      if (jkt !== undefined) {
+      if (binding.kind === 'dpop') {
         throw refuse('invalid_token', 'The access token is DPoP-bound: send it with the DPoP scheme and a DPoP proof', scheme);
       }
       return;
     }
-    if (jkt === undefined) throw refuse('invalid_token', 'The access token is not DPoP-bound: send it as a Bearer token', scheme);
+    if (binding.kind === 'none') throw refuse('invalid_token', 'The access token is not DPoP-bound: send it as a Bearer token', scheme);
     try {
-      await verifyDpopProof(credentials.dpop(dpop!.publicUrl), token, jkt, dpop!, config.clockTolerance);
+      await verifyDpopProof(credentials.dpop(dpop!.publicUrl), token, binding.jkt, dpop!, config.clockTolerance);
     } catch (error) {
       if (!(error instanceof DpopRefusal)) throw error;
       throw refuse(error.code, error.message, scheme, { cause: error.cause, dpopNonce: error.nonce });

@@ -22,8 +22,8 @@ export interface TokenVerifier {
   /**
    * Verifies an access token (or a whole `Authorization: Bearer …` / `DPoP …` header value) and
    * returns its claims: signature with the authorization server's keys or the shared secret, then
-   * `iss`, `aud` (or `client_id`), `exp`, `nbf`, the profile's `typ` and `sub`, the DPoP binding, and
-   * the required scopes.
+   * `iss`, `aud` (or `client_id`), `exp`, `nbf`, `iat` (not in the future), the profile's `typ` and
+   * `sub`, the binding (`cnf`: DPoP's `jkt` alone, never another method), and the required scopes.
    *
    * @param tokenOrAuthorizationHeader - the JWT, `Bearer <JWT>`, `DPoP <JWT>`, or `undefined`/`null`
    *   when the request had no `Authorization` header.
