@@ -24,8 +24,11 @@ export type TokenVerificationErrorCode =
   | 'invalid_dpop_proof'
   | 'use_dpop_nonce';
 
-/** Every code an error thrown by `pkce-spa/server` may carry. */
-export type ServerErrorCode = PkceErrorCode | TokenVerificationErrorCode;
+/**
+ * Every code an error thrown by `pkce-spa/server` may carry: the browser's, the token outcomes of
+ * {@link TokenVerificationErrorCode}, and `replay_cache_full` ({@link ReplayCacheFullError}).
+ */
+export type ServerErrorCode = PkceErrorCode | TokenVerificationErrorCode | 'replay_cache_full';
 
 const STATUS = {
   missing_token: 401,
@@ -123,6 +126,30 @@ export class TokenVerificationError extends PkceError<TokenVerificationErrorCode
       scope: scope?.join(' '),
       algs: options.dpopAlgorithms?.join(' '),
     });
+  }
+}
+
+/**
+ * The DPoP replay cache of {@link memoryReplayCache} holds `maxEntries` proofs that have not
+ * expired, and refuses to take one more: a proof it did not remember could be replayed (RFC 9449
+ * §11.1), so the request fails instead (fail closed). Not the token's fault: answer 503, and raise
+ * `maxEntries` or use a shared store. The message names the limit and the option.
+ */
+export class ReplayCacheFullError extends PkceError<'replay_cache_full'> {
+  /** Always `replay_cache_full`. */
+  declare readonly code: 'replay_cache_full';
+  /** The limit that was reached: the cache's `maxEntries`. */
+  readonly maxEntries: number;
+
+  /** @param maxEntries - the limit that was reached. */
+  constructor(maxEntries: number) {
+    super(
+      'replay_cache_full',
+      `The DPoP replay cache is full: it holds ${maxEntries} unexpired DPoP proofs, the "maxEntries" of memoryReplayCache(); ` +
+        'raise "maxEntries", or use a shared store such as redisReplayCache()',
+    );
+    this.name = 'ReplayCacheFullError';
+    this.maxEntries = maxEntries;
   }
 }
 

@@ -38,7 +38,7 @@ export type { RedisCommand, RedisReplayCacheOptions } from './dpop/redis-replay-
 export { rotatingDpopNonces } from './dpop/nonces.js';
 export type { RotatingDpopNoncesOptions } from './dpop/nonces.js';
 export type { DpopNonceSource, DpopReplayCache } from './dpop/types.js';
-export { isPkceError, TokenVerificationError } from './errors.js';
+export { isPkceError, ReplayCacheFullError, TokenVerificationError } from './errors.js';
 export type { ServerErrorCode, TokenVerificationErrorCode, TokenVerificationErrorOptions } from './errors.js';
 export { ConfigError, NetworkError, PkceError, ValidationError } from '../shared/errors.js';
 export type { PkceErrorCode, PkceErrorOptions } from '../shared/errors.js';

@@ -8,7 +8,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import { sha256Base64url as sha256 } from '../../shared/encoding.js';
-import { NetworkError } from '../../shared/errors.js';
+import { isPkceError, NetworkError } from '../../shared/errors.js';
 import type { DpopNonceSource, DpopReplayCache } from './types.js';
 
 /** What a proof is checked against: the verifier's validated `dpop` options. @internal */
@@ -76,7 +76,8 @@ const embeddedKey: JWTVerifyGetKey = (header, token) => {
  *
  * @throws DpopRefusal
  * @throws NetworkError `network_error` when the replay cache fails (a server problem: without it a
- *   replay cannot be told from a first use); whatever the nonce source throws.
+ *   replay cannot be told from a first use); a pkce-spa error the cache throws as it is
+ *   (`replay_cache_full`); whatever the nonce source throws.
  * @internal
  */
 export async function verifyDpopProof(
@@ -131,6 +132,8 @@ export async function verifyDpopProof(
   try {
     fresh = await config.replayCache.add(id, Math.max(1000, ttl));
   } catch (cause) {
+    // A cache that refuses on purpose (full) says so itself; any other failure is an outage.
+    if (isPkceError(cause)) throw cause;
     throw new NetworkError('network_error', 'The DPoP replay cache did not answer', cause);
   }
   if (!fresh) {

@@ -42,3 +42,16 @@ describe('memoryReplayCache', () => {
   });
 });
 
+
+describe('memoryReplayCache, many proofs expiring out of order', () => {
+  it('forgets exactly the expired ones', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
+    const cache = memoryReplayCache({ maxEntries: 100 });
+    // ttl 1..100 s, in a scrambled order (37 is prime to 100).
+    const ttl = (i: number) => (((i * 37) % 100) + 1) * 1000;
+    for (let i = 0; i < 100; i++) expect(await cache.add(`p${i}`, ttl(i))).toBe(true);
+    vi.setSystemTime(1_000_000 + 10_000);
+    for (let i = 0; i < 100; i++) expect(await cache.add(`p${i}`, 60_000), `p${i}`).toBe(ttl(i) <= 10_000);
+    await expect(cache.add('one-more', 60_000)).rejects.toMatchObject({ code: 'replay_cache_full', maxEntries: 100 });
+  });
+});
