@@ -4,34 +4,44 @@ import type { DpopNonceSource } from './types.js';
 
 /** Options of {@link rotatingDpopNonces}. */
 export interface RotatingDpopNoncesOptions {
-  /** Seconds between two new nonces. A nonce is accepted for up to twice this. Default 300. */
+  /**
+   * Seconds between two new nonces. A nonce is accepted until the end of the period after the one it
+   * was handed out in: at most twice this after it was handed out. Default 60.
+   */
   rotateEvery?: number;
 }
 
 /**
- * Nonces from this process: 16 random bytes each, a new one every `rotateEvery` seconds, the
- * current and the previous one accepted. For an API on several machines, give every instance the
- * same {@link DpopNonceSource} backed by shared state instead, or a client will be asked for a
- * new nonce whenever it reaches another instance.
+ * Nonces from this process: 16 random bytes each, a new one every `rotateEvery` seconds counted from
+ * creation, the current and the previous one accepted. The periods are fixed, however seldom the
+ * nonces are asked for, so a nonce handed out at time t is refused from t + 2 × `rotateEvery` at
+ * the latest (2 minutes by default): the bound on how long a proof signed ahead, by script in the
+ * page say, stays usable (RFC 9449 §11.2). Clients get the new nonce from the `DPoP-Nonce` header of
+ * a 401 `use_dpop_nonce` and retry once.
+ *
+ * For an API on several machines, give every instance the same {@link DpopNonceSource} backed by
+ * shared state instead, or a client will be asked for a new nonce whenever it reaches another
+ * instance.
  *
  * @param options - `rotateEvery`, in seconds.
  * @throws ConfigError when `rotateEvery` is not a positive number.
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-9
  */
 export function rotatingDpopNonces(options: RotatingDpopNoncesOptions = {}): DpopNonceSource {
-  const period = (options.rotateEvery ?? 300) * 1000;
+  const period = (options.rotateEvery ?? 60) * 1000;
   if (!(period > 0) || !Number.isFinite(period)) throw new ConfigError('"rotateEvery" must be a positive number of seconds');
   const fresh = () => randomToken(16);
+  const start = Date.now();
+  let periodIndex = 0;
   let current = fresh();
   let previous: string | undefined;
-  let rotatedAt = Date.now();
   const rotate = () => {
-    const now = Date.now();
-    if (now - rotatedAt < period) return;
-    // After a long idle time both old nonces are stale.
-    previous = now - rotatedAt < 2 * period ? current : undefined;
+    const due = Math.floor((Date.now() - start) / period);
+    // A clock set back keeps the nonces it has: only a later period replaces them.
+    if (due <= periodIndex) return;
+    previous = due === periodIndex + 1 ? current : undefined;
     current = fresh();
-    rotatedAt = now;
+    periodIndex = due;
   };
   return {
     current() {

@@ -17,6 +17,8 @@ export interface ProofPolicy {
   readonly algorithms: string[];
   /** Seconds a proof stays acceptable after its `iat`. */
   readonly maxProofAge: number;
+  /** Seconds `iat` may be ahead of this clock, and behind it beyond `maxProofAge`. */
+  readonly clockSkew: number;
   readonly replayCache: DpopReplayCache;
   readonly nonces: DpopNonceSource | undefined;
 }
@@ -68,7 +70,8 @@ const embeddedKey: JWTVerifyGetKey = (header, token) => {
  * 2. header `typ: dpop+jwt`, an allowed asymmetric `alg`, a public `jwk`, and a signature that
  *    verifies with that `jwk` (jose's `EmbeddedJWK`);
  * 3. claims `jti`, `htm`, `htu`, `iat`, `ath`; `htm` equal to the request method, `htu` equal to the
- *    request URL without query and fragment; `iat` within `maxProofAge` (± `clockTolerance`);
+ *    request URL without query and fragment; `iat` no more than `clockSkew` ahead and no more than
+ *    `maxProofAge` + `clockSkew` behind (RFC 9449 §11.1: the proof's own window, not the token's);
  * 4. with server nonces, a valid `nonce` (else `use_dpop_nonce`, with a fresh nonce);
  * 5. `ath` equal to base64url(SHA-256(access token)); the RFC 7638 thumbprint of `jwk` equal to the
  *    token's `cnf.jkt` (else `invalid_token`: the token is bound to another key);
@@ -85,7 +88,6 @@ export async function verifyDpopProof(
   accessToken: string,
   jkt: string,
   config: ProofPolicy,
-  clockTolerance: number,
 ): Promise<void> {
   if (request.proofs.length === 0) throw new DpopRefusal('invalid_dpop_proof', 'The request has no DPoP proof');
   if (request.proofs.length > 1) throw new DpopRefusal('invalid_dpop_proof', 'The request has more than one DPoP header');
@@ -98,15 +100,19 @@ export async function verifyDpopProof(
       typ: 'dpop+jwt',
       algorithms: config.algorithms,
       requiredClaims: ['jti', 'htm', 'htu', 'iat', 'ath'],
-      maxTokenAge: config.maxProofAge,
-      clockTolerance,
     });
     payload = verified.payload;
     jwk = verified.protectedHeader.jwk!;
   } catch (error) {
     throw new DpopRefusal('invalid_dpop_proof', describeProofError(error), error);
   }
-  const { jti, htm, htu, ath, nonce, iat } = payload as JWTPayload & Record<'htm' | 'htu' | 'ath' | 'nonce', unknown>;
+  const { jti, htm, htu, ath, nonce } = payload as JWTPayload & Record<'htm' | 'htu' | 'ath' | 'nonce', unknown>;
+  // jose checked that iat is a number; it compares iat with the clock only against a maxTokenAge,
+  // with the token's clockTolerance, so the proof's own window is checked here.
+  const iat = payload.iat!;
+  const now = Math.floor(Date.now() / 1000);
+  if (iat > now + config.clockSkew) throw new DpopRefusal('invalid_dpop_proof', 'The DPoP proof is issued in the future (iat)');
+  if (now - iat > config.maxProofAge + config.clockSkew) throw new DpopRefusal('invalid_dpop_proof', 'The DPoP proof is too old (iat)');
   if (typeof jti !== 'string' || jti === '') throw new DpopRefusal('invalid_dpop_proof', 'The DPoP proof has an invalid jti claim');
   if (request.method === undefined || htm !== request.method) {
     throw new DpopRefusal('invalid_dpop_proof', 'The DPoP proof is for another HTTP method (htm)');
@@ -125,8 +131,9 @@ export async function verifyDpopProof(
   const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
   if (thumbprint !== jkt) throw new DpopRefusal('invalid_token', 'The access token is bound to another key than the DPoP proof');
 
-  // The proof stays acceptable until iat + maxProofAge + clockTolerance; remember it that long.
-  const ttl = ((iat as number) + config.maxProofAge + clockTolerance) * 1000 - Date.now() + 1000;
+  // The proof is acceptable while the whole seconds since iat are at most maxProofAge + clockSkew,
+  // that is until (iat + maxProofAge + clockSkew + 1) s: remember it until then, never less.
+  const ttl = (iat + config.maxProofAge + config.clockSkew + 1) * 1000 - Date.now();
   const id = await sha256(`${thumbprint}.${jti}`);
   let fresh: boolean;
   try {
@@ -154,11 +161,10 @@ function sameTarget(htu: string, requestUrl: string): boolean {
 }
 
 function describeProofError(error: unknown): string {
-  if (error instanceof errors.JWTExpired) return 'The DPoP proof is too old (iat)';
+  if (error instanceof errors.JWTExpired) return 'The DPoP proof has expired (exp)';
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.reason === 'missing') return `The DPoP proof has no ${error.claim} claim`;
     if (error.claim === 'typ') return 'The DPoP proof is not of type dpop+jwt';
-    if (error.claim === 'iat') return 'The DPoP proof is issued in the future (iat)';
     return `The DPoP proof has an invalid ${error.claim} claim`;
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return 'The DPoP proof is signed with an algorithm that is not allowed';

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../shared/errors.js';
 import type { FetchLike } from '../../shared/fetch-like.js';
 import { memoryReplayCache } from '../dpop/memory-replay-cache.js';
+import { rotatingDpopNonces } from '../dpop/nonces.js';
 import type { ProofPolicy } from '../dpop/proof.js';
 import type { DpopNonceSource, DpopReplayCache } from '../dpop/types.js';
 import { resolveSecret, type ResolvedSecret } from '../keys/secret-key.js';
@@ -44,7 +45,7 @@ const BASE_KEYS = [
   'requiredClaims', 'realm', 'dpop',
 ];
 const JWKS_KEYS = ['jwksUri', 'cooldownDuration', 'cacheMaxAge', 'maxStaleAge', 'timeout', 'fetch'];
-const DPOP_KEYS = ['mode', 'algorithms', 'maxProofAge', 'publicUrl', 'replayCache', 'nonces'];
+const DPOP_KEYS = ['mode', 'algorithms', 'maxProofAge', 'clockSkew', 'publicUrl', 'replayCache', 'nonces'];
 
 /**
  * Checks the options once and fills in defaults. Every failure is a {@link ConfigError} whose
@@ -131,20 +132,29 @@ function resolveDpop(value: unknown): ResolvedDpop | undefined {
   if (typeof (replayCache as DpopReplayCache).add !== 'function') {
     throw new ConfigError('"dpop.replayCache" must have an add(id, ttl) method');
   }
-  const nonces = options['nonces'] as DpopNonceSource | undefined;
-  if (nonces !== undefined && (typeof nonces.current !== 'function' || typeof nonces.isValid !== 'function')) {
-    throw new ConfigError('"dpop.nonces" must have current() and isValid(nonce) methods');
-  }
+  const nonces = resolveNonces(options['nonces']);
   const maxProofAge = nonNegative('dpop.maxProofAge', options['maxProofAge'], 60);
   if (maxProofAge === 0) throw new ConfigError('"dpop.maxProofAge" must be a positive number of seconds');
   return Object.freeze({
     required: oneOf('dpop.mode', options['mode'], ['allowed', 'required'] as const, 'allowed') === 'required',
     algorithms: resolveAsymmetric('dpop.algorithms', options['algorithms'], '"dpop.algorithms"'),
     maxProofAge,
+    clockSkew: nonNegative('dpop.clockSkew', options['clockSkew'], nonces === undefined ? 5 : 60),
     publicUrl: publicUrl?.href.replace(/\/$/, ''),
     replayCache: replayCache as DpopReplayCache,
     nonces,
   });
+}
+
+/** Server nonces are on unless turned off: a proof made ahead then stops working with its nonce. */
+function resolveNonces(value: unknown): DpopNonceSource | undefined {
+  if (value === false) return undefined;
+  if (value === undefined) return rotatingDpopNonces();
+  const nonces = value as DpopNonceSource;
+  if (typeof nonces !== 'object' || nonces === null || typeof nonces.current !== 'function' || typeof nonces.isValid !== 'function') {
+    throw new ConfigError('"dpop.nonces" must be false or have current() and isValid(nonce) methods');
+  }
+  return nonces;
 }
 
 function resolveAudience(audience: unknown, clientId: unknown): { audience: string | string[] | undefined; clientIds: string[] | undefined } {

@@ -40,7 +40,10 @@ export interface TokenVerifierBaseOptions {
   clientId?: string | readonly string[];
   /** The access-token profile: `'rfc9068'` (default) or `'plain-jwt'`. See {@link AccessTokenProfile}. */
   profile?: AccessTokenProfile;
-  /** Seconds of clock skew allowed on `exp`, `nbf` and the DPoP proof's `iat`. Default 5. */
+  /**
+   * Seconds of clock skew allowed on the access token's `exp`, `nbf` and `iat`. Default 5. DPoP
+   * proofs have their own window: {@link DpopOptions.maxProofAge} and {@link DpopOptions.clockSkew}.
+   */
   clockTolerance?: number;
   /** Scope values every token must hold, in the claim named by `scopeClaim`. */
   requiredScopes?: readonly string[];
@@ -73,10 +76,17 @@ export interface DpopOptions {
   /** JWS algorithms accepted for proofs, sent as `algs` in the challenge. Default: every {@link AsymmetricAlgorithm}. */
   algorithms?: readonly AsymmetricAlgorithm[];
   /**
-   * Seconds a proof stays acceptable after its `iat` (plus `clockTolerance` either way). Default 60.
-   * Proofs are remembered this long to refuse replays.
+   * Seconds a proof stays acceptable after its `iat` (plus `clockSkew`). Default 60. Proofs are
+   * remembered this long to refuse replays (RFC 9449 §11.1).
    */
   maxProofAge?: number;
+  /**
+   * Seconds a proof's `iat` may be ahead of this server's clock, and behind it beyond `maxProofAge`:
+   * the clock skew between client and server that RFC 9449 §11.1 speaks of, for proofs only (the
+   * access token's is `clockTolerance`). Default 5 without server nonces; 60 with them, since the
+   * nonce then bounds how long a proof made ahead stays usable (§11.1, §11.2).
+   */
+  clockSkew?: number;
   /**
    * The URL of this server as clients call it, when a proxy or load balancer sits in front:
    * `https://api.example.com`, or `https://example.com/api` when the proxy strips `/api`. The proof's
@@ -86,8 +96,15 @@ export interface DpopOptions {
   publicUrl?: string | URL;
   /** Where seen proofs are remembered. Default: {@link memoryReplayCache}`()`, one per verifier. */
   replayCache?: DpopReplayCache;
-  /** Server-provided nonces (RFC 9449 §9): proofs must carry a valid `nonce`. Off by default. */
-  nonces?: DpopNonceSource;
+  /**
+   * Server-provided nonces (RFC 9449 §9): proofs must carry a valid `nonce`, handed out in the
+   * `DPoP-Nonce` header of a 401 `use_dpop_nonce`. Default: {@link rotatingDpopNonces}`()`, one per
+   * verifier: a new nonce every minute, each accepted until the end of the next minute, so a proof
+   * signed ahead by script in the page stops working at most 2 minutes after the nonce it carries
+   * was handed out (§11.2). `false` turns them off (a proof made ahead then lasts as long as its
+   * `iat` allows). For an API on several machines, give each the same source over shared state.
+   */
+  nonces?: DpopNonceSource | false;
 }
 
 /**

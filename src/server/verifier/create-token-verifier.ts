@@ -119,7 +119,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     if (binding.kind === 'none') throw refuse('invalid_token', 'The access token is not DPoP-bound: send it as a Bearer token', scheme);
     try {
-      await verifyDpopProof(credentials.dpop(dpop!.publicUrl), token, binding.jkt, dpop!, config.clockTolerance);
+      await verifyDpopProof(credentials.dpop(dpop!.publicUrl), token, binding.jkt, dpop!);
     } catch (error) {
       if (!(error instanceof DpopRefusal)) throw error;
       throw refuse(error.code, error.message, scheme, { cause: error.cause, dpopNonce: error.nonce });

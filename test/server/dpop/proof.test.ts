@@ -34,7 +34,8 @@ afterAll(() => as.close());
 afterEach(() => vi.useRealTimers());
 
 const jwksOptions = () => ({ issuer: as.issuer, audience: AUDIENCE, jwksUri: as.jwksUri, realm: 'api' });
-const make = (dpop: DpopOptions | boolean = {}): TokenVerifier => createTokenVerifier({ ...jwksOptions(), dpop });
+/** A DPoP verifier; server nonces off unless given, as the subject here is the proof itself. */
+const make = (dpop: DpopOptions = {}): TokenVerifier => createTokenVerifier({ ...jwksOptions(), dpop: { nonces: false, ...dpop } });
 /** An access token bound to `to` (cnf.jkt, RFC 9449 §6.1). */
 const bound = (to: DpopClient = client, claims: Record<string, unknown> = {}) => as.sign(key, { cnf: { jkt: to.jkt }, ...claims });
 const call = (proof: string | string[] | undefined, method = 'GET', url = URL_) => ({ dpop: { proof, method, url } });
@@ -50,7 +51,7 @@ describe('RFC 9449 examples as vectors', () => {
   const accessToken = 'Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU';
   const jkt = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
   const request = { proofs: [proof], method: 'GET', url: 'https://resource.example.org/protectedresource' };
-  const config = () => resolveOptions({ issuer: 'https://as.example', audience: 'x', dpop: true }).dpop!;
+  const config = () => resolveOptions({ issuer: 'https://as.example', audience: 'x', dpop: { nonces: false } }).dpop!;
   const at = (seconds: number) => vi.useFakeTimers({ toFake: ['Date'], now: seconds * 1000 });
   const refusal = (promise: Promise<unknown>) => promise.then(() => expect.fail('accepted'), (e: DpopRefusal) => [e.code, e.message]);
 
@@ -62,14 +63,14 @@ describe('RFC 9449 examples as vectors', () => {
   it('the Figure 12 proof is accepted at its time, for its request, token and key; once', async () => {
     at(1562262618);
     const dpop = config();
-    await verifyDpopProof(request, accessToken, jkt, dpop, 5);
-    expect(await refusal(verifyDpopProof(request, accessToken, jkt, dpop, 5))).toEqual(['invalid_dpop_proof', 'The DPoP proof was used before']);
+    await verifyDpopProof(request, accessToken, jkt, dpop);
+    expect(await refusal(verifyDpopProof(request, accessToken, jkt, dpop))).toEqual(['invalid_dpop_proof', 'The DPoP proof was used before']);
   });
 
   it('the same proof is refused for another URL, method, token or key, or a minute later', async () => {
     at(1562262618);
     const check = (changes: Partial<typeof request>, token = accessToken, thumbprint = jkt) =>
-      refusal(verifyDpopProof({ ...request, ...changes }, token, thumbprint, config(), 5));
+      refusal(verifyDpopProof({ ...request, ...changes }, token, thumbprint, config()));
     expect(await check({ url: 'https://resource.example.org/other' })).toEqual(['invalid_dpop_proof', 'The DPoP proof is for another URL (htu)']);
     expect(await check({ method: 'POST' })).toEqual(['invalid_dpop_proof', 'The DPoP proof is for another HTTP method (htm)']);
     expect(await check({}, `${accessToken}x`)).toEqual(['invalid_dpop_proof', 'The DPoP proof is for another access token (ath)']);
@@ -80,7 +81,7 @@ describe('RFC 9449 examples as vectors', () => {
 
   it('query and fragment of the request URL are ignored; scheme and host case and default port normalized', async () => {
     at(1562262618);
-    await verifyDpopProof({ ...request, url: 'HTTPS://Resource.Example.org:443/protectedresource?x=1#y' }, accessToken, jkt, config(), 5);
+    await verifyDpopProof({ ...request, url: 'HTTPS://Resource.Example.org:443/protectedresource?x=1#y' }, accessToken, jkt, config());
   });
 });
 
@@ -177,6 +178,21 @@ describe('the replay cache fails closed', () => {
     expect(isPkceError(full, 'replay_cache_full')).toBe(true);
     const err = await expectRejected(verifier.verify(`DPoP ${token}`, call(spent)), 'invalid_dpop_proof', token);
     expect(err.errorDescription).toBe('The DPoP proof was used before');
+  });
+});
+
+describe('the replay cache keeps a proof as long as it can be accepted', () => {
+  it('a replay in the proof’s last accepted millisecond is refused as used; one millisecond later, as too old', async () => {
+    const iat = 1_800_000_000;
+    vi.useFakeTimers({ toFake: ['Date'], now: iat * 1000 });
+    const verifier = make({ maxProofAge: 60, clockSkew: 5 });
+    const token = await bound(client, { exp: iat + 3600 });
+    const proof = await makeProof(client, { accessToken: token, claims: { iat } });
+    await verifier.verify(`DPoP ${token}`, call(proof));
+    vi.setSystemTime((iat + 66) * 1000 - 1);
+    expect((await expectRejected(verifier.verify(`DPoP ${token}`, call(proof)), 'invalid_dpop_proof', token)).errorDescription).toBe('The DPoP proof was used before');
+    vi.setSystemTime((iat + 66) * 1000);
+    expect((await expectRejected(verifier.verify(`DPoP ${token}`, call(proof)), 'invalid_dpop_proof', token)).errorDescription).toBe('The DPoP proof is too old (iat)');
   });
 });
 

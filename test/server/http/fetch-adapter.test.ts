@@ -80,7 +80,7 @@ describe('DPoP on the Fetch adapter', () => {
   it('checks the proof against request.method and request.url', async () => {
     const client = await createDpopClient('ES256');
     const token = await sign({ sub: 'fetch', cnf: { jkt: client.jkt } });
-    const verifier = createTokenVerifier({ issuer, audience: AUDIENCE, secret, realm: 'api', dpop: true });
+    const verifier = createTokenVerifier({ issuer, audience: AUDIENCE, secret, realm: 'api', dpop: { nonces: false } });
     const request = (proof: string, method = 'PUT') =>
       new Request('https://api.example.test/things?q=1', { method, headers: { authorization: `DPoP ${token}`, dpop: proof } });
     const { claims } = await verifier.verifyRequest(request(await makeProof(client, { accessToken: token, htm: 'PUT' })));

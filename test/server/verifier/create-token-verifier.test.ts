@@ -47,8 +47,9 @@ beforeEach(() => {
 });
 
 const jwks = () => ({ issuer: as.issuer, jwksUri: as.jwksUri });
-const make = (dpop: DpopOptions | boolean = {}): TokenVerifier =>
-  createTokenVerifier({ ...jwks(), audience: AUDIENCE, realm: 'api', dpop });
+/** A verifier with DPoP on (server nonces off unless given: the subject here is the binding) or off. */
+const make = (dpop: DpopOptions | false = {}): TokenVerifier =>
+  createTokenVerifier({ ...jwks(), audience: AUDIENCE, realm: 'api', dpop: dpop === false ? false : { nonces: false, ...dpop } });
 /** An access token bound to `to` (cnf.jkt, RFC 9449 §6.1). */
 const bound = (to: DpopClient = client, claims: Record<string, unknown> = {}) => as.sign(key, { cnf: { jkt: to.jkt }, ...claims });
 const call = (proof: string | string[] | undefined, method = 'GET', url = URL_) => ({ dpop: { proof, method, url } });
