@@ -20,7 +20,8 @@ export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, required
     realm: 'demo-api',
     // Server nonces are pkce-spa/server's default; the demo turns them on with --dpop-nonces only,
     // so that by default each step on the page shows one request to the API.
-    dpop: { mode: 'allowed', algorithms: ['ES256'], nonces: dpopNonces ? rotatingDpopNonces() : false },
+    // The proofs' htu is checked against apiUrl, the URL the page calls, never against Host.
+    dpop: { mode: 'allowed', algorithms: ['ES256'], publicUrl: apiUrl, nonces: dpopNonces ? rotatingDpopNonces() : false },
   });
 
   const routes = {

@@ -29,8 +29,11 @@ export interface DpopRequest {
   proofs: readonly string[];
   /** The HTTP method. */
   method: string | undefined;
-  /** The absolute URL the client called, as far as the server can tell (see `dpop.publicUrl`). */
-  url: string | undefined;
+  /**
+   * The absolute URLs the client may have called: each of `dpop.publicUrl` with the request path,
+   * the Fetch `request.url`, or the URL a `verify()` caller gave. `htu` must name one of them.
+   */
+  urls: readonly string[];
 }
 
 /** Why a proof was refused: the code and a token-free description. @internal */
@@ -117,7 +120,7 @@ export async function verifyDpopProof(
   if (request.method === undefined || htm !== request.method) {
     throw new DpopRefusal('invalid_dpop_proof', 'The DPoP proof is for another HTTP method (htm)');
   }
-  if (typeof htu !== 'string' || request.url === undefined || !sameTarget(htu, request.url)) {
+  if (typeof htu !== 'string' || !request.urls.some((url) => sameTarget(htu, url))) {
     throw new DpopRefusal('invalid_dpop_proof', 'The DPoP proof is for another URL (htu)');
   }
   if (config.nonces !== undefined && (typeof nonce !== 'string' || !(await config.nonces.isValid(nonce)))) {

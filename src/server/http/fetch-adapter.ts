@@ -1,18 +1,18 @@
 import type { DpopRequest } from '../dpop/proof.js';
 import { TokenVerificationError } from '../errors.js';
 import { errorResponseParts } from './error-response.js';
-import { joinUrl } from './public-url.js';
+import { publicRequestUrls } from './public-url.js';
 import type { FetchRequestLike, VerifyCallOptions, VerifyCredentials, VerifyRequestResult } from './types.js';
 
-/** The DPoP side of a Fetch request. Fetch joins repeated headers with ", ", which no JWT contains. */
-function fetchDpop(request: FetchRequestLike, publicUrl: string | undefined): DpopRequest {
+/**
+ * The DPoP side of a Fetch request: the URL is `request.url`, or its path after each `publicUrl`.
+ * Fetch joins repeated headers with ", ", which no JWT contains.
+ */
+function fetchDpop(request: FetchRequestLike, publicUrls: readonly string[] | undefined): DpopRequest {
   const header = request.headers.get('dpop');
-  let url = request.url;
-  if (publicUrl !== undefined && url !== undefined && URL.canParse(url)) {
-    const { pathname, search } = new URL(url);
-    url = joinUrl(publicUrl, pathname + search);
-  }
-  return { proofs: header === null ? [] : header.split(','), method: request.method, url };
+  const url = request.url !== undefined && URL.canParse(request.url) ? new URL(request.url) : undefined;
+  const urls = url === undefined ? [] : publicUrls === undefined ? [url.href] : publicRequestUrls(publicUrls, url.pathname + url.search);
+  return { proofs: header === null ? [] : header.split(','), method: request.method, urls };
 }
 
 /**
@@ -27,7 +27,7 @@ export function createFetchAdapter(verify: VerifyCredentials) {
       const credentials = {
         authorization: request.headers.get('authorization'),
         acceptBareToken: false,
-        dpop: (url: string | undefined) => fetchDpop(request, url),
+        dpop: (publicUrls: readonly string[] | undefined) => fetchDpop(request, publicUrls),
       };
       return { claims: await verify(credentials, options) };
     } catch (error) {

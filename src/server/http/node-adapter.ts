@@ -1,8 +1,9 @@
 import type { JWTPayload } from 'jose';
+import { ConfigError } from '../../shared/errors.js';
 import type { DpopRequest } from '../dpop/proof.js';
 import { TokenVerificationError } from '../errors.js';
 import { errorResponseParts } from './error-response.js';
-import { joinUrl } from './public-url.js';
+import { publicRequestUrls } from './public-url.js';
 import type { NodeRequestLike, NodeResponseLike, TokenMiddleware, VerifyCallOptions, VerifyCredentials } from './types.js';
 
 /**
@@ -26,30 +27,35 @@ function nodeHeaderValues(req: NodeRequestLike, name: string): string | string[]
 const asList = (value: string | readonly string[] | null | undefined): string[] =>
   value === null || value === undefined ? [] : typeof value === 'string' ? [value] : [...value];
 
-/** The DPoP side of a Node request; the URL from `publicUrl`, else from `Host` and the socket. */
-function nodeDpop(req: NodeRequestLike, publicUrl: string | undefined): DpopRequest {
-  const path = req.originalUrl ?? req.url;
-  const host = req.headers['host'];
-  const tls = typeof req.socket === 'object' && req.socket !== null && (req.socket as { encrypted?: unknown }).encrypted === true;
-  const origin = publicUrl ?? (typeof host === 'string' && host !== '' ? `${tls ? 'https' : 'http'}://${host}` : undefined);
+/**
+ * The DPoP side of a Node request: the URLs are the configured public URLs with the request path,
+ * never anything built from `Host`, which the client chooses.
+ */
+function nodeDpop(req: NodeRequestLike, publicUrls: readonly string[] | undefined): DpopRequest {
   return {
     proofs: asList(nodeHeaderValues(req, 'dpop')),
     method: req.method,
-    url: origin === undefined || path === undefined ? undefined : joinUrl(origin, path),
+    urls: publicRequestUrls(publicUrls ?? [], req.originalUrl ?? req.url),
   };
 }
+
+const NEEDS_PUBLIC_URL =
+  '"dpop.publicUrl" is required to accept DPoP with authenticate() and middleware(): set it to the URL clients call ' +
+  '(e.g. "https://api.example.com"). Without it the proof\'s htu could only be checked against the Host header, which the client chooses';
 
 /**
  * The Node `http` adapter (`authenticate`) and the Connect/Express one built on it (`middleware`),
  * over one verify function. A token problem is answered on `res`; anything else rejects.
  *
+ * @param lacksPublicUrl - DPoP is on without `dpop.publicUrl`: every call fails with a ConfigError.
  * @internal
  */
-export function createNodeAdapter(verify: VerifyCredentials, checkCallOptions: (o?: VerifyCallOptions) => void) {
+export function createNodeAdapter(verify: VerifyCredentials, checkCallOptions: (o?: VerifyCallOptions) => void, lacksPublicUrl: boolean) {
   async function authenticate(req: NodeRequestLike, res: NodeResponseLike, options?: VerifyCallOptions): Promise<JWTPayload | undefined> {
+    if (lacksPublicUrl) throw new ConfigError(NEEDS_PUBLIC_URL);
     try {
       return await verify(
-        { authorization: nodeHeaderValues(req, 'authorization'), acceptBareToken: false, dpop: (url) => nodeDpop(req, url) },
+        { authorization: nodeHeaderValues(req, 'authorization'), acceptBareToken: false, dpop: (urls) => nodeDpop(req, urls) },
         options,
       );
     } catch (error) {
@@ -63,6 +69,7 @@ export function createNodeAdapter(verify: VerifyCredentials, checkCallOptions: (
   }
 
   function middleware(options?: VerifyCallOptions): TokenMiddleware {
+    if (lacksPublicUrl) throw new ConfigError(NEEDS_PUBLIC_URL);
     checkCallOptions(options);
     return (req, res, next) => {
       authenticate(req, res, options).then((claims) => {

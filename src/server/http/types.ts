@@ -24,8 +24,6 @@ export interface NodeRequestLike {
   url?: string | undefined;
   /** Express: the path before mounting (`app.use('/api', …)` strips `/api` from `url`). Preferred over `url`. */
   originalUrl?: string | undefined;
-  /** The connection; a TLS one (`encrypted: true`) makes the URL `https:` when `dpop.publicUrl` is not set. */
-  socket?: unknown;
 }
 
 /** The part of a Node `http.ServerResponse` (or Express/Connect response) the adapters write. */
@@ -85,7 +83,10 @@ export interface DpopCallInput {
   proof: string | readonly string[] | null | undefined;
   /** The request's HTTP method, e.g. `GET`. */
   method: string;
-  /** The absolute URL the client called (query and fragment are ignored). */
+  /**
+   * The absolute URL the client called (query and fragment are ignored): this API's public URL and
+   * the request path, never one built from the `Host` header, which the client chooses.
+   */
   url: string | URL;
 }
 
@@ -108,8 +109,8 @@ export interface RequestCredentials {
   authorization: string | readonly string[] | null | undefined;
   /** `verify()` also takes a bare token; a real header with no scheme is another scheme. */
   acceptBareToken: boolean;
-  /** Read only when the request uses the DPoP scheme. */
-  dpop: (publicUrl: string | undefined) => DpopRequest;
+  /** Read only when the request uses the DPoP scheme; given the configured `dpop.publicUrl`s. */
+  dpop: (publicUrls: readonly string[] | undefined) => DpopRequest;
 }
 
 /** Verifies one request's credentials. @internal */

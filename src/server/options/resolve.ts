@@ -11,7 +11,8 @@ import { checkUrl, milliseconds, nonNegative, oneOf, resolveAsymmetric, resolveF
 /** Validated DPoP options, with defaults. @internal */
 export interface ResolvedDpop extends ProofPolicy {
   readonly required: boolean;
-  readonly publicUrl: string | undefined;
+  /** The URLs clients call; `htu` must be one of them plus the request path. */
+  readonly publicUrls: readonly string[] | undefined;
 }
 
 /** Validated options, with defaults. @internal */
@@ -124,10 +125,7 @@ function resolveDpop(value: unknown): ResolvedDpop | undefined {
   for (const key of Object.keys(options)) {
     if (options[key] !== undefined && !DPOP_KEYS.includes(key)) throw new ConfigError(`"dpop.${key}" is not a DPoP option`);
   }
-  const publicUrl = options['publicUrl'] === undefined ? undefined : checkUrl('dpop.publicUrl', options['publicUrl']);
-  if (publicUrl !== undefined && (publicUrl.search !== '' || publicUrl.hash !== '')) {
-    throw new ConfigError('"dpop.publicUrl" must not have a query or fragment');
-  }
+  const publicUrls = resolvePublicUrls(options['publicUrl']);
   const replayCache = options['replayCache'] ?? memoryReplayCache();
   if (typeof (replayCache as DpopReplayCache).add !== 'function') {
     throw new ConfigError('"dpop.replayCache" must have an add(id, ttl) method');
@@ -140,10 +138,24 @@ function resolveDpop(value: unknown): ResolvedDpop | undefined {
     algorithms: resolveAsymmetric('dpop.algorithms', options['algorithms'], '"dpop.algorithms"'),
     maxProofAge,
     clockSkew: nonNegative('dpop.clockSkew', options['clockSkew'], nonces === undefined ? 5 : 60),
-    publicUrl: publicUrl?.href.replace(/\/$/, ''),
+    publicUrls,
     replayCache: replayCache as DpopReplayCache,
     nonces,
   });
+}
+
+/** The API's public URLs, as origins or origin + path prefix without a trailing `/`. */
+function resolvePublicUrls(value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? (value as unknown[]) : [value];
+  if (list.length === 0) throw new ConfigError('"dpop.publicUrl" must be a URL or a non-empty list of URLs');
+  return Object.freeze(
+    list.map((item) => {
+      const url = checkUrl('dpop.publicUrl', item);
+      if (url.search !== '' || url.hash !== '') throw new ConfigError('"dpop.publicUrl" must not have a query or fragment');
+      return url.href.replace(/\/$/, '');
+    }),
+  );
 }
 
 /** Server nonces are on unless turned off: a proof made ahead then stops working with its nonce. */

@@ -88,12 +88,19 @@ export interface DpopOptions {
    */
   clockSkew?: number;
   /**
-   * The URL of this server as clients call it, when a proxy or load balancer sits in front:
-   * `https://api.example.com`, or `https://example.com/api` when the proxy strips `/api`. The proof's
-   * `htu` must equal this plus the path the server sees (query and fragment ignored). Without it:
-   * the Fetch `request.url`, or on Node `http(s)://` + the `Host` header + `req.originalUrl ?? req.url`.
+   * The URL of this API as clients call it: `https://api.example.com`, or `https://example.com/api`
+   * when a proxy strips `/api`; a list when it is reached under several names. The proof's `htu`
+   * must equal one of these plus the path the server sees (query and fragment ignored).
+   *
+   * Required with the Node adapter (`authenticate`, `middleware`): there the only other source of
+   * the URL is the `Host` header, which the client chooses, and a proof made for another API would
+   * pass by naming that API in `Host`. Without it, `middleware()` throws a `ConfigError` at once and
+   * `authenticate()` rejects with one. The Fetch adapter uses `request.url` without it: on Cloudflare
+   * Workers that is the URL the route matched, but Deno, Bun and the Node servers of Fetch
+   * frameworks build it from `Host` too, so set it there as well. `verify()` takes the URL from
+   * its caller.
    */
-  publicUrl?: string | URL;
+  publicUrl?: string | URL | readonly (string | URL)[];
   /** Where seen proofs are remembered. Default: {@link memoryReplayCache}`()`, one per verifier. */
   replayCache?: DpopReplayCache;
   /**

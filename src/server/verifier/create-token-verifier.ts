@@ -119,7 +119,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     if (binding.kind === 'none') throw refuse('invalid_token', 'The access token is not DPoP-bound: send it as a Bearer token', scheme);
     try {
-      await verifyDpopProof(credentials.dpop(dpop!.publicUrl), token, binding.jkt, dpop!);
+      await verifyDpopProof(credentials.dpop(dpop!.publicUrls), token, binding.jkt, dpop!);
     } catch (error) {
       if (!(error instanceof DpopRefusal)) throw error;
       throw refuse(error.code, error.message, scheme, { cause: error.cause, dpopNonce: error.nonce });
@@ -146,14 +146,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   return Object.freeze({
     verify: (token: string | null | undefined, call?: VerifyCallOptions) =>
       verifyCredentials({ authorization: token, acceptBareToken: true, dpop: () => callDpop(call?.dpop) }, call),
-    ...createNodeAdapter(verifyCredentials, (call) => void neededScopes(call)),
+    ...createNodeAdapter(verifyCredentials, (call) => void neededScopes(call), dpop !== undefined && dpop.publicUrls === undefined),
     ...createFetchAdapter(verifyCredentials),
   });
 }
 
 /** The DPoP side of a `verify()` call: what the caller passed, as it passed it. */
 function callDpop(input: DpopCallInput | undefined): DpopRequest {
-  if (input === undefined) return { proofs: [], method: undefined, url: undefined };
+  if (input === undefined) return { proofs: [], method: undefined, urls: [] };
   const proof = input.proof;
-  return { proofs: proof === null || proof === undefined ? [] : typeof proof === 'string' ? [proof] : [...proof], method: input.method, url: String(input.url) };
+  return { proofs: proof === null || proof === undefined ? [] : typeof proof === 'string' ? [proof] : [...proof], method: input.method, urls: [String(input.url)] };
 }

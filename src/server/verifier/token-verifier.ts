@@ -54,11 +54,16 @@ export interface TokenVerifier {
    * body `{ error, error_description }`) and returns `undefined`. Two `Authorization` headers are a
    * 400 `invalid_request` (read from `rawHeaders`: Node's `headers` keeps only the first).
    *
-   * @param req - the incoming request (`headers`, `rawHeaders`, and for DPoP `method`,
-   *   `originalUrl`/`url`, `socket`).
+   * With DPoP on, the proof's `htu` is checked against `dpop.publicUrl` + the request path, never
+   * against the `Host` header, which the client chooses.
+   *
+   * @param req - the incoming request (`headers`, `rawHeaders`, and for DPoP `method` and
+   *   `originalUrl`/`url`).
    * @param res - the response (`statusCode`, `setHeader`, `end`).
    * @param options - scope values this call needs.
    * @throws NetworkError / ValidationError when the keys cannot be fetched or used; nothing is written then.
+   * @throws ConfigError (`invalid_config`) on every call when DPoP is on without `dpop.publicUrl`;
+   *   nothing is written then.
    *
    * @example
    * ```ts
@@ -77,7 +82,8 @@ export interface TokenVerifier {
    * 400/401/403 as {@link TokenVerifier.authenticate} does. Server-side failures go to `next(error)`.
    *
    * @param options - scope values the routes behind this middleware need.
-   * @throws ConfigError at once when `options.requiredScopes` is not a list of scope tokens.
+   * @throws ConfigError at once when `options.requiredScopes` is not a list of scope tokens, or when
+   *   DPoP is on without `dpop.publicUrl`.
    *
    * @example
    * ```ts
@@ -92,6 +98,10 @@ export interface TokenVerifier {
   /**
    * Fetch API adapter (Deno, Bun, Cloudflare Workers, Node's `Request`): resolves to `{ claims }`, or
    * to `{ response }`, a ready 400/401/403 `Response` with the `WWW-Authenticate` header.
+   *
+   * With DPoP on, the proof's `htu` is checked against `request.url`, or against `dpop.publicUrl` +
+   * its path when set. Set it where `request.url` is built from the `Host` header (Deno, Bun, Node
+   * servers of Fetch frameworks); on Cloudflare Workers it is the URL the route matched.
    *
    * @param request - a `Request` (`headers`, and for DPoP `method` and `url`).
    * @param options - scope values this call needs.

@@ -50,7 +50,7 @@ describe('RFC 9449 examples as vectors', () => {
     '.2oW9RP35yRqzhrtNP86L-Ey71EOptxRimPPToA1plemAgR6pxHF8y6-yqyVnmcw6Fy1dqd-jfxSYoMxhAJpLjA';
   const accessToken = 'Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU';
   const jkt = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
-  const request = { proofs: [proof], method: 'GET', url: 'https://resource.example.org/protectedresource' };
+  const request = { proofs: [proof], method: 'GET', urls: ['https://resource.example.org/protectedresource'] };
   const config = () => resolveOptions({ issuer: 'https://as.example', audience: 'x', dpop: { nonces: false } }).dpop!;
   const at = (seconds: number) => vi.useFakeTimers({ toFake: ['Date'], now: seconds * 1000 });
   const refusal = (promise: Promise<unknown>) => promise.then(() => expect.fail('accepted'), (e: DpopRefusal) => [e.code, e.message]);
@@ -71,7 +71,7 @@ describe('RFC 9449 examples as vectors', () => {
     at(1562262618);
     const check = (changes: Partial<typeof request>, token = accessToken, thumbprint = jkt) =>
       refusal(verifyDpopProof({ ...request, ...changes }, token, thumbprint, config()));
-    expect(await check({ url: 'https://resource.example.org/other' })).toEqual(['invalid_dpop_proof', 'The DPoP proof is for another URL (htu)']);
+    expect(await check({ urls: ['https://resource.example.org/other'] })).toEqual(['invalid_dpop_proof', 'The DPoP proof is for another URL (htu)']);
     expect(await check({ method: 'POST' })).toEqual(['invalid_dpop_proof', 'The DPoP proof is for another HTTP method (htm)']);
     expect(await check({}, `${accessToken}x`)).toEqual(['invalid_dpop_proof', 'The DPoP proof is for another access token (ath)']);
     expect(await check({}, accessToken, other.jkt)).toEqual(['invalid_token', 'The access token is bound to another key than the DPoP proof']);
@@ -81,7 +81,7 @@ describe('RFC 9449 examples as vectors', () => {
 
   it('query and fragment of the request URL are ignored; scheme and host case and default port normalized', async () => {
     at(1562262618);
-    await verifyDpopProof({ ...request, url: 'HTTPS://Resource.Example.org:443/protectedresource?x=1#y' }, accessToken, jkt, config());
+    await verifyDpopProof({ ...request, urls: ['HTTPS://Resource.Example.org:443/protectedresource?x=1#y'] }, accessToken, jkt, config());
   });
 });
 

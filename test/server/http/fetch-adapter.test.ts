@@ -89,4 +89,18 @@ describe('DPoP on the Fetch adapter', () => {
     expect(response?.status).toBe(401);
     expect(response?.headers.get('www-authenticate')).toContain('error="invalid_dpop_proof"');
   });
+
+  it('with dpop.publicUrl, the host of request.url (built from Host by Deno, Bun and Node servers) counts for nothing', async () => {
+    const client = await createDpopClient('ES256');
+    const token = await sign({ sub: 'fetch', cnf: { jkt: client.jkt } });
+    const verifier = createTokenVerifier({ issuer, audience: AUDIENCE, secret, dpop: { publicUrl: 'https://api.example.test', nonces: false } });
+    const request = async (htu: string) =>
+      new Request('http://payments.internal.example/transfer', {
+        method: 'POST',
+        headers: { authorization: `DPoP ${token}`, dpop: await makeProof(client, { accessToken: token, htm: 'POST', htu }) },
+      });
+    expect((await verifier.verifyRequest(await request('https://api.example.test/transfer'))).claims?.sub).toBe('fetch');
+    const { response } = await verifier.verifyRequest(await request('http://payments.internal.example/transfer'));
+    expect(await response?.json()).toEqual({ error: 'invalid_dpop_proof', error_description: 'The DPoP proof is for another URL (htu)' });
+  });
 });

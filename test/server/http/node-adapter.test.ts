@@ -159,7 +159,6 @@ describe('DPoP on node:http: the proof, method and URL from the request', () => 
 
   beforeAll(async () => {
     client = await createDpopClient('ES256');
-    direct = createTokenVerifier({ ...dpopBase(), dpop: { nonces: rotatingDpopNonces() } });
     proxied = createTokenVerifier({ ...dpopBase(), dpop: { publicUrl: 'https://api.example.test/v1', nonces: false } });
     server = createServer(async (req, res) => {
       const verifier = req.url!.startsWith('/proxied') ? proxied : direct;
@@ -169,10 +168,11 @@ describe('DPoP on node:http: the proof, method and URL from the request', () => 
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     dpopBaseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    direct = createTokenVerifier({ ...dpopBase(), dpop: { publicUrl: dpopBaseUrl, nonces: rotatingDpopNonces() } });
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('node:http: the nonce round trip, then the call, with htu from the Host header', async () => {
+  it('the nonce round trip, then the call, with htu from dpop.publicUrl and the request path', async () => {
     const token = await as.sign(key, { sub: 'node', cnf: { jkt: client.jkt } });
     const htu = `${dpopBaseUrl}/things`;
     const first = await fetch(`${dpopBaseUrl}/things?page=2`, {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createTokenVerifier, type TokenVerifierOptions } from '../../../src/server/index.js';
+import { resolveOptions } from '../../../src/server/options/resolve.js';
 import { SECRET_256 } from '../fixtures.js';
 
 const base = { issuer: 'https://auth.example.test', audience: 'https://api.example.test' };
@@ -34,6 +35,12 @@ describe('configuration errors name the field', () => {
     ['a scope with a quote', { ...base, requiredScopes: ['a"b'] }, '"requiredScopes"'],
     ['a realm with a newline', { ...base, realm: 'a\r\nb' }, '"realm"'],
     ['fetch that is not a function', { ...base, fetch: 'fetch' }, '"fetch" must be a function'],
+    ['a plain http dpop.publicUrl', { ...base, dpop: { publicUrl: 'http://api.example.test' } }, '"dpop.publicUrl" must be an https: URL'],
+    ['a dpop.publicUrl with a query', { ...base, dpop: { publicUrl: ['https://a.example', 'https://b.example/?x=1'] } }, '"dpop.publicUrl" must not have a query'],
+    ['an empty dpop.publicUrl list', { ...base, dpop: { publicUrl: [] } }, '"dpop.publicUrl" must be a URL or a non-empty list'],
+    ['dpop.nonces that is no nonce source', { ...base, dpop: { nonces: true } }, '"dpop.nonces" must be false or have current()'],
+    ['a negative dpop.clockSkew', { ...base, dpop: { clockSkew: -1 } }, '"dpop.clockSkew" must be a non-negative number'],
+    ['a misspelt DPoP option', { ...base, dpop: { publicURL: 'https://api.example.test' } }, '"dpop.publicURL" is not a DPoP option'],
   ])('%s', (_, options, message) => {
     const run = () => createTokenVerifier(loose(options as Record<string, unknown>));
     expect(run).toThrow(ConfigError);
@@ -49,6 +56,19 @@ describe('configuration errors name the field', () => {
     const verifier = createTokenVerifier({ ...base, secret });
     expect(() => verifier.middleware({ requiredScopes: ['a b'] })).toThrow('"requiredScopes"');
     await expect(verifier.verify('abc', { requiredScopes: [''] })).rejects.toThrow(ConfigError);
+  });
+});
+
+describe('DPoP defaults', () => {
+  it('dpop: true has server nonces, a 60 s proof age and 60 s of clock skew, and no public URL', () => {
+    const dpop = resolveOptions({ ...base, dpop: true }).dpop!;
+    expect(typeof dpop.nonces?.current).toBe('function');
+    expect([dpop.maxProofAge, dpop.clockSkew, dpop.publicUrls, dpop.required]).toEqual([60, 60, undefined, false]);
+  });
+
+  it('without nonces the clock skew is 5 s; public URLs lose a trailing slash', () => {
+    const dpop = resolveOptions({ ...base, dpop: { nonces: false, publicUrl: [new URL('https://api.example.test/'), 'https://example.net/api/'] } }).dpop!;
+    expect([dpop.nonces, dpop.clockSkew, dpop.publicUrls]).toEqual([undefined, 5, ['https://api.example.test', 'https://example.net/api']]);
   });
 });
 
