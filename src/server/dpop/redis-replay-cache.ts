@@ -32,7 +32,7 @@ export interface RedisReplayCacheOptions {
  * const redis = await createClient({ url: process.env.REDIS_URL }).connect()
  * const verifier = createTokenVerifier({
  *   issuer, audience,
- *   dpop: { replayCache: redisReplayCache((args) => redis.sendCommand(args)) },
+ *   dpop: { publicUrl: 'https://api.example.com', replayCache: redisReplayCache((args) => redis.sendCommand(args)) },
  * })
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-11.1
