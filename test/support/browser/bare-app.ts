@@ -14,6 +14,8 @@ export interface BareAppOptions {
   dpop?: boolean;
   /** Another app on the same origin: its own `clientId` (the demo's by default). */
   clientId?: string;
+  /** Metadata members to use instead of what discovery says. */
+  metadataOverrides?: Record<string, string>;
 }
 
 declare global {
@@ -36,7 +38,7 @@ export const blockDemoApp = (context: BrowserContext, env: DemoEnv) =>
 /** Makes the client, handles a callback if the URL is one, and says whether the tab is signed in. */
 export async function openBareApp(page: Page, options: BareAppOptions = {}): Promise<boolean> {
   await page.waitForFunction(() => 'PkceSpa' in window);
-  return page.evaluate(async ({ store, noBroadcastChannel, dpop, clientId }) => {
+  return page.evaluate(async ({ store, noBroadcastChannel, dpop, clientId, metadataOverrides }) => {
     if (noBroadcastChannel) delete (window as { BroadcastChannel?: unknown }).BroadcastChannel;
     const c = await (await fetch('/config.json')).json();
     window.events = [];
@@ -49,6 +51,7 @@ export async function openBareApp(page: Page, options: BareAppOptions = {}): Pro
       popupRedirectUri: c.silentRedirectUri,
       postLogoutRedirectUri: c.postLogoutRedirectUri,
       dpop,
+      metadataOverrides,
       scope: c.scope,
       resource: c.resource,
       apiOrigins: [c.apiUrl],
