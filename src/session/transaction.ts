@@ -1,3 +1,4 @@
+import type { StorageLike } from '../browser/storage.js';
 import type { AuthorizationServerMetadata } from '../protocol/discovery.js';
 
 /**
@@ -22,18 +23,6 @@ export interface LoginTransaction {
   createdAt: number;
 }
 
-/**
- * A key-value storage such as `sessionStorage`; each method may return a promise, so an
- * async store (IndexedDB, a native bridge) fits as well.
- */
-export interface StorageLike {
-  /** The value, or `null` when there is none. */
-  getItem(key: string): string | null | Promise<string | null>;
-  /** Stores a value. */
-  setItem(key: string, value: string): void | Promise<void>;
-  /** Removes a value. */
-  removeItem(key: string): void | Promise<void>;
-}
 
 /** Single-use storage of login transactions, keyed by `state`. */
 export interface TransactionStore {
@@ -67,9 +56,10 @@ export function createTransactionStore(
     return run;
   };
   const load = async (): Promise<Record<string, LoginTransaction>> => {
+    const raw = await storage().getItem(key);
     let stored: unknown;
     try {
-      stored = JSON.parse((await storage().getItem(key)) ?? '{}');
+      stored = JSON.parse(raw ?? '{}');
     } catch {
       // Unreadable contents are treated as empty: they cannot hold a usable transaction.
     }
