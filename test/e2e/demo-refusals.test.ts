@@ -122,6 +122,20 @@ describe('demo page: refusals a user can see', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('a forged error callback: its text is shown nowhere on the page', async () => {
+    const { page, traffic, pageErrors } = await newDemoPage(env);
+    const callback = await holdCallback(page);
+    const forged = new URL(callback.pathname, callback.origin);
+    forged.searchParams.set('error', 'access_denied');
+    forged.searchParams.set('error_description', 'Your account is locked: call +1 555 0100 now');
+    forged.searchParams.set('state', 'a-state-this-tab-never-sent');
+    await page.goto(forged.href);
+    await expect.poll(() => errorTitle(page)).toBe('This sign-in link was already used or has expired — sign in again.');
+    expect(await page.locator('body').innerText()).not.toContain('555 0100');
+    expect(traffic.tokenRequests()).toHaveLength(0);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('a callback with a wrong iss is refused before any token request (RFC 9207)', async () => {
     const { page, traffic, pageErrors } = await newDemoPage(env);
     const callback = await holdCallback(page);
