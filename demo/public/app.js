@@ -115,9 +115,13 @@ async function start() {
       sentState: flow.data.authorize?.params?.state, issuer: config.issuer, via: 'redirect' }) });
     setStatus('Completing sign-in…');
   }
+  // A callback this tab already completed (a reload of it, or Back to the sign-in) resolves null: the
+  // sign-in was done before, so the page restores the session as any other load would.
+  let answeredAgain = false;
   try {
     const result = await auth.handleRedirect();
     if (result) history.replaceState(null, '', result.returnTo);
+    else if (isCallback) answeredAgain = true;
   } catch (err) {
     history.replaceState(null, '', '/');
     if (flow.data.callback) {
@@ -141,9 +145,10 @@ async function start() {
   // Tokens live in memory, so after a reload only the server can bring the session back: a
   // silent sign-in in a hidden iframe. Not on a callback or a sign-out's return, whose outcome
   // (a refusal, a sign-out) the user should see as it is.
-  if (!auth.isAuthenticated() && !carryOver) setStatus('Restoring session…');
+  const showOutcome = carryOver && !answeredAgain;
+  if (!auth.isAuthenticated() && !showOutcome) setStatus('Restoring session…');
   const began = performance.now();
-  const result = await auth.restoreSession(carryOver ? { silent: false } : {});
+  const result = await auth.restoreSession(showOutcome ? { silent: false } : {});
   restored = true;
   flow.set({ restore: { at: Date.now(), via: result.via, reason: result.reason, ms: performance.now() - began } });
   if (result.error?.code === 'invalid_id_token') flow.set({ idTokenError: result.error.message });

@@ -31,8 +31,10 @@ export interface TransactionStore {
   take(state: string): Promise<LoginTransaction | undefined>;
   /** Deletes expired transactions, so an abandoned login's verifier and nonce do not linger. */
   sweep(): Promise<void>;
+  /** Notes that the login of `state` completed here: its tokens were received and checked. */
+  complete(state: string): Promise<void>;
   /**
-   * True when this browser already completed the login of `state` (its transaction was taken here):
+   * True when this browser already completed the login of `state` (see `complete`):
    * Back after a sign-in makes the server answer that request again, with a new code and the used
    * `state`.
    */
@@ -119,13 +121,14 @@ export function createTransactionStore(
         const found = Object.hasOwn(all, state) ? all[state] : undefined;
         delete all[state];
         await store(all);
-        if (found) {
-          const done = await loadCompleted();
-          done[state] = now();
-          const newest = Object.entries(done).sort(([, a], [, b]) => b - a).slice(0, COMPLETED_MAX);
-          await storage().setItem(completedKey, JSON.stringify(Object.fromEntries(newest)));
-        }
         return found;
+      }),
+    complete: (state) =>
+      serial(async () => {
+        const done = await loadCompleted();
+        done[state] = now();
+        const newest = Object.entries(done).sort(([, a], [, b]) => b - a).slice(0, COMPLETED_MAX);
+        await storage().setItem(completedKey, JSON.stringify(Object.fromEntries(newest)));
       }),
     completed: (state) => serial(async () => Object.hasOwn(await loadCompleted(), state)),
   };

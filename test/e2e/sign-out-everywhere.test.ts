@@ -90,8 +90,9 @@ describe('a logout in one tab, and a sign-in that another tab starts when it hea
     order.length = 0;
 
     await tabA.evaluate(() => void window.auth.logout());
-    await expect.poll(() => order.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
-    expect(order.slice(0, 2)).toEqual(['end-session', 'authorize']);
+    await expect.poll(() => order.includes('authorize'), { timeout: 15_000 }).toBe(true);
+    // (oidc-provider's end-session page goes on to its own confirmation, a second end-session navigation.)
+    expect(order[0]).toBe('end-session');
     await context.close();
   });
 });

@@ -117,6 +117,9 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
     }
     const tokens = tokenSetFrom(response, user, config.refreshLeeway);
     await (await ctx.dpop?.())?.move(keyId, tokens.sessionId, config.tokenStore !== undefined);
+    // Only a sign-in that came through remembers its state: a refused callback (a wrong iss) must not
+    // turn the genuine one that follows into a silent no-op.
+    await ctx.transactions.complete(state);
     return { tokens, returnTo, appState: tx.appState, user, state };
   } catch (error) {
     if (isPkceError(error, 'oauth_error') && interactionNeeded.has(error.error ?? '')) {
