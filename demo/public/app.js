@@ -121,7 +121,10 @@ async function start() {
   try {
     const result = await auth.handleRedirect();
     if (result) history.replaceState(null, '', result.returnTo);
-    else if (isCallback) answeredAgain = true;
+    else if (isCallback) {
+      answeredAgain = true;
+      history.replaceState(null, '', '/');
+    }
   } catch (err) {
     history.replaceState(null, '', '/');
     if (flow.data.callback) {
