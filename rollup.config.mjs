@@ -27,14 +27,15 @@ export default [
     // One module per source file, not one bundle: an app's bundler then places each module where it
     // is used. What only a lazy feature needs (the login request, popups, the silent iframe, DPoP,
     // UserInfo, and jose for ID tokens) stays out of what every page loads.
-    input: 'src/index.ts',
+    // pkce-spa/protocol is a second entry over the same modules, so an app using both shares them.
+    input: { 'pkce-spa': 'src/index.ts', protocol: 'src/protocol.ts' },
     external,
     plugins: [ts()],
     output: {
       dir: 'dist',
       preserveModules: true,
       preserveModulesRoot: 'src',
-      entryFileNames: (chunk) => (chunk.isEntry ? 'pkce-spa.js' : 'modules/[name].js'),
+      entryFileNames: (chunk) => (chunk.isEntry ? (chunk.facadeModuleId?.endsWith('protocol.ts') ? 'protocol.js' : 'pkce-spa.js') : 'modules/[name].js'),
       format: 'es',
       sourcemap: true,
     },
@@ -59,5 +60,6 @@ export default [
     output: { file: 'dist/server.js', format: 'es', sourcemap: true },
   },
   types('src/index.ts', 'dist/pkce-spa.d.ts'),
+  types('src/protocol.ts', 'dist/protocol.d.ts'),
   types('src/server/index.ts', 'dist/server.d.ts'),
 ];

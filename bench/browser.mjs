@@ -110,7 +110,7 @@ async function startServers() {
 
 const servers = await startServers();
 const { authorization_endpoint } = await (await fetch(`${servers.issuer}/.well-known/openid-configuration`)).json();
-// The flags of test/e2e/chromium.ts, and no host but loopback (the provider's dev pages @import a web font).
+// The flags of test/support/browser/chromium.ts, and no host but loopback (the provider's dev pages @import a web font).
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',

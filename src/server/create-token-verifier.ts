@@ -1,5 +1,5 @@
 import type { JWTPayload, JWTVerifyOptions } from 'jose';
-import { isPkceError } from '../errors.js';
+import { isPkceError } from '../shared/errors.js';
 import { callDpop, createAdapters, type RequestCredentials, type VerifyCallOptions } from './adapters.js';
 import { parseAuthorization, type AuthScheme } from './authorization-header.js';
 import { describeJoseError } from './describe-jose-error.js';

@@ -1,6 +1,7 @@
-import { ValidationError } from '../errors.js';
+import { ValidationError } from '../shared/errors.js';
 import { fetchJsonObject } from './fetch-json.js';
-import { isLoopbackHost, type FetchLike } from './options.js';
+import type { FetchLike } from '../shared/fetch-like.js';
+import { isSecureUrl } from '../shared/secure-url.js';
 
 /**
  * Reads `jwks_uri` from the issuer's OpenID Connect discovery document (Discovery 1.0 §4), after
@@ -23,7 +24,7 @@ export async function discoverJwksUri(issuer: string, fetchImpl: FetchLike, time
     );
   }
   const jwks = typeof jwksUri === 'string' && URL.canParse(jwksUri) ? new URL(jwksUri) : undefined;
-  if (jwks === undefined || !(jwks.protocol === 'https:' || (jwks.protocol === 'http:' && isLoopbackHost(jwks.hostname)))) {
+  if (jwks === undefined || !isSecureUrl(jwks)) {
     throw new ValidationError('invalid_response', `The discovery document ${url} has no usable https "jwks_uri"`);
   }
   return jwks;

@@ -1,5 +1,5 @@
 import { base64url } from 'jose';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../shared/errors.js';
 
 /**
  * Server-provided DPoP nonces (RFC 9449 §9): a proof must carry a `nonce` the server handed out

@@ -8,7 +8,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { NetworkError } from '../errors.js';
+import { NetworkError } from '../shared/errors.js';
 import type { ResolvedDpop } from './options.js';
 
 /** What the request says about DPoP, as the adapters read it. @internal */

@@ -1,4 +1,4 @@
-import { isPkceError as isBrowserPkceError, PkceError, type PkceErrorCode } from '../errors.js';
+import { isPkceError as isBrowserPkceError, PkceError, type PkceErrorCode } from '../shared/errors.js';
 import { formatChallenges, type AuthScheme } from './authorization-header.js';
 
 /**

@@ -1,5 +1,5 @@
-import { NetworkError, ValidationError } from '../errors.js';
-import type { FetchLike } from './options.js';
+import { NetworkError, ValidationError } from '../shared/errors.js';
+import type { FetchLike } from '../shared/fetch-like.js';
 
 /**
  * GETs a JSON object from the authorization server, classifying failures by what happened:

@@ -37,6 +37,6 @@ export type { DpopNonceSource, RotatingDpopNoncesOptions } from './dpop-nonces.j
 export type { AuthScheme } from './authorization-header.js';
 export { isPkceError, TokenVerificationError } from './errors.js';
 export type { ServerErrorCode, TokenVerificationErrorCode, TokenVerificationErrorOptions } from './errors.js';
-export { ConfigError, NetworkError, PkceError, ValidationError } from '../errors.js';
-export type { PkceErrorCode, PkceErrorOptions } from '../errors.js';
+export { ConfigError, NetworkError, PkceError, ValidationError } from '../shared/errors.js';
+export type { PkceErrorCode, PkceErrorOptions } from '../shared/errors.js';
 export type { JWTPayload } from 'jose';

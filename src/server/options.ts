@@ -1,30 +1,17 @@
-import { ConfigError } from '../errors.js';
+import { ASYMMETRIC_ALGORITHMS as ASYMMETRIC, type AsymmetricAlgorithm } from '../shared/algorithms.js';
+import { ConfigError } from '../shared/errors.js';
+import { isSecureUrl } from '../shared/secure-url.js';
+
+export type { AsymmetricAlgorithm } from '../shared/algorithms.js';
+import type { FetchLike } from '../shared/fetch-like.js';
+
+export type { FetchLike } from '../shared/fetch-like.js';
 import type { DpopNonceSource } from './dpop-nonces.js';
 import { memoryReplayCache, type DpopReplayCache } from './replay-cache.js';
 import { resolveSecret, type ResolvedSecret } from './secret-key.js';
 
-/**
- * Asymmetric JWS algorithms a JWKS-configured verifier may accept (RFC 7518 §3, RFC 8037, RFC 9864).
- * `EdDSA` and `Ed25519` name the same Ed25519 signatures.
- */
-export type AsymmetricAlgorithm =
-  | 'RS256' | 'RS384' | 'RS512'
-  | 'PS256' | 'PS384' | 'PS512'
-  | 'ES256' | 'ES384' | 'ES512'
-  | 'EdDSA' | 'Ed25519';
-
 /** HMAC JWS algorithms a secret-configured verifier may accept (RFC 7518 §3.2). */
 export type SymmetricAlgorithm = 'HS256' | 'HS384' | 'HS512';
-
-const ASYMMETRIC: readonly AsymmetricAlgorithm[] = [
-  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519',
-];
-
-/**
- * A `fetch` the verifier may call for the discovery document and the JWKS. The global `fetch`
- * fits, and so does any function taking a URL string and `RequestInit`.
- */
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 /**
  * Which access-token profile the verifier enforces.
@@ -352,14 +339,8 @@ function checkUrl(field: string, value: unknown): URL {
   } catch {
     throw new ConfigError(`"${field}" must be an absolute URL`);
   }
-  if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
+  if (isSecureUrl(url)) return url;
   throw new ConfigError(`"${field}" must be an https: URL (plain http: is allowed only for localhost)`);
-}
-
-/** localhost, 127.0.0.0/8 or [::1]. @internal */
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 function resolveAudience(audience: unknown, clientId: unknown): { audience: string | string[] | undefined; clientIds: string[] | undefined } {

@@ -1,8 +1,8 @@
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { ValidationError, type PkceError } from '../errors.js';
+import { ValidationError, type PkceError } from '../shared/errors.js';
 import { discoverJwksUri } from './discovery.js';
 import { fetchJsonObject } from './fetch-json.js';
-import type { FetchLike } from './options.js';
+import type { FetchLike } from '../shared/fetch-like.js';
 
 /** Where the public keys come from and how they are cached. @internal */
 export interface RemoteKeyOptions {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../shared/errors.js';
 
 /**
  * Where a verifier remembers the DPoP proofs it accepted, so a proof is accepted once (RFC 9449

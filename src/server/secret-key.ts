@@ -1,5 +1,5 @@
 import type { JWTVerifyGetKey } from 'jose';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../shared/errors.js';
 import type { SymmetricAlgorithm } from './options.js';
 
 const SYMMETRIC: readonly SymmetricAlgorithm[] = ['HS256', 'HS384', 'HS512'];

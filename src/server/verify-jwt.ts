@@ -1,5 +1,5 @@
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions, type KeyObject } from 'jose';
-import { isPkceError, ValidationError } from '../errors.js';
+import { isPkceError, ValidationError } from '../shared/errors.js';
 import type { RemoteKeys } from './remote-keys.js';
 
 /** Where a verifier's keys come from. @internal */

@@ -7,8 +7,8 @@ import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 
 import type { Browser, Page } from 'playwright-core';
 
 import { startDemo, type RunningDemo } from '../../demo/start.mjs';
-import { launchChromium } from './chromium';
-import type { Discovery } from './demo-helpers';
+import { launchChromium } from '../support/browser/chromium';
+import type { Discovery } from '../support/browser/demo';
 
 const ACCESS_TOKEN_TTL = 30;
 const random = () => randomBytes(16).toString('base64url');

@@ -4,8 +4,8 @@
 // of one refresh token (two tabs, a duplicated tab with a copied sessionStorage) must never spend it
 // twice."
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockDemoApp, openBareApp, outcome } from './bare-app';
-import { newDemoPage, signInThroughProvider, startDemoEnv, type DemoEnv } from './demo-helpers';
+import { blockDemoApp, openBareApp, outcome } from '../support/browser/bare-app';
+import { newDemoPage, signInThroughProvider, startDemoEnv, type DemoEnv } from '../support/browser/demo';
 
 let env: DemoEnv;
 beforeAll(async () => {

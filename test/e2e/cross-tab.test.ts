@@ -5,8 +5,8 @@
 // renderer processes asynchronously, so the second tab can read the spent token.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { blockDemoApp, openBareApp } from './bare-app';
-import { newDemoPage, signInThroughProvider, startDemoEnv, type DemoEnv } from './demo-helpers';
+import { blockDemoApp, openBareApp } from '../support/browser/bare-app';
+import { newDemoPage, signInThroughProvider, startDemoEnv, type DemoEnv } from '../support/browser/demo';
 
 const TTL = 6; // seconds: due for refresh after 3 s (half the lifetime)
 

@@ -13,7 +13,7 @@ import {
   startDemoEnv,
   textOf,
   type DemoEnv,
-} from './demo-helpers';
+} from '../support/browser/demo';
 
 let env: DemoEnv;
 

@@ -12,7 +12,7 @@ import {
   startDemoEnv,
   textOf,
   type DemoEnv,
-} from './demo-helpers';
+} from '../support/browser/demo';
 
 let env: DemoEnv;
 

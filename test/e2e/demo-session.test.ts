@@ -17,7 +17,7 @@ import {
   startDemoEnv,
   textOf,
   type DemoEnv,
-} from './demo-helpers';
+} from '../support/browser/demo';
 
 // Short enough to watch a refresh, long enough for the sign-in pages. The SDK refreshes at half
 // the lifetime when the token lives less than its 60 s leeway, so every ~5 s here.

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createHash, randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
-import { blockDemoApp, openBareApp, outcome } from './bare-app';
-import { expectSignedIn, newDemoPage, postForm, signInThroughProvider, startDemoEnv, textOf, type DemoEnv } from './demo-helpers';
+import { blockDemoApp, openBareApp, outcome } from '../support/browser/bare-app';
+import { expectSignedIn, newDemoPage, postForm, signInThroughProvider, startDemoEnv, textOf, type DemoEnv } from '../support/browser/demo';
 
 interface Seen {
   url: string;

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { exampleTools, installPackages, repoRoot, viteBuild } from '../support/commands';
-import { newDemoPage, signInThroughProvider, startDemoEnv, textOf, type DemoEnv } from './demo-helpers';
+import { newDemoPage, signInThroughProvider, startDemoEnv, textOf, type DemoEnv } from '../support/browser/demo';
 
 let env: DemoEnv;
 // What the demo's page server serves at its origin: each test puts an example there.

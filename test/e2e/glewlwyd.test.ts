@@ -8,10 +8,10 @@ import { decodeJwt } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import { startDemoPage, type RunningDemoPage } from '../../demo/start.mjs';
-import { launchChromium } from './chromium';
-import { startApi, type RunningApi } from './glewlwyd/api';
-import { openApp, recordGlewlwydTraffic, signInAtGlewlwyd } from './glewlwyd/browser';
-import { startGlewlwyd, type RunningGlewlwyd } from './glewlwyd/server';
+import { launchChromium } from '../support/browser/chromium';
+import { startApi, type RunningApi } from '../support/glewlwyd/api';
+import { openApp, recordGlewlwydTraffic, signInAtGlewlwyd } from '../support/glewlwyd/browser';
+import { startGlewlwyd, type RunningGlewlwyd } from '../support/glewlwyd/server';
 
 const TTL = 4; // seconds: the SDK refreshes a token once half of its lifetime is over
 

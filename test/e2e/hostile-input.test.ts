@@ -2,8 +2,8 @@
 // after a real sign-in, and stray or foreign OAuth parameters in the address bar.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { blockDemoApp, openBareApp, outcome } from './bare-app';
-import { newDemoPage, signInThroughProvider, startDemoEnv, type DemoEnv } from './demo-helpers';
+import { blockDemoApp, openBareApp, outcome } from '../support/browser/bare-app';
+import { newDemoPage, signInThroughProvider, startDemoEnv, type DemoEnv } from '../support/browser/demo';
 
 let env: DemoEnv;
 beforeAll(async () => {

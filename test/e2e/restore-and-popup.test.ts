@@ -4,8 +4,8 @@
 // Cross-Origin-Opener-Policy, and tabs that follow each other's sign-in and sign-out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { blockDemoApp, openBareApp, outcome, type BareAppOptions } from './bare-app';
-import { answerProviderPages, newDemoPage, signInThroughProvider, startDemoEnv, type DemoEnv } from './demo-helpers';
+import { blockDemoApp, openBareApp, outcome, type BareAppOptions } from '../support/browser/bare-app';
+import { answerProviderPages, newDemoPage, signInThroughProvider, startDemoEnv, type DemoEnv } from '../support/browser/demo';
 
 interface Watched {
   context: BrowserContext;

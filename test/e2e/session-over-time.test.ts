@@ -4,8 +4,8 @@
 // token lost after a 200, and a duplicated tab spending the original's refresh token.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page, Route } from 'playwright-core';
-import { blockDemoApp, openBareApp, outcome, type BareAppOptions } from './bare-app';
-import { newDemoPage, refreshFromNode, signInThroughProvider, startDemoEnv, type DemoEnv } from './demo-helpers';
+import { blockDemoApp, openBareApp, outcome, type BareAppOptions } from '../support/browser/bare-app';
+import { newDemoPage, refreshFromNode, signInThroughProvider, startDemoEnv, type DemoEnv } from '../support/browser/demo';
 
 let env: DemoEnv;
 beforeAll(async () => {

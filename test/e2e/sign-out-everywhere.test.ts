@@ -4,8 +4,8 @@
 // must end that one too ("Whatever the store, a logout() in one tab ends the session in every tab
 // of the app at once"; SECURITY.md: a sign-out is final).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockDemoApp, openBareApp } from './bare-app';
-import { newDemoPage, signInThroughProvider, startDemoEnv, type DemoEnv } from './demo-helpers';
+import { blockDemoApp, openBareApp } from '../support/browser/bare-app';
+import { newDemoPage, signInThroughProvider, startDemoEnv, type DemoEnv } from '../support/browser/demo';
 
 let env: DemoEnv;
 beforeAll(async () => {

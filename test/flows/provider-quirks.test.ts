@@ -1,14 +1,8 @@
 // What real authorization servers do that a strict client must still handle (issue 9, items 1-8),
 // each against the in-process server shaped like the provider (facts: ../shared/PROVIDERS.md).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  checkRefreshedIdToken,
-  isPkceError,
-  parseCallback,
-  validateMetadata,
-  type IdTokenClaims,
-  type PkceClientEvents,
-} from '../../src/index.js';
+import { isPkceError, type IdTokenClaims, type PkceClientEvents } from '../../src/index.js';
+import { checkRefreshedIdToken, parseCallback, validateMetadata } from '../../src/protocol.js';
 import { createTestServer, ISSUER, REDIRECT_URI, type TestServer } from '../support/authorization-server.js';
 import { createClient, reachCallback, resetPage, signIn, startLogin } from '../support/flow.js';
 
@@ -29,7 +23,7 @@ function asEntraCommon(tenant = TENANT) {
   server.metadataOverrides = { issuer: TEMPLATE, authorization_response_iss_parameter_supported: undefined };
 }
 
-describe('Entra ID multi-tenant: a templated issuer, only when asked for (item 1)', () => {
+describe('Entra ID multi-tenant: a templated issuer, only when asked for', () => {
   it('signs in a user of any tenant with multiTenant: true; iss and tid of the ID token agree', async () => {
     asEntraCommon();
     const client = createClient(server, { issuer: COMMON, multiTenant: true });
@@ -83,7 +77,7 @@ describe('Entra ID multi-tenant: a templated issuer, only when asked for (item 1
   });
 });
 
-describe('a token response with expires_in as a numeric string (item 2)', () => {
+describe('a token response with expires_in as a numeric string', () => {
   it('signs in, and the refresh comes due on time', async () => {
     server.transformTokenResponse = (body) => ({ ...body, expires_in: String(body.expires_in) });
     server.accessTokenTtl = 0;
@@ -96,7 +90,7 @@ describe('a token response with expires_in as a numeric string (item 2)', () => 
   });
 });
 
-describe('resource indicators that are not https URLs (item 4)', () => {
+describe('resource indicators that are not https URLs', () => {
   it('sends api:// and urn: resources on the authorization and token requests', async () => {
     const client = createClient(server, { resource: ['api://orders', 'urn:example:api'] });
     const url = new URL(await startLogin(client));
@@ -104,7 +98,7 @@ describe('resource indicators that are not https URLs (item 4)', () => {
   });
 });
 
-describe('logout parameters for servers that want their own (item 5)', () => {
+describe('logout parameters for servers that want their own', () => {
   it('Cognito: the discovered end_session_endpoint called with client_id and logout_uri', async () => {
     const client = createClient(server, {
       endSessionParams: ({ clientId, postLogoutRedirectUri }) => ({ client_id: clientId, logout_uri: postLogoutRedirectUri }),
@@ -133,7 +127,7 @@ describe('logout parameters for servers that want their own (item 5)', () => {
   });
 });
 
-describe('issuer spelling (item 6)', () => {
+describe('issuer spelling', () => {
   it('a trailing slash: the error names the exact issuer to configure, and nothing is accepted', async () => {
     server.metadataOverrides.issuer = `${ISSUER}/`;
     const error = await createClient(server).auth.login().catch((e: unknown) => e as Error);
@@ -148,7 +142,7 @@ describe('issuer spelling (item 6)', () => {
   });
 });
 
-describe('offline_access refused (item 7)', () => {
+describe('offline_access refused', () => {
   it('an invalid_scope answer says which scope to change', async () => {
     const client = createClient(server);
     await reachCallback(server, client, { error: 'invalid_scope' });
@@ -160,7 +154,7 @@ describe('offline_access refused (item 7)', () => {
   });
 });
 
-describe('revocation that cannot work (item 8)', () => {
+describe('revocation that cannot work', () => {
   const cases: [string, () => void, PkceClientEvents['revocation-failed']['reason']][] = [
     ['no revocation_endpoint (Entra ID)', () => (server.metadataOverrides.revocation_endpoint = undefined), 'no_endpoint'],
     ['a refusal (a 401 for a public client)', () => (server.revokeFails = true), 'refused'],

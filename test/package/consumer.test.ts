@@ -87,6 +87,23 @@ export const user: IdTokenClaims | undefined = auth.user;
 `,
   );
   write(
+    'src/low-level.ts',
+    `import { buildAuthorizationUrl, computeCodeChallenge, generateCodeVerifier, type AuthorizationRequest } from 'pkce-spa/protocol';
+
+export async function authorizationUrl(): Promise<URL> {
+  const codeVerifier = generateCodeVerifier();
+  const request: AuthorizationRequest = {
+    clientId: 'spa',
+    redirectUri: 'https://app.example/callback',
+    scope: 'openid',
+    state: 'state',
+    codeChallenge: await computeCodeChallenge(codeVerifier),
+  };
+  return buildAuthorizationUrl('https://auth.example.com/authorize', request);
+}
+`,
+  );
+  write(
     'src/api.ts',
     `import { createTokenVerifier, isPkceError, type TokenVerifier } from 'pkce-spa/server';
 
@@ -117,7 +134,7 @@ export async function handle(request: Request): Promise<Response> {
       // Every shipped declaration file, whether an import reaches it or not.
       files: [...files, ...declarations.map((file) => `node_modules/${manifest.name}/${file}`)],
     });
-  write('tsconfig.bundler.json', tsconfig('ESNext', ['src/browser.ts', 'src/api.ts']));
+  write('tsconfig.bundler.json', tsconfig('ESNext', ['src/browser.ts', 'src/low-level.ts', 'src/api.ts']));
   write('tsconfig.node.json', tsconfig('NodeNext', ['src/api.ts']));
 
   write('index.html', '<!doctype html><title>app</title><script type="module" src="/src/main.ts"></script>\n');
@@ -150,6 +167,7 @@ for (const name of ['window', 'self', 'document', 'location', 'history', 'localS
 const { createRequire } = await import('node:module');
 const browser = await import('pkce-spa');
 const server = await import('pkce-spa/server');
+const protocol = await import('pkce-spa/protocol');
 const { render } = await import('./dist-ssr/entry-server.js');
 const html = render();
 const verifier = server.createTokenVerifier({ issuer: 'https://auth.example.com', audience: 'https://api.example.com' });
@@ -165,6 +183,7 @@ if (process.features.require_module) {
 console.log(JSON.stringify({
   browser: Object.keys(browser).length,
   server: Object.keys(server).length,
+  protocol: Object.keys(protocol).length,
   html,
   missingToken: [server.isPkceError(missing, 'missing_token'), missing instanceof server.TokenVerificationError],
   required,
@@ -253,6 +272,7 @@ describe.concurrent('the packed package', () => {
     const result = JSON.parse(stdout) as Record<string, unknown>;
     expect(result).toMatchObject({ html: '<p>Signed out.</p>', missingToken: [true, true], touched: [] });
     expect(result.browser).toBeGreaterThan(10);
+    expect(result.protocol).toBeGreaterThan(15);
     expect(result.server).toBeGreaterThan(5);
     // No "require" condition is claimed: the package is ESM only, like jose. Node ≥ 20.19 loads
     // it through require() all the same, the very module the import gave (one copy, one state).

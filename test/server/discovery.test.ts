@@ -66,7 +66,8 @@ describe('an injected fetch', () => {
   it('is used for discovery and the JWKS', async () => {
     const issuer = 'https://auth.example.test';
     const seen: string[] = [];
-    const fetch = async (url: string) => {
+    const fetch = async (input: Request | string | URL) => {
+      const url = String(input);
       seen.push(url);
       const body = url.endsWith('/openid-configuration')
         ? { issuer, jwks_uri: `${issuer}/keys` }

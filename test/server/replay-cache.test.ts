@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isPkceError as isBrowserPkceError } from '../../src/errors.js';
+import { isPkceError as isBrowserPkceError } from '../../src/shared/errors.js';
 import { ConfigError, isPkceError, memoryReplayCache, redisReplayCache, rotatingDpopNonces, TokenVerificationError } from '../../src/server/index.js';
 
 afterEach(() => vi.useRealTimers());

@@ -1,7 +1,7 @@
 // docs/providers.md "Google": why a pure SPA cannot sign in, and what works instead, against the
 // Google profile (test/support/providers/google.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildAuthorizationUrl, computeCodeChallenge, generateCodeVerifier, randomToken } from '../../../src/index.js';
+import { buildAuthorizationUrl, computeCodeChallenge, generateCodeVerifier, randomToken } from '../../../src/protocol.js';
 import { BFF_REDIRECT_URI, GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GOOGLE_ISSUER, google } from '../../support/providers/google.js';
 import { reachCallback, spa, type Recipe } from '../../support/providers/harness.js';
 import { resetPage } from '../../support/flow.js';

@@ -146,7 +146,7 @@ export function createProviderServer(profile: ProviderProfile) {
     /** The page's fetch (the SDK's `fetch` option): CORS as a browser enforces it. */
     browserFetch: undefined as unknown as (input: Request | string | URL, init?: RequestInit) => Promise<Response>,
     /** The API's fetch (the verifier's `fetch` option): server to server. */
-    serverFetch: (url: string, init?: RequestInit) => handle(new Request(url, init), undefined),
+    serverFetch: (url: Request | string | URL, init?: RequestInit) => handle(new Request(url, init), undefined),
 
     now: () => Math.floor(Date.now() / 1000) + server.clockOffset,
 

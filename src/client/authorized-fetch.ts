@@ -1,0 +1,69 @@
+import type { DpopSigner } from '../protocol/http.js';
+import type { FetchLike } from '../shared/fetch-like.js';
+
+/** @internal What the fetch wrapper needs from the client. */
+export interface TokenSource {
+  /** A usable access token, refreshed first when it is (nearly) expired. */
+  getAccessToken(): Promise<string>;
+  /** The session's access token right now, without refreshing; `undefined` when signed out. */
+  currentToken(): string | undefined;
+  /** A new access token after the server refused `stale`; shared by concurrent callers. */
+  renew(stale: string): Promise<string>;
+  /** Whether a refusal is worth a refresh (there is a refresh token). */
+  canRenew(): boolean;
+  /** The DPoP signer when the session's tokens are DPoP-bound: the scheme is then DPoP, with a proof. */
+  signer?(): Promise<DpopSigner | undefined>;
+}
+
+const refusesToken = (response: Response) =>
+  response.status === 401 && /error="?invalid_token/.test(response.headers.get('www-authenticate') ?? '');
+
+/**
+ * Sends `request` with `token`: `Authorization: Bearer`, or with DPoP `Authorization: DPoP` and a
+ * fresh proof bound to the token (`ath`), retried once with the API's nonce (RFC 9449 §7, §9).
+ */
+function authorize(request: Request, token: string, signer: DpopSigner | undefined, fetchImpl: FetchLike): Promise<Response> {
+  const send = (proof?: string) => {
+    const copy = request.clone();
+    copy.headers.set('authorization', `${signer ? 'DPoP' : 'Bearer'} ${token}`);
+    if (proof) copy.headers.set('dpop', proof);
+    return fetchImpl(copy);
+  };
+  return signer ? signer.send(request.method, request.url, send, token) : send();
+}
+
+/**
+ * @internal A `fetch` that sends the access token (Bearer, or DPoP with a proof) to the allowed origins only, and on
+ * a 401 `invalid_token` (RFC 6750 §3.1) retries once: with the current token when the refused one
+ * was replaced meanwhile, else after one refresh. An origin that refuses even a token fresh from
+ * such a refresh (a wrong audience, a token type it does not take) is remembered until it accepts
+ * one, so an API that never will costs one refresh, not one per call. The token never goes in a
+ * URL; other origins get the request untouched, without the token.
+ */
+export function createAuthorizedFetch(
+  tokens: TokenSource,
+  isAllowed: (url: string) => boolean,
+  fetchImpl: () => FetchLike,
+): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
+  const refusing = new Set<string>();
+  return async (input, init) => {
+    // A Request is kept unsent and cloned per attempt, so the body can be sent twice.
+    const request = new Request(input, init);
+    if (!isAllowed(request.url)) return fetchImpl()(request);
+    const { origin } = new URL(request.url);
+    const token = await tokens.getAccessToken();
+    const attempt = async (value: string) => authorize(request, value, await tokens.signer?.(), fetchImpl());
+    const response = await attempt(token);
+    if (!refusesToken(response)) {
+      refusing.delete(origin);
+      return response;
+    }
+    const latest = tokens.currentToken();
+    if (latest && latest !== token) return attempt(latest);
+    if (refusing.has(origin) || !tokens.canRenew()) return response;
+    const retry = await attempt(await tokens.renew(token));
+    if (refusesToken(retry)) refusing.add(origin);
+    else refusing.delete(origin);
+    return retry;
+  };
+}

@@ -1,0 +1,84 @@
+import { clientNames, type ClientNames } from '../browser/names.js';
+import type { Config } from './options.js';
+import { createEmitter, type Emitter } from '../session/emitter.js';
+import type { DpopRuntime } from '../session/dpop-keys.js';
+import type { DpopSigner, HttpOptions } from '../protocol/http.js';
+import { createIssuer, type Issuer } from './issuer.js';
+import type { PkceClientEvents } from '../session/events.js';
+import { createSession, type Session } from '../session/session.js';
+import { createSessionLock, createTabChannel } from '../session/tab-sync.js';
+import { memoryTokenStore } from '../session/token-store.js';
+import { createTransactionStore, type StorageLike, type TransactionStore } from '../session/transaction.js';
+
+/** @internal What the steps of one client share; `createPkceClient` builds it once. */
+export interface ClientContext {
+  config: Config;
+  /** The storage keys, locks and channels of this client. */
+  names: ClientNames;
+  http: HttpOptions;
+  issuer: Issuer;
+  session: Session;
+  events: Emitter<PkceClientEvents>;
+  transactions: TransactionStore;
+  /** Runs a step under the cross-tab session lock (re-entrant within the tab). */
+  locked: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Where the login transaction and the logout `state` wait (default `sessionStorage`). */
+  storage: () => StorageLike;
+  navigate: (url: string) => void;
+  /**
+   * Revokes a refresh token of session `sessionId`, best effort: never rejects; a failure is the
+   * `revocation-failed` event.
+   */
+  revoke: (refreshToken: string, sessionId: string) => Promise<void>;
+  /** With `dpop: true`: the DPoP runtime, loaded on first use. */
+  dpop?: () => Promise<DpopRuntime>;
+  /** The DPoP signer of the key `id` (a session, or `tx:<state>`), when DPoP is on. */
+  signer: (id: string) => Promise<DpopSigner | undefined>;
+  /** True when `openid` is among the scopes, so ID tokens are asked for and required. */
+  openid: boolean;
+  /** Called when another tab signed in and this one could not take the session from the store. */
+  onStartedElsewhere?: () => void;
+}
+
+/** @internal Wires the parts of one client together; nothing touches the page yet. */
+export function createClientContext(config: Config): ClientContext {
+  const names = clientNames(config.issuer, config.clientId);
+  const http = { fetch: (...args: Parameters<typeof fetch>) => (config.fetch ?? fetch)(...args), timeout: config.timeout };
+  const issuer = createIssuer(config, http);
+  const events = createEmitter<PkceClientEvents>();
+  let runtime: Promise<DpopRuntime> | undefined;
+  const dpop = config.dpop ? () => (runtime ??= import('../session/dpop-keys.js').then(({ createDpopRuntime }) => createDpopRuntime())) : undefined;
+  const signer = async (id: string) => (dpop ? (await dpop()).signer(id) : undefined);
+  const revoke = async (token: string, sessionId: string) => {
+    const result = await issuer.revoke(token, await signer(sessionId).catch(() => undefined));
+    if (!result.revoked) events.emit('revocation-failed', result.error ? { reason: result.reason, error: result.error } : { reason: result.reason });
+  };
+  const locked = createSessionLock(names.refreshLock);
+  const session = createSession({
+    store: config.tokenStore ?? memoryTokenStore(),
+    events,
+    locked,
+    channel: createTabChannel(names.tabChannel, (message) => void session.receive(message)),
+    holderLock: names.holderLock,
+    revoke,
+    released: (sessionId) => void dpop?.().then((keys) => keys.forget(sessionId)),
+    startedElsewhere: () => ctx.onStartedElsewhere?.(),
+  });
+  const ctx: ClientContext = {
+    config,
+    names,
+    http,
+    issuer,
+    session,
+    events,
+    locked,
+    transactions: createTransactionStore(() => ctx.storage(), names.transaction),
+    storage: () => config.transactionStorage ?? sessionStorage,
+    navigate: (url) => (config.navigate ?? ((href) => location.assign(href)))(url),
+    revoke,
+    dpop,
+    signer,
+    openid: config.scope.split(' ').includes('openid'),
+  };
+  return ctx;
+}

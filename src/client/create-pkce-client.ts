@@ -1,0 +1,133 @@
+import { openPopup, requireBrowser, sameOrigin, tidyAddressBar } from '../browser/page.js';
+import type { PkceClientOptions } from './options.js';
+import { resolveConfig } from './resolve-options.js';
+import { createClientContext } from './context.js';
+import type { PkceClient, RestoreOptions } from './types.js';
+import { createRefresher } from './refresher.js';
+import { relayCallback } from '../browser/relay.js';
+import { restoreSession } from './restore.js';
+import { hadSession, noteLoggedOut, noteSignedIn } from '../session/hint.js';
+import { completeLogin, responseModeOf } from './login/complete.js';
+import { finishLogout } from './logout-return.js';
+
+const never = () => new Promise<never>(() => undefined);
+
+/**
+ * Creates the client a single-page app signs in with: Authorization Code + PKCE, OpenID
+ * Connect, tokens in memory, refresh before expiry, and an authorizing `fetch`. Nothing touches
+ * the page until a method is called, so it can be created during server-side rendering.
+ *
+ * @throws {@link ConfigError} naming the first invalid option.
+ * @example
+ * ```ts
+ * const auth = createPkceClient({ issuer: 'https://auth.example.com', clientId: 'spa', redirectUri: location.origin + '/callback' })
+ * const result = await auth.handleRedirect()
+ * if (result) history.replaceState(null, '', result.returnTo)
+ * ```
+ */
+export function createPkceClient(options: PkceClientOptions): PkceClient {
+  const ctx = createClientContext(resolveConfig(options));
+  const { config, session, events, issuer } = ctx;
+  const refresher = createRefresher(ctx);
+  const { getAccessToken } = refresher;
+  // The non-secret hint of hadSession(): set by any sign-in, cleared by a sign-out.
+  events.on('signed-in', () => noteSignedIn(ctx.names));
+  events.on('session-ended', ({ reason }) => {
+    if (reason === 'logout') noteLoggedOut(ctx.names);
+  });
+  // Discovery (and the login code) in the background while the page starts, so a click on
+  // "Sign in" leaves at once.
+  const warmUp = () =>
+    void setTimeout(() => {
+      issuer.getMetadata().catch(() => undefined);
+      import('./login/begin.js').catch(() => undefined);
+    }, 0);
+  // Sign-in everywhere: after restoreSession() allowed a silent sign-in, this tab follows another's.
+  let follow: RestoreOptions | undefined;
+  ctx.onStartedElsewhere = () => follow && void restoreSession(ctx, follow, true);
+
+  return {
+    async login(loginOptions = {}) {
+      requireBrowser('login()');
+      if (session.signingOut) return never();
+      const { beginLogin } = await import('./login/begin.js');
+      const { url } = await beginLogin(ctx, loginOptions);
+      // A logout that began meanwhile goes first: its navigation must not be replaced.
+      if (!session.signingOut) ctx.navigate(url.href);
+      return never();
+    },
+
+    async handleRedirect(url) {
+      requireBrowser('handleRedirect()');
+      const href = url ?? location.href;
+      const callback = new URL(href);
+      const mode = responseModeOf(ctx, callback);
+      // In the popup or the silent iframe: the page that asked completes it.
+      if (mode && mode !== 'redirect' && (await relayCallback(href))) return never();
+      await session.load();
+      // Back from logout first: its lone `state` may land on the redirect URI's path too.
+      if (await finishLogout(ctx, callback)) {
+        tidyAddressBar(href);
+        return null;
+      }
+      void ctx.transactions.sweep();
+      if (!mode) {
+        warmUp();
+        return null;
+      }
+      tidyAddressBar(href);
+      const ticket = session.loginTicket();
+      const { tokens, returnTo, appState, user } = await session.track('signingIn', () => completeLogin(ctx, callback));
+      await session.start(tokens, 'redirect', ticket);
+      return appState === undefined ? { returnTo, user } : { returnTo, appState, user };
+    },
+
+    async loginWithPopup(popupOptions = {}) {
+      requireBrowser('loginWithPopup()');
+      if (session.signingOut) return never();
+      const popup = openPopup(); // in the click itself, before any await
+      const ticket = session.loginTicket();
+      const { loginWithPopupWindow } = await import('./login/popup.js');
+      const { tokens, returnTo, appState, user } = await session.track('signingIn', () => loginWithPopupWindow(ctx, popup, popupOptions));
+      await session.start(tokens, 'popup', ticket);
+      return appState === undefined ? { returnTo, user } : { returnTo, appState, user };
+    },
+
+    async restoreSession(restoreOptions = {}) {
+      requireBrowser('restoreSession()');
+      warmUp();
+      if (restoreOptions.silent !== false) follow = restoreOptions;
+      return restoreSession(ctx, restoreOptions);
+    },
+
+    hadSession: () => hadSession(ctx.names),
+
+    isAuthenticated: () => !!session.tokens,
+
+    get user() {
+      return session.tokens?.claims;
+    },
+
+    getAccessToken,
+
+    fetch: refresher.fetch,
+
+    getUserInfo: async () => (await import('./userinfo.js')).getUserInfo(ctx, await getAccessToken()),
+
+    on: events.on,
+
+    async logout({ returnTo = '/' } = {}) {
+      requireBrowser('logout()');
+      const target = sameOrigin(returnTo, 'returnTo');
+      if (session.signingOut) return never();
+      await session.load();
+      // Back from the back/forward cache after leaving, the page is a live page again.
+      addEventListener('pageshow', (event) => event.persisted && session.resume(), { once: true });
+      const idToken = session.tokens?.idToken;
+      const ending = session.logout(); // at once: a listener's login() finds the client signing out
+      const { logoutDestination } = await import('./logout.js');
+      ctx.navigate(await logoutDestination(ctx, target, idToken, ending));
+      return never();
+    },
+  };
+}

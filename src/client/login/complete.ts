@@ -1,0 +1,145 @@
+import { sameOriginPath } from '../../browser/page.js';
+import { parseCallback } from '../../protocol/callback.js';
+import type { ClientContext } from '../context.js';
+import { LoginRequiredError, ValidationError, isPkceError } from '../../shared/errors.js';
+import type { IdTokenClaims } from '../../protocol/id-token/claims.js';
+import { modeOf, type ResponseMode } from '../../browser/response-mode.js';
+import { isCallbackUrl } from '../../protocol/callback.js';
+import { noteNoServerSession } from '../../session/hint.js';
+import { tokenSetFrom } from '../../session/token-set.js';
+import { exchangeCode } from '../../protocol/token-endpoint.js';
+import type { TokenSet } from '../../session/token-store.js';
+
+/**
+ * The `error` values with which a `prompt=none` request says the user must interact (OIDC Core
+ * §3.1.2.6): they become {@link LoginRequiredError}, as "there is no session" does elsewhere.
+ */
+const interactionNeeded = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required']);
+
+/** @internal The redirect URI a response in `mode` comes back to. */
+export function redirectUriFor(ctx: ClientContext, mode: ResponseMode): string {
+  const { config } = ctx;
+  return (mode === 'silent' ? config.silentRedirectUri : mode === 'popup' ? config.popupRedirectUri : undefined) ?? config.redirectUri;
+}
+
+/**
+ * @internal How a URL is an authorization response: `undefined` when it is none, else the mode its
+ * `state` was made for, if it lands on that mode's redirect URI.
+ */
+export function responseModeOf(ctx: ClientContext, url: URL): ResponseMode | undefined {
+  const mode = modeOf(url.searchParams.get('state'));
+  return isCallbackUrl(url, redirectUriFor(ctx, mode)) || isCallbackUrl(url, ctx.config.redirectUri) ? mode : undefined;
+}
+
+/** @internal What a completed callback yields, before the session commits it. */
+export interface CompletedLogin {
+  tokens: TokenSet;
+  returnTo: string;
+  appState?: unknown;
+  user?: IdTokenClaims;
+  /** The `state` the response answered; its prefix tells how the sign-in was made. */
+  state: string;
+}
+
+/**
+ * @internal Completes the sign-in a callback URL answers: the transaction (single use), the
+ * callback checks, the code exchange with the JWKS fetched alongside, the ID token.
+ *
+ * @throws {@link ValidationError} `invalid_state` when no transaction matches (no token request);
+ *   the errors of `parseCallback`, `exchangeCode` and `validateIdToken`, with the login's `returnTo`;
+ *   {@link LoginRequiredError} for a `prompt=none` answer that needs the user.
+ */
+export async function completeLogin(ctx: ClientContext, callback: URL): Promise<CompletedLogin> {
+  const { config, issuer } = ctx;
+  const state = callback.searchParams.get('state');
+  // RFC 6749 §4.1.2.1: even an error response carries the state; without one, nothing ties it to a login.
+  if (!state) throw new ValidationError('invalid_state', 'The authorization response has no "state"');
+  const tx = await ctx.transactions.take(state);
+  if (!tx) {
+    throw new ValidationError('invalid_state', 'No pending login matches this callback (already used, expired, or begun elsewhere)');
+  }
+  // Checked again as it will be used: the transaction is storage, and storage is input.
+  const returnTo = (() => {
+    try {
+      return sameOriginPath(tx.returnTo, 'returnTo');
+    } catch {
+      return '/';
+    }
+  })();
+  try {
+    // The callback page needs no discovery round trip: the transaction carries the metadata.
+    const md = issuer.useMetadata(tx.metadata);
+    const code = parseCallback(callback, {
+      state: tx.state,
+      issuer: md.issuer,
+      tenants: config.multiTenant?.tenants,
+      issRequired: md.authorization_response_iss_parameter_supported === true,
+    });
+    // DPoP: the token request is signed with the login's key, which then becomes the session's.
+    const keyId = `tx:${state}`;
+    const dpop = await ctx.signer(keyId);
+    // The keys (and jose) are fetched alongside the token request, not after it: one round trip
+    // saved. They start as the token request leaves, so it stays the first (a DPoP proof is signed
+    // before it leaves).
+    const send = ctx.http.fetch ?? fetch;
+    let keysAsked = !ctx.openid;
+    const sendThenFetchKeys: typeof send = (input, init) => {
+      const sent = send(input, init);
+      if (!keysAsked) {
+        keysAsked = true;
+        issuer.prefetchKeys(md);
+      }
+      return sent;
+    };
+    const exchange = exchangeCode({
+      ...ctx.http,
+      fetch: sendThenFetchKeys,
+      dpop,
+      tokenEndpoint: md.token_endpoint,
+      clientId: config.clientId,
+      redirectUri: tx.redirectUri,
+      code,
+      codeVerifier: tx.codeVerifier,
+      resource: config.resource,
+    });
+    const response = await exchange;
+    let user: IdTokenClaims | undefined;
+    if (ctx.openid) {
+      if (!response.id_token) {
+        throw new ValidationError('invalid_response', 'Token response: "id_token" is missing although "openid" was asked for');
+      }
+      user = await issuer.verifyIdToken(response.id_token, md, { nonce: tx.nonce, maxAge: tx.maxAge });
+      // With a templated issuer the callback's `iss` named a tenant: the ID token must name the same.
+      const iss = callback.searchParams.get('iss');
+      if (iss !== null && iss !== user.iss) {
+        throw new ValidationError('invalid_issuer', 'The ID token\'s "iss" is not the issuer the callback named');
+      }
+    }
+    const tokens = tokenSetFrom(response, user, config.refreshLeeway);
+    await (await ctx.dpop?.())?.move(keyId, tokens.sessionId, config.tokenStore !== undefined);
+    return { tokens, returnTo, appState: tx.appState, user, state };
+  } catch (error) {
+    if (isPkceError(error, 'oauth_error') && interactionNeeded.has(error.error ?? '')) {
+      // The server has no session for this browser any more: hadSession() stops saying so, so an
+      // app that redirects returning users with prompt=none does not loop.
+      noteNoServerSession(ctx.names);
+      throw new LoginRequiredError(`The authorization server needs the user to sign in: ${error.error}`, {
+        cause: error,
+        error: error.error,
+        errorDescription: error.errorDescription,
+        errorUri: error.errorUri,
+        returnTo,
+        appState: tx.appState,
+      });
+    }
+    // Cognito and Google refuse offline_access: the default scope asks for it, so say what to change.
+    if (isPkceError(error, 'oauth_error') && error.error === 'invalid_scope' && config.scope.split(' ').includes('offline_access')) {
+      error.message += config.defaultScope
+        ? ' (the default scope includes "offline_access", which this server may not accept: set scope, e.g. "openid profile"; see docs/providers.md)'
+        : ' (this server may not accept "offline_access": remove it from scope; see docs/providers.md)';
+    }
+    // The app can send the user back where they were going.
+    if (isPkceError(error)) Object.assign(error, { returnTo, appState: tx.appState });
+    throw error;
+  }
+}

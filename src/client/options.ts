@@ -1,0 +1,140 @@
+import type { AuthorizationServerMetadata } from '../protocol/discovery.js';
+import type { EndSessionValues } from '../protocol/end-session.js';
+import type { FetchLike } from '../shared/fetch-like.js';
+
+export type { EndSessionValues } from '../protocol/end-session.js';
+import type { TokenStore } from '../session/token-store.js';
+import type { StorageLike } from '../session/transaction.js';
+
+/** Options of {@link createPkceClient}. Only `issuer`, `clientId` and `redirectUri` are required. */
+export interface PkceClientOptions {
+  /**
+   * The issuer identifier; metadata comes from `{issuer}/.well-known/openid-configuration`, whose
+   * `issuer` must be identical, trailing slash included (OIDC Discovery §4.3; a mismatch is
+   * `invalid_issuer`, naming the value to set). `https:`, or `http:` on loopback only.
+   */
+  issuer: string;
+  /** The public client's id. There is no client secret: a browser cannot keep one. */
+  clientId: string;
+  /**
+   * Absolute URL registered at the server, on the app's own origin; the page there calls
+   * `handleRedirect()`. Only a URL on this path is taken for a callback, so give it a path of its
+   * own. `login()` refuses a redirect URI on another origin than the page (`127.0.0.1` for a page
+   * on `localhost`): the sign-in waits in this origin's storage.
+   */
+  redirectUri: string;
+  /**
+   * Where the hidden iframe of `restoreSession()` is answered: a registered URL on the app's origin
+   * whose page calls `handleRedirect()` or, leaner, only `relayCallback()`. Default `redirectUri`.
+   */
+  silentRedirectUri?: string;
+  /** Where `loginWithPopup()` is answered, as `silentRedirectUri`. Default `redirectUri`. */
+  popupRedirectUri?: string;
+  /**
+   * Space-separated scopes. Default `openid profile offline_access`; without `openid` no ID token is
+   * asked for or expected. `offline_access` gets a refresh token from most servers; Cognito and Google
+   * refuse it (`invalid_scope`), and Keycloak makes it an offline token that outlives sign-out.
+   */
+  scope?: string;
+  /** The server's metadata; when given, discovery is skipped. */
+  metadata?: Partial<AuthorizationServerMetadata> & Pick<AuthorizationServerMetadata, 'authorization_endpoint' | 'token_endpoint'>;
+  /**
+   * Values merged over the discovered metadata (or over `metadata`), then checked like the rest:
+   * an `end_session_endpoint` the server does not advertise (Auth0's `/v2/logout`), or `undefined`
+   * to drop an endpoint that cannot work from a browser.
+   */
+  metadataOverrides?: Partial<AuthorizationServerMetadata>;
+  /**
+   * Entra ID multi-tenant sign-in (`issuer` `https://login.microsoftonline.com/common/v2.0`, or
+   * `organizations`, `consumers`): accept the discovered issuer template
+   * `https://login.microsoftonline.com/{tenantid}/v2.0`, and require each token's `iss` to be that
+   * template with `{tenantid}` equal to its `tid` claim. `{ tenants: [...] }` also limits which
+   * tenants may sign in. Off by default; nothing else loosens issuer matching.
+   */
+  multiTenant?:
+    | boolean
+    | {
+        /** The tenant ids (`tid`, a GUID) allowed to sign in; at least one. */
+        tenants: readonly string[];
+      };
+  /**
+   * RFC 8707 resource indicators, sent on authorization, token and refresh requests: absolute URIs
+   * without a fragment (`https://api.example.com`, `api://orders`, `urn:example:api`).
+   */
+  resource?: string | string[];
+  /**
+   * Extra authorization request parameters for every login (`audience`, `prompt`, `ui_locales`, …).
+   * Parameters the SDK sets (`state`, `code_challenge`, `redirect_uri`, `request`, …) are refused.
+   */
+  authorizationParams?: Record<string, string>;
+  /**
+   * Origins besides the page's own to which `auth.fetch` attaches the access token, such as
+   * `https://api.example.com`. A request to any other origin goes out without it. An entry with a
+   * path, query, user info or `*` is refused by name: the token would go to the whole origin.
+   * Default `[]`.
+   */
+  apiOrigins?: string[];
+  /** Seconds of clock skew tolerated when checking ID tokens. Default 30. */
+  clockTolerance?: number;
+  /** Refresh this many seconds before the access token expires (never before half its lifetime). Default 60. */
+  refreshLeeway?: number;
+  /** Milliseconds before a request to the authorization server is abandoned (`timeout` error). Default 10 000. */
+  timeout?: number;
+  /** The fetch implementation for the authorization server, the JWKS and `auth.fetch`. */
+  fetch?: FetchLike;
+  /**
+   * Where the one-time login transaction (verifier, `state`, `nonce`, `returnTo`, `appState`) waits
+   * during the redirect, for at most 10 minutes. Default `sessionStorage`.
+   */
+  transactionStorage?: StorageLike;
+  /**
+   * Where tokens live. Default: memory only, gone on reload. Opt-ins, since script on the origin can
+   * then read the tokens: `webStorageTokenStore(sessionStorage)` keeps this tab's session across
+   * reloads; `indexedDbTokenStore()` shares one session between tabs. Not `localStorage`: browsers
+   * propagate it between tabs asynchronously, so a tab could spend a refresh token another already used.
+   */
+  tokenStore?: TokenStore;
+  /**
+   * Where the server sends the browser after logout; must be registered there. Default: the absolute
+   * `returnTo` of `logout()`.
+   */
+  postLogoutRedirectUri?: string;
+  /**
+   * The query of the end-session request, for servers that want other names than RP-Initiated
+   * Logout's (`id_token_hint`, `client_id`, `post_logout_redirect_uri`, `state`): Cognito wants
+   * `client_id` and `logout_uri`, Auth0's `/v2/logout` wants `client_id` and `returnTo`. Receives the
+   * values pkce-spa would send and returns the parameters to send instead.
+   */
+  endSessionParams?: (values: EndSessionValues) => Record<string, string>;
+  /** Performs the navigations of `login()` and `logout()`. Default `location.assign`. */
+  navigate?: (url: string) => void;
+  /**
+   * Sender-constrained tokens (DPoP, RFC 9449): one non-extractable ES256 key per session signs a
+   * proof for every token, refresh, revocation and API request, and the server must answer
+   * `token_type: DPoP`. A token copied out of the page is then useless elsewhere. The code is loaded
+   * only when this is on. Default off.
+   */
+  dpop?: boolean;
+  /**
+   * Pushed authorization requests (RFC 9126): the parameters go to the server first and the browser
+   * goes to the authorization endpoint with only `client_id` and `request_uri`. Default: when the
+   * metadata has a `pushed_authorization_request_endpoint`. `false` never pushes (unless the server
+   * requires it); `true` requires the endpoint.
+   */
+  par?: boolean;
+}
+
+
+/** The validated, defaulted, frozen options. @internal */
+export interface Config
+  extends Readonly<
+    Required<Pick<PkceClientOptions, 'issuer' | 'clientId' | 'redirectUri' | 'scope' | 'clockTolerance' | 'refreshLeeway' | 'timeout'>> &
+      Omit<PkceClientOptions, 'metadata' | 'apiOrigins' | 'multiTenant'>
+  > {
+  readonly apiOrigins: string[];
+  readonly metadata?: AuthorizationServerMetadata;
+  /** Set when `multiTenant` is on: the allowed tenants, or `undefined` for any. */
+  readonly multiTenant?: { tenants?: readonly string[] };
+  /** True when `scope` was left to its default. */
+  readonly defaultScope: boolean;
+}

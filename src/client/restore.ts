@@ -1,0 +1,42 @@
+import type { ClientContext } from './context.js';
+import { isPkceError } from '../shared/errors.js';
+import type { RestoreOptions, RestoreResult } from './types.js';
+import { hadSession, loggedOutHere } from '../session/hint.js';
+
+/** True inside the hidden iframe of another page of this origin: no iframe opens a further iframe. */
+function framedByThisOrigin(): boolean {
+  try {
+    return window.parent !== window && window.parent.location.origin === location.origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * @internal `restoreSession()`: the session in memory, else the persistent store, else a silent
+ * sign-in in a hidden iframe, else signed out. Never rejects for "no session"; only misuse
+ * (a `ConfigError`) rejects. `followingAnotherTab` marks the `signed-in` event `elsewhere`.
+ */
+export async function restoreSession(ctx: ClientContext, options: RestoreOptions = {}, followingAnotherTab = false): Promise<RestoreResult> {
+  const { session, config } = ctx;
+  await session.load();
+  const signedIn = (): RestoreResult => ({ signedIn: true, via: session.via ?? 'store', user: session.tokens?.claims });
+  if (session.tokens) return signedIn();
+  const silent = options.silent ?? true;
+  // After a sign-out here, a server session that outlived it must not sign the user back in.
+  if (loggedOutHere(ctx.names)) return { signedIn: false, via: 'none', reason: 'signed_out' };
+  if (silent === false || (silent === 'if-hinted' && !hadSession(ctx.names)) || framedByThisOrigin() || session.signingOut) {
+    return { signedIn: false, via: 'none', reason: 'skipped' };
+  }
+  const ticket = session.loginTicket();
+  try {
+    const { loginSilently } = await import('./login/silent.js');
+    const completed = await session.track('signingIn', () => loginSilently(ctx, options.timeout ?? 10_000));
+    await session.start(completed.tokens, 'iframe', ticket, followingAnotherTab);
+    return signedIn();
+  } catch (error) {
+    if (isPkceError(error, 'invalid_config')) throw error;
+    const reason = isPkceError(error) ? (error.code === 'login_required' ? (error.error ?? error.code) : error.code) : 'error';
+    return { signedIn: false, via: 'none', reason, ...(isPkceError(error) ? { error } : {}) };
+  }
+}

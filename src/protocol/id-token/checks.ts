@@ -1,0 +1,90 @@
+/**
+ * The ID token rules (OIDC Core §3.1.3.7, §12.2), loaded with jose only where an ID token is checked.
+ *
+ * @packageDocumentation
+ */
+import { ASYMMETRIC_ALGORITHMS } from '../../shared/algorithms.js';
+import { ValidationError } from '../../shared/errors.js';
+import type { IdTokenClaims, IdTokenExpectations } from './claims.js';
+import { TENANT_PLACEHOLDER, issuerForTenant } from '../issuer-template.js';
+import { verifyJwt } from './verify-jwt.js';
+
+export { remoteKeySet } from './verify-jwt.js';
+
+const fail = (message: string, cause?: unknown) => new ValidationError('invalid_id_token', message, cause);
+
+/**
+ * Validates an ID token (OIDC Core §3.1.3.7): the signature with the issuer's keys,
+ * then `iss`, `aud`, `azp`, `exp`, `iat` (not in the future), `sub`, `nonce` and, when
+ * `max_age` was sent, `auth_time`. A token that fails any rule is refused as a whole.
+ *
+ * Errors are classified by what happened: only a key request that failed or timed out is a
+ * {@link NetworkError}, and only when the key getter says so (it throws a `NetworkError`, as the
+ * client's own does, or jose's `JWKSTimeout`). A key that cannot be used (an RSA key shorter than
+ * 2048 bits, RFC 7518 §3.3; a JWK without `n`/`e`) is the token's problem: `invalid_id_token`.
+ *
+ * @throws {@link ValidationError} `invalid_id_token`, naming the rule that failed;
+ *   {@link NetworkError} when the keys could not be fetched.
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ * @example
+ * ```ts
+ * const jwks = createRemoteJWKSet(new URL(metadata.jwks_uri))
+ * const claims = await validateIdToken(tokens.id_token, { issuer, clientId, jwks, nonce: tx.nonce })
+ * ```
+ */
+/** @internal The rules of {@link validateIdToken}, run where jose is loaded. */
+export async function checkIdToken(idToken: string, expected: IdTokenExpectations): Promise<IdTokenClaims> {
+  const tolerance = expected.clockTolerance ?? 30;
+  const templated = expected.issuer.includes(TENANT_PLACEHOLDER);
+  const payload = await verifyJwt(idToken, expected.jwks, {
+    issuer: templated ? undefined : expected.issuer,
+    audience: expected.clientId,
+    algorithms: expected.algorithms ?? [...ASYMMETRIC_ALGORITHMS],
+    clockTolerance: tolerance,
+    requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
+  });
+  const claims = payload as IdTokenClaims;
+  if (templated && claims.iss !== issuerForTenant(expected.issuer, claims.tid, expected.tenants)) {
+    throw fail('ID token rejected: "iss" is not the issuer of its tenant ("tid"), or the tenant is not allowed');
+  }
+  // OIDC Core §3.1.3.7 items 4 and 5: several audiences need an azp naming this client,
+  // so a token minted for another party cannot be replayed here.
+  if ((Array.isArray(claims.aud) && claims.aud.length > 1) || claims.azp !== undefined) {
+    if (claims.azp !== expected.clientId) throw fail('ID token rejected: "azp" is not this client');
+  }
+  if (typeof claims.sub !== 'string' || !claims.sub) throw fail('ID token rejected: "sub" is missing');
+  // jose checks `iat` is a number but not when it is; a token from the future is refused (item 10).
+  if (typeof claims.iat === 'number' && claims.iat > Date.now() / 1000 + tolerance) {
+    throw fail('ID token rejected: "iat" is in the future');
+  }
+  if (expected.nonce !== undefined && claims.nonce !== expected.nonce) {
+    throw fail('ID token rejected: "nonce" does not match the login request');
+  }
+  if (expected.maxAge !== undefined) {
+    if (typeof claims.auth_time !== 'number') throw fail('ID token rejected: "auth_time" is missing although max_age was sent');
+    if (claims.auth_time + expected.maxAge < Date.now() / 1000 - tolerance) {
+      throw fail('ID token rejected: the authentication is older than max_age');
+    }
+  }
+  return claims;
+}
+
+const sameAudience = (a: string | string[], b: string | string[]) => [a].flat().sort().join(' ') === [b].flat().sort().join(' ');
+
+/**
+ * Checks an ID token from a refresh against the one from sign-in (OIDC Core §12.2):
+ * same `iss`, `sub`, `aud`, `azp`, `auth_time`; a `nonce`, if any, equal to the original.
+ *
+ * @throws {@link ValidationError} `invalid_id_token`.
+ */
+export function checkRefreshedIdToken(previous: IdTokenClaims, next: IdTokenClaims): void {
+  for (const claim of ['iss', 'sub', 'azp', 'tid', 'auth_time', 'nonce'] as const) {
+    // auth_time and nonce are compared when both tokens carry them; iss, sub, azp and Entra's tid
+    // always (one absent before must stay absent).
+    const optional = claim === 'auth_time' || claim === 'nonce';
+    if ((!optional || (next[claim] !== undefined && previous[claim] !== undefined)) && next[claim] !== previous[claim]) {
+      throw fail(`Refreshed ID token rejected: "${claim}" changed`);
+    }
+  }
+  if (!sameAudience(previous.aud, next.aud)) throw fail('Refreshed ID token rejected: "aud" changed');
+}

@@ -1,0 +1,37 @@
+import { NetworkError } from '../../shared/errors.js';
+import type { IdTokenClaims, IdTokenExpectations } from './claims.js';
+
+let verifier: Promise<typeof import('./checks.js')> | undefined;
+
+/**
+ * @internal The JOSE part, loaded on first use: pages that never verify an ID token never download
+ * it. A chunk that cannot be loaded is a failed request, and is tried again next time.
+ */
+export const loadJose = (): Promise<typeof import('./checks.js')> =>
+  (verifier ??= import('./checks.js').catch((cause: unknown) => {
+    verifier = undefined;
+    throw new NetworkError('network_error', 'Could not load the ID token verifier (a script of this app)', cause);
+  }));
+
+/**
+ * Validates an ID token (OIDC Core §3.1.3.7): the signature with the issuer's keys,
+ * then `iss`, `aud`, `azp`, `exp`, `iat` (not in the future), `sub`, `nonce` and, when
+ * `max_age` was sent, `auth_time`. A token that fails any rule is refused as a whole.
+ *
+ * Errors are classified by what happened: only a key request that failed or timed out is a
+ * {@link NetworkError}, and only when the key getter says so (it throws a `NetworkError`, as the
+ * client's own does, or jose's `JWKSTimeout`). A key that cannot be used (an RSA key shorter than
+ * 2048 bits, RFC 7518 §3.3; a JWK without `n`/`e`) is the token's problem: `invalid_id_token`.
+ *
+ * @throws {@link ValidationError} `invalid_id_token`, naming the rule that failed;
+ *   {@link NetworkError} `network_error` or `timeout` when the keys could not be fetched.
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ * @example
+ * ```ts
+ * const jwks = createRemoteJWKSet(new URL(metadata.jwks_uri))
+ * const claims = await validateIdToken(tokens.id_token, { issuer, clientId, jwks, nonce: tx.nonce })
+ * ```
+ */
+export async function validateIdToken(idToken: string, expected: IdTokenExpectations): Promise<IdTokenClaims> {
+  return (await loadJose()).checkIdToken(idToken, expected);
+}

@@ -1,0 +1,57 @@
+/**
+ * Everything that needs jose, in one module that the client loads with a dynamic `import()` only
+ * when an ID token is to be verified: the page that shows a signed-in app, or a login button, never
+ * downloads the JOSE code; the callback page starts loading it alongside the token request.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import { NetworkError, ValidationError, isPkceError } from '../../shared/errors.js';
+
+/**
+ * @internal Verifies a JWT's signature and registered claims with jose. Several keys matching the
+ * header (a repeated `kid`, which RFC 7517 §4.5 only advises against) are each tried in turn. Only
+ * a key request that failed (a `NetworkError` from the key getter) or timed out is a network error;
+ * anything else, an unusable key included, is `invalid_id_token`.
+ */
+export async function verifyJwt(token: string, jwks: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
+  try {
+    return (await jwtVerify(token, jwks, options)).payload;
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw classify(error);
+    let last: unknown = error;
+    for await (const key of error) {
+      try {
+        return (await jwtVerify(token, key, options)).payload;
+      } catch (candidateError) {
+        last = candidateError;
+      }
+    }
+    throw classify(last);
+  }
+}
+
+function classify(cause: unknown): unknown {
+  if (isPkceError(cause)) return cause;
+  if (cause instanceof errors.JWKSTimeout) return new NetworkError('timeout', 'Timed out fetching the issuer keys (JWKS)', cause);
+  return new ValidationError('invalid_id_token', `ID token rejected: ${(cause as Error).message}`, cause);
+}
+
+/**
+ * @internal The issuer's key set: jose's `createRemoteJWKSet`, with a failed request told apart
+ * where it happens (a `NetworkError`), and no cooldown: the client verifies only ID tokens from its
+ * own token requests, so no one can flood it with unknown `kid`s, and a key rotated moments ago
+ * must still be found.
+ */
+export function remoteKeySet(jwksUri: string, fetchImpl: typeof fetch, timeout: number) {
+  return createRemoteJWKSet(new URL(jwksUri), {
+    [customFetch]: (url: string, init: RequestInit) =>
+      fetchImpl(url, init).catch((cause: unknown) => {
+        if ((cause as Error | undefined)?.name === 'TimeoutError') throw cause; // jose reports JWKSTimeout
+        throw new NetworkError('network_error', 'Could not fetch the issuer keys (JWKS)', cause);
+      }),
+    timeoutDuration: timeout,
+    cooldownDuration: 0,
+  });
+}

@@ -1,0 +1,95 @@
+// How the session reads and writes its store: a value that is no session reads as none, a store that
+// refuses a write is emptied (it must never hold a spent refresh token), a clear never erases a newer
+// sign-in, and a per-tab copy is held by one live tab only.
+import type { RotationLedger } from './rotation-ledger.js';
+import { holdLock } from './tab-sync.js';
+import type { TokenStore } from './token-store.js';
+import { usable, type TokenSet } from './token-set.js';
+
+/** @internal The store of one session, under the rules above. */
+export function createStoreAccess(
+  store: TokenStore,
+  locked: <T>(task: () => Promise<T>) => Promise<T>,
+  holderLock: (sessionId: string) => string,
+) {
+  // The store could not be written and was emptied: this tab's memory is the only copy.
+  let detached = false;
+  let releaseHolder: (() => void) | undefined;
+
+  const read = async (): Promise<TokenSet | undefined> => {
+    try {
+      const stored = await store.get();
+      return usable(stored) ? stored : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  // Per-tab stores can be copied into windows that are not alive at the same time: see rotation-ledger.ts.
+  let ledger: Promise<RotationLedger> | undefined;
+  const rotations = () =>
+    store.perTab ? (ledger ??= import('./rotation-ledger.js').then(({ createRotationLedger }) => createRotationLedger())) : undefined;
+
+  const release = () => {
+    releaseHolder?.();
+    releaseHolder = undefined;
+  };
+
+  return {
+    get detached(): boolean {
+      return detached;
+    },
+    read,
+    release,
+
+    /** Notes `next`'s refresh token as its session's current one, for the copies of a per-tab session. */
+    async recordRotation(next: TokenSet): Promise<void> {
+      if (next.refreshToken) await (await rotations())?.record(next.sessionId, next.refreshToken);
+    },
+
+    /**
+     * True when another copy of this per-tab session (a duplicated tab, this tab before Back) has
+     * already spent `current`'s refresh token. Ask it holding the session lock, before refreshing.
+     */
+    async spentElsewhere(current: TokenSet): Promise<boolean> {
+      const known = rotations();
+      return !!known && !!current.refreshToken && !(await (await known).isCurrent(current.sessionId, current.refreshToken));
+    },
+
+    /** Takes the page's Web Lock for a per-tab copy of `sessionId`; false when another live tab holds it. */
+    async hold(sessionId: string): Promise<boolean> {
+      release();
+      if (!store.perTab) return true;
+      releaseHolder = await holdLock(holderLock(sessionId), 1_000);
+      return releaseHolder !== undefined;
+    },
+
+    /** Clears the store if it still holds `sessionId`, so a newer sign-in is never erased. */
+    clearIfHolding: (sessionId: string): Promise<void> =>
+      locked(async () => {
+        if ((await read())?.sessionId !== sessionId) return;
+        try {
+          await store.clear();
+        } catch {
+          // Nothing more can be done; a tab that reads it later refreshes under the lock and learns.
+        }
+      }),
+
+    /** Writes `next`; a store that refuses is emptied instead. False when even that failed. */
+    async write(next: TokenSet): Promise<boolean> {
+      try {
+        await store.set(next);
+        detached = false;
+        return true;
+      } catch {
+        try {
+          await store.clear();
+          detached = true;
+          return true;
+        } catch {
+          return false;
+        }
+      }
+    },
+  };
+}

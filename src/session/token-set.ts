@@ -1,0 +1,70 @@
+// The shape of a session's tokens, and how a token response becomes one.
+import type { IdTokenClaims } from '../protocol/id-token/claims.js';
+import type { TokenResponse } from '../protocol/token-endpoint.js';
+import { randomToken } from '../shared/encoding.js';
+
+/** The tokens of a signed-in session, as pkce-spa keeps them. */
+export interface TokenSet {
+  /**
+   * Random identifier of the sign-in these tokens belong to; refreshes keep it. Tabs sharing a
+   * store tell a refreshed session from a new one (or a sign-out) by it.
+   */
+  sessionId: string;
+  /** The current access token. */
+  accessToken: string;
+  /** `DPoP` when the tokens are bound to the session's DPoP key (RFC 9449); absent for Bearer. */
+  tokenType?: 'DPoP';
+  /** Epoch milliseconds when the access token expires; absent when the server did not say. */
+  expiresAt?: number;
+  /** Epoch milliseconds after which the token is refreshed ahead of its expiry. */
+  refreshAt?: number;
+  /** The newest refresh token. */
+  refreshToken?: string;
+  /** The raw ID token, kept as `id_token_hint` for logout. */
+  idToken?: string;
+  /** The validated claims of the ID tokens: those of a refresh merged over those of sign-in. */
+  claims?: IdTokenClaims;
+  /** The granted scopes, when the server said. */
+  scope?: string;
+}
+
+/**
+ * When to refresh a token issued now for `expiresIn` seconds: `leeway` seconds before it
+ * expires, but never earlier than half its lifetime, so a short-lived token does not loop.
+ */
+export const refreshTime = (now: number, expiresIn: number, leeway: number): number =>
+  now + Math.max(expiresIn - leeway, expiresIn / 2) * 1000;
+
+/** True for a stored value that has what a session needs; anything else reads as no session. */
+export const usable = (value: unknown): value is TokenSet =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as TokenSet).accessToken === 'string' &&
+  typeof (value as TokenSet).sessionId === 'string';
+
+/**
+ * @internal The session's tokens after a token response. A refresh keeps the session's id, and
+ * what the response leaves out: the refresh token (no rotation), the ID token, the scope. Claims of
+ * a refreshed ID token are merged over the earlier ones (OIDC Core §12.2 lets it omit some).
+ */
+export function tokenSetFrom(
+  response: TokenResponse,
+  claims: IdTokenClaims | undefined,
+  refreshLeeway: number,
+  previous?: TokenSet,
+): TokenSet {
+  const now = Date.now();
+  const expiresIn = response.expires_in;
+  return {
+    sessionId: previous?.sessionId ?? randomToken(16),
+    accessToken: response.access_token,
+    ...(response.token_type.toLowerCase() === 'dpop' ? { tokenType: 'DPoP' as const } : {}),
+    expiresAt: expiresIn === undefined ? undefined : now + expiresIn * 1000,
+    refreshAt: expiresIn === undefined ? undefined : refreshTime(now, expiresIn, refreshLeeway),
+    // Rotation (RFC 9700 §4.14.2): the newest refresh token replaces the old one.
+    refreshToken: response.refresh_token ?? previous?.refreshToken,
+    idToken: (claims && response.id_token) || previous?.idToken,
+    claims: claims && previous?.claims ? { ...previous.claims, ...claims } : (claims ?? previous?.claims),
+    scope: response.scope ?? previous?.scope,
+  };
+}
