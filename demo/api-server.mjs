@@ -18,7 +18,10 @@ export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, required
     algorithms: ['RS256', 'ES256'],
     requiredScopes: [requiredScope],
     realm: 'demo-api',
-    dpop: { mode: 'allowed', algorithms: ['ES256'], ...(dpopNonces ? { nonces: rotatingDpopNonces() } : {}) },
+    // Server nonces are pkce-spa/server's default; the demo turns them on with --dpop-nonces only,
+    // so that by default each step on the page shows one request to the API.
+    // The proofs' htu is checked against apiUrl, the URL the page calls, never against Host.
+    dpop: { mode: 'allowed', algorithms: ['ES256'], publicUrl: apiUrl, nonces: dpopNonces ? rotatingDpopNonces() : false },
   });
 
   const routes = {

@@ -7,7 +7,10 @@ const PREFIX = 'pkce-spa';
 
 /** @internal The names one client (its `clientId`, at its `issuer`) uses. */
 export function clientNames(issuer: string, clientId: string) {
-  const base = `${PREFIX}:${clientId}`;
+  // A session belongs to one issuer and one client: two apps on one origin, or one app's two clients,
+  // share no key, lock or channel.
+  const owner = ownerOf(issuer, clientId);
+  const base = `${PREFIX}:${owner}`;
   return {
     /** Web Storage key of the login transaction (transaction storage). */
     transaction: `${base}:tx`,
@@ -22,9 +25,14 @@ export function clientNames(issuer: string, clientId: string) {
     /** The Web Lock a tab holds while it holds a per-tab copy of session `sessionId`. */
     holderLock: (sessionId: string) => `${base}:holder:${sessionId}`,
     /** The BroadcastChannel on which the tabs of this client tell each other of sign-ins and sign-outs. */
-    tabChannel: `${PREFIX}:${issuer}:${clientId}`,
+    tabChannel: `${base}:tabs`,
+    /** The record of this client's session in a token store shared by several clients. */
+    tokenRecord: owner,
   };
 }
+
+/** @internal How one client is named among others: its `clientId` at its `issuer`. */
+export const ownerOf = (issuer: string, clientId: string): string => `${clientId}@${issuer}`;
 
 /** @internal */
 export type ClientNames = ReturnType<typeof clientNames>;

@@ -7,7 +7,7 @@ import { createIssuer, type Issuer } from './issuer.js';
 import type { PkceClientEvents } from '../session/events.js';
 import { createSession, type Session } from '../session/session.js';
 import { createSessionLock, createTabChannel } from '../session/tab-sync.js';
-import { memoryTokenStore } from '../session/token-store.js';
+import { bindTokenStore, memoryTokenStore } from '../session/token-store.js';
 import { createTransactionStore, type StorageLike, type TransactionStore } from '../session/transaction.js';
 
 /** @internal What the steps of one client share; `createPkceClient` builds it once. */
@@ -55,7 +55,8 @@ export function createClientContext(config: Config): ClientContext {
   };
   const locked = createSessionLock(names.refreshLock);
   const session = createSession({
-    store: config.tokenStore ?? memoryTokenStore(),
+    store: bindTokenStore(config.tokenStore ?? memoryTokenStore(), names.tokenRecord),
+    owner: { issuer: config.issuer, clientId: config.clientId },
     events,
     locked,
     channel: createTabChannel(names.tabChannel, (message) => void session.receive(message)),

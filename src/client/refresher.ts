@@ -8,6 +8,9 @@ import { tokenSetFrom } from '../session/token-set.js';
 import { processTokenResponse, refreshGrant, sendTokenRequest, type TokenResponse } from '../protocol/token-endpoint.js';
 import type { TokenSet } from '../session/token-store.js';
 
+/** Token-endpoint refusals that say asking again with the same refresh token can only fail again. */
+const FINAL_REFUSALS = new Set(['invalid_grant', 'invalid_request', 'invalid_client', 'unauthorized_client', 'unsupported_grant_type']);
+
 const isOffline = (error: unknown) => isPkceError(error, 'network_error') || isPkceError(error, 'timeout');
 const isDue = (tokens: TokenSet) => tokens.refreshAt !== undefined && Date.now() >= tokens.refreshAt;
 const isExpired = (tokens: TokenSet) => tokens.expiresAt !== undefined && Date.now() >= tokens.expiresAt;
@@ -96,24 +99,27 @@ export function createRefresher(ctx: ClientContext) {
   }
 
   /**
-   * A refusal: `invalid_grant` ends the session, unless another tab refreshed first. So does a 400
-   * or 401 without an OAuth error body (glewlwyd answers a spent refresh token so, against RFC 6749
-   * §5.2): asking again with the same refresh token can only fail again.
+   * A refusal that no retry with this refresh token can fix ends the session, unless another tab
+   * refreshed first: `invalid_grant` (RFC 6749 §5.2), the codes that say the request itself can never
+   * succeed (`invalid_request`: LemonLDAP::NG so answers a purged refresh token; `invalid_client`,
+   * `unauthorized_client`, `unsupported_grant_type`), and a 400 or 401 without an OAuth error body
+   * (glewlwyd so answers a spent refresh token). Other refusals keep the session while its access
+   * token works (see `getAccessToken`).
    */
   async function refused(response: Response, sent: TokenSet): Promise<TokenSet> {
     const error = await processTokenResponse(response).then(
       () => undefined,
       (e: unknown) => e,
     );
-    const invalidGrant = isPkceError(error, 'oauth_error') && error.error === 'invalid_grant';
-    const refusedWithoutCode = !isPkceError(error, 'oauth_error') && (response.status === 400 || response.status === 401);
-    if (!invalidGrant && !refusedWithoutCode) throw error;
+    const code = isPkceError(error, 'oauth_error') ? error.error : undefined;
+    const final = code !== undefined ? FINAL_REFUSALS.has(code) : response.status === 400 || response.status === 401;
+    if (!final) throw error;
     await session.sync();
     const latest = session.tokens;
     if (latest && latest.refreshToken !== sent.refreshToken) return latest;
     const ended = new LoginRequiredError(
-      `The session ended: the refresh token was refused${invalidGrant ? '' : ` (HTTP ${response.status} without an error code)`}`,
-      invalidGrant ? { cause: error, error: error.error, errorDescription: error.errorDescription } : { cause: error },
+      `The session ended: the refresh token was refused${code ? '' : ` (HTTP ${response.status} without an error code)`}`,
+      isPkceError(error, 'oauth_error') ? { cause: error, error: error.error, errorDescription: error.errorDescription } : { cause: error },
     );
     await session.end('invalid_grant', { error: ended });
     throw ended;
@@ -179,6 +185,17 @@ export function createRefresher(ctx: ClientContext) {
       if (isOffline(error) && !forceRefresh && session.tokens === current && !isExpired(current)) {
         events.emit('refresh-failed', { error: error as PkceError });
         return current.accessToken;
+      }
+      // Refused by the server, with nothing left that works: the session ends now, with the server's
+      // error, rather than fail every call while claiming to be signed in.
+      if (isPkceError(error, 'oauth_error') && session.tokens === current && isExpired(current)) {
+        const ended = new LoginRequiredError('The session ended: the access token expired and the server refused to refresh it', {
+          cause: error,
+          error: error.error,
+          errorDescription: error.errorDescription,
+        });
+        await session.end('expired', { error: ended });
+        throw ended;
       }
       throw error;
     }

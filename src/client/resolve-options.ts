@@ -52,6 +52,9 @@ function apiOrigin(entry: unknown): string {
   const parsed = typeof entry === 'string' ? secureUrl(entry) : undefined;
   if (!parsed) throw new ConfigError(`"${field}" must be an https: origin such as "https://api.example.com" (http: only on loopback)`);
   if (parsed.username || parsed.password) throw new ConfigError(`"${field}" must not contain user info`);
+  if (parsed.hostname.includes('*')) {
+    throw new ConfigError(`"${field}" holds a wildcard: list each origin the token may go to, such as "https://api.example.com"`);
+  }
   if (parsed.pathname !== '/' || parsed.search || parsed.hash || /[?#]/.test(entry as string)) {
     throw new ConfigError(`"${field}" must be an origin only (scheme, host, port): the token goes to every path of an origin`);
   }

@@ -1,7 +1,7 @@
 import type { ClientContext } from './context.js';
 import { isPkceError } from '../shared/errors.js';
 import type { RestoreOptions, RestoreResult } from './types.js';
-import { hadSession, loggedOutHere } from '../session/hint.js';
+import { hadSession, loggedOutHere, noteNoServerSession } from '../session/hint.js';
 
 /** True inside the hidden iframe of another page of this origin: no iframe opens a further iframe. */
 function framedByThisOrigin(): boolean {
@@ -37,6 +37,9 @@ export async function restoreSession(ctx: ClientContext, options: RestoreOptions
   } catch (error) {
     if (isPkceError(error, 'invalid_config')) throw error;
     const reason = isPkceError(error) ? (error.code === 'login_required' ? (error.error ?? error.code) : error.code) : 'error';
+    // A server that shows a page to a prompt=none request (a login form, an error page that refuses to
+    // be framed) never answers; trying again on every load would cost each visit the wait for nothing.
+    if (reason === 'no_answer' || reason === 'timeout') noteNoServerSession(ctx.names);
     return { signedIn: false, via: 'none', reason, ...(isPkceError(error) ? { error } : {}) };
   }
 }

@@ -1,5 +1,6 @@
 import { isPkceError as isBrowserPkceError, PkceError, type PkceErrorCode } from '../shared/errors.js';
-import { formatChallenges, type AuthScheme } from './authorization-header.js';
+import { formatChallenges } from './http/challenges.js';
+import type { AuthScheme } from './http/types.js';
 
 /**
  * The codes a {@link TokenVerificationError} carries: the outcomes of RFC 6750 §3.1, and the two
@@ -10,7 +11,7 @@ import { formatChallenges, type AuthScheme } from './authorization-header.js';
  * | --- | --- | --- |
  * | `missing_token` | 401 | No credentials in a scheme this API accepts. The challenge has no `error` (RFC 6750 §3.1): what a browser app sees when `auth.fetch` did not send its token (an origin missing from `apiOrigins`). |
  * | `invalid_request` | 400 | A malformed `Authorization` header, or two of them. |
- * | `invalid_token` | 401 | The token failed a check: signature, algorithm, `iss`, `aud`, `exp`, `nbf`, the RFC 9068 profile, the DPoP binding. |
+ * | `invalid_token` | 401 | The token failed a check: signature, algorithm, `iss`, `aud`, `exp`, `nbf`, `iat`, the RFC 9068 profile, the binding (`cnf`). |
  * | `insufficient_scope` | 403 | A valid token without a required scope; the challenge names the scopes. |
  * | `invalid_dpop_proof` | 401 | DPoP on, and the proof is missing or fails a check of RFC 9449 §4.3. |
  * | `use_dpop_nonce` | 401 | DPoP server nonces on, and the proof has no current nonce; the `DPoP-Nonce` header has a fresh one (RFC 9449 §9). |
@@ -23,8 +24,11 @@ export type TokenVerificationErrorCode =
   | 'invalid_dpop_proof'
   | 'use_dpop_nonce';
 
-/** Every code an error thrown by `pkce-spa/server` may carry. */
-export type ServerErrorCode = PkceErrorCode | TokenVerificationErrorCode;
+/**
+ * Every code an error thrown by `pkce-spa/server` may carry: the browser's, the token outcomes of
+ * {@link TokenVerificationErrorCode}, and `replay_cache_full` ({@link ReplayCacheFullError}).
+ */
+export type ServerErrorCode = PkceErrorCode | TokenVerificationErrorCode | 'replay_cache_full';
 
 const STATUS = {
   missing_token: 401,
@@ -122,6 +126,30 @@ export class TokenVerificationError extends PkceError<TokenVerificationErrorCode
       scope: scope?.join(' '),
       algs: options.dpopAlgorithms?.join(' '),
     });
+  }
+}
+
+/**
+ * The DPoP replay cache of {@link memoryReplayCache} holds `maxEntries` proofs that have not
+ * expired, and refuses to take one more: a proof it did not remember could be replayed (RFC 9449
+ * §11.1), so the request fails instead (fail closed). Not the token's fault: answer 503, and raise
+ * `maxEntries` or use a shared store. The message names the limit and the option.
+ */
+export class ReplayCacheFullError extends PkceError<'replay_cache_full'> {
+  /** Always `replay_cache_full`. */
+  declare readonly code: 'replay_cache_full';
+  /** The limit that was reached: the cache's `maxEntries`. */
+  readonly maxEntries: number;
+
+  /** @param maxEntries - the limit that was reached. */
+  constructor(maxEntries: number) {
+    super(
+      'replay_cache_full',
+      `The DPoP replay cache is full: it holds ${maxEntries} unexpired DPoP proofs, the "maxEntries" of memoryReplayCache(); ` +
+        'raise "maxEntries", or use a shared store such as redisReplayCache()',
+    );
+    this.name = 'ReplayCacheFullError';
+    this.maxEntries = maxEntries;
   }
 }
 

@@ -7,8 +7,8 @@
  * @packageDocumentation
  */
 
-export { createTokenVerifier } from './create-token-verifier.js';
-export type { TokenVerifier } from './token-verifier.js';
+export { createTokenVerifier } from './verifier/create-token-verifier.js';
+export type { TokenVerifier } from './verifier/token-verifier.js';
 export type {
   AccessTokenProfile,
   AsymmetricAlgorithm,
@@ -19,8 +19,9 @@ export type {
   SymmetricAlgorithm,
   TokenVerifierBaseOptions,
   TokenVerifierOptions,
-} from './options.js';
+} from './options/types.js';
 export type {
+  AuthScheme,
   DpopCallInput,
   FetchRequestLike,
   NextFunctionLike,
@@ -29,13 +30,15 @@ export type {
   TokenMiddleware,
   VerifyCallOptions,
   VerifyRequestResult,
-} from './adapters.js';
-export { memoryReplayCache, redisReplayCache } from './replay-cache.js';
-export type { DpopReplayCache, MemoryReplayCacheOptions, RedisCommand, RedisReplayCacheOptions } from './replay-cache.js';
-export { rotatingDpopNonces } from './dpop-nonces.js';
-export type { DpopNonceSource, RotatingDpopNoncesOptions } from './dpop-nonces.js';
-export type { AuthScheme } from './authorization-header.js';
-export { isPkceError, TokenVerificationError } from './errors.js';
+} from './http/types.js';
+export { memoryReplayCache } from './dpop/memory-replay-cache.js';
+export type { MemoryReplayCacheOptions } from './dpop/memory-replay-cache.js';
+export { redisReplayCache } from './dpop/redis-replay-cache.js';
+export type { RedisCommand, RedisReplayCacheOptions } from './dpop/redis-replay-cache.js';
+export { rotatingDpopNonces } from './dpop/nonces.js';
+export type { RotatingDpopNoncesOptions } from './dpop/nonces.js';
+export type { DpopNonceSource, DpopReplayCache } from './dpop/types.js';
+export { isPkceError, ReplayCacheFullError, TokenVerificationError } from './errors.js';
 export type { ServerErrorCode, TokenVerificationErrorCode, TokenVerificationErrorOptions } from './errors.js';
 export { ConfigError, NetworkError, PkceError, ValidationError } from '../shared/errors.js';
 export type { PkceErrorCode, PkceErrorOptions } from '../shared/errors.js';

@@ -33,6 +33,11 @@ interface StoredKey {
   endedAt?: number;
 }
 
+// The key of a redirect sign-in must outlive the page; without IndexedDB it cannot, and the callback
+// would find no key to redeem the code with. Refused before the user leaves.
+const NO_KEY_STORE =
+  '"dpop" needs IndexedDB to keep the DPoP key across the redirect to sign in, and this browser refused it (a private mode, Lockdown Mode or blocked site data): use loginWithPopup(), which keeps the key in this page, or set dpop: false';
+
 // A login's key waits at most as long as its transaction; an ended session's as long as its revocations.
 const LOGIN_KEY_MS = 600_000;
 const ENDED_KEY_MS = 60_000;
@@ -103,9 +108,15 @@ export function createDpopRuntime() {
      * reload); resolves to its RFC 7638 thumbprint, the `dpop_jkt` of an authorization request.
      */
     async create(id: string, persist: boolean): Promise<string> {
+      if (persist && !stored) throw new ConfigError(NO_KEY_STORE);
       const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as KeyPair;
       inMemory.set(id, pair);
-      if (persist && stored) await stored.put(id, { pair, createdAt: Date.now() });
+      if (persist && stored) {
+        await stored.put(id, { pair, createdAt: Date.now() }).catch((cause: unknown) => {
+          inMemory.delete(id);
+          throw new ConfigError(NO_KEY_STORE, { cause });
+        });
+      }
       return jwkThumbprint(await jwkOf(pair.publicKey));
     },
 

@@ -47,6 +47,8 @@ export interface SessionOptions {
   locked: <T>(task: () => Promise<T>) => Promise<T>;
   /** The channel to the other tabs; messages it receives must be passed to `receive`. */
   channel: TabChannel;
+  /** The client this session belongs to: a stored session of another is never served. */
+  owner: { issuer: string; clientId: string };
   /** Names the Web Lock a tab holds while it holds a per-tab copy of a session. */
   holderLock: (sessionId: string) => string;
   /** Revokes a refresh token of session `sessionId`, best effort; never rejects. */
@@ -70,7 +72,7 @@ export type Session = ReturnType<typeof createSession>;
 /** @internal */
 export function createSession(options: SessionOptions) {
   const { store, events, locked, channel } = options;
-  const access = createStoreAccess(store, locked, options.holderLock);
+  const access = createStoreAccess(store, locked, options.holderLock, options.owner);
   const { read, write, hold, release, clearIfHolding } = access;
   let tokens: TokenSet | undefined;
   let via: SessionSource | undefined;

@@ -1,16 +1,18 @@
 // How the session reads and writes its store: a value that is no session reads as none, a store that
 // refuses a write is emptied (it must never hold a spent refresh token), a clear never erases a newer
-// sign-in, and a per-tab copy is held by one live tab only.
+// sign-in, a per-tab copy is held by one live tab only, and a session of another client (another app
+// on this origin) is neither served nor cleared.
 import type { RotationLedger } from './rotation-ledger.js';
 import { holdLock } from './tab-sync.js';
 import type { TokenStore } from './token-store.js';
-import { usable, type TokenSet } from './token-set.js';
+import { belongsTo, usable, type TokenSet } from './token-set.js';
 
 /** @internal The store of one session, under the rules above. */
 export function createStoreAccess(
   store: TokenStore,
   locked: <T>(task: () => Promise<T>) => Promise<T>,
   holderLock: (sessionId: string) => string,
+  owner: { issuer: string; clientId: string },
 ) {
   // The store could not be written and was emptied: this tab's memory is the only copy.
   let detached = false;
@@ -19,7 +21,7 @@ export function createStoreAccess(
   const read = async (): Promise<TokenSet | undefined> => {
     try {
       const stored = await store.get();
-      return usable(stored) ? stored : undefined;
+      return usable(stored) && belongsTo(stored, owner.issuer, owner.clientId) ? stored : undefined;
     } catch {
       return undefined;
     }
@@ -78,7 +80,7 @@ export function createStoreAccess(
     /** Writes `next`; a store that refuses is emptied instead. False when even that failed. */
     async write(next: TokenSet): Promise<boolean> {
       try {
-        await store.set(next);
+        await store.set({ ...next, issuer: owner.issuer, clientId: owner.clientId });
         detached = false;
         return true;
       } catch {

@@ -26,6 +26,10 @@ export interface TokenSet {
   claims?: IdTokenClaims;
   /** The granted scopes, when the server said. */
   scope?: string;
+  /** The `issuer` option of the client whose session this is; a stored session of another is never served. */
+  issuer?: string;
+  /** The `clientId` option of the client whose session this is. */
+  clientId?: string;
 }
 
 /**
@@ -34,6 +38,19 @@ export interface TokenSet {
  */
 export const refreshTime = (now: number, expiresIn: number, leeway: number): number =>
   now + Math.max(expiresIn - leeway, expiresIn / 2) * 1000;
+
+/**
+ * @internal True when a stored value is a session of this client: its issuer and client, and its ID
+ * token's `aud` (and `azp`, when there is one) name this client (OIDC Core §3.1.3.7). A session of
+ * another app on this origin reads as no session here: it is neither served nor cleared.
+ */
+export function belongsTo(tokens: TokenSet, issuer: string, clientId: string): boolean {
+  if (tokens.issuer !== issuer || tokens.clientId !== clientId) return false;
+  const claims = tokens.claims;
+  if (!claims) return true;
+  const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  return audience.includes(clientId) && (claims.azp === undefined || claims.azp === clientId);
+}
 
 /** True for a stored value that has what a session needs; anything else reads as no session. */
 export const usable = (value: unknown): value is TokenSet =>

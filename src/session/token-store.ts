@@ -52,8 +52,17 @@ export function memoryTokenStore(): TokenStore {
  * processes asynchronously, so a tab can still read a refresh token another tab has already
  * spent, and servers with reuse detection then revoke the whole session. Use
  * {@link indexedDbTokenStore} for that.
+ *
+ * @param key - The storage key. Default: one per client (`issuer` and `clientId`), so apps sharing an
+ *   origin never see each other's session; a key given here is used as it is.
  */
-export function webStorageTokenStore(storage: Storage, key = TOKEN_STORAGE_KEY): TokenStore {
+export function webStorageTokenStore(storage: Storage, key?: string): TokenStore {
+  const store = webStorageRecord(storage, key ?? TOKEN_STORAGE_KEY);
+  if (key === undefined) perClient.set(store, (record) => webStorageRecord(storage, `${TOKEN_STORAGE_KEY}:${record}`));
+  return store;
+}
+
+function webStorageRecord(storage: Storage, key: string): TokenStore {
   return {
     perTab: typeof sessionStorage !== 'undefined' && storage === sessionStorage,
     get: () => {
@@ -75,13 +84,30 @@ export function webStorageTokenStore(storage: Storage, key = TOKEN_STORAGE_KEY):
  * refresh token, never the spent one. Anything that runs script on the origin can read the
  * tokens: choose it knowingly.
  *
- * @param database - The IndexedDB database name; one per client is sensible.
+ * Each client (its `issuer` and `clientId`) keeps its own record, so apps sharing an origin never
+ * see each other's session.
+ *
+ * @param database - The IndexedDB database name. Default `pkce-spa`.
  */
 export function indexedDbTokenStore(database = TOKEN_DATABASE): TokenStore {
   const run = idbStore(database, 'tokens');
-  return {
-    get: () => run('readonly', (tokens) => tokens.get('session') as IDBRequest<TokenSet | undefined>),
-    set: (tokens) => run('readwrite', (store) => store.put(tokens, 'session')).then(() => undefined),
-    clear: () => run('readwrite', (tokens) => tokens.delete('session')).then(() => undefined),
-  };
+  const record = (key: string): TokenStore => ({
+    get: () => run('readonly', (tokens) => tokens.get(key) as IDBRequest<TokenSet | undefined>),
+    set: (tokens) => run('readwrite', (store) => store.put(tokens, key)).then(() => undefined),
+    clear: () => run('readwrite', (tokens) => tokens.delete(key)).then(() => undefined),
+  });
+  const store = record('session');
+  perClient.set(store, (owner) => record(`session:${owner}`));
+  return store;
 }
+
+/**
+ * The stores this module made, and how each keeps one client's session apart from another's: two
+ * apps on one origin that pass the same store call never share a record. A store whose key the app
+ * chose itself (or its own `TokenStore`) is used as it is; a session stored there by another client
+ * is still never served (see session/store-access.ts).
+ */
+const perClient = new WeakMap<TokenStore, (owner: string) => TokenStore>();
+
+/** @internal The store `createPkceClient` uses for the client named `owner`. */
+export const bindTokenStore = (store: TokenStore, owner: string): TokenStore => perClient.get(store)?.(owner) ?? store;

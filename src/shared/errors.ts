@@ -105,8 +105,9 @@ export interface PkceErrorOptions {
 export class ConfigError extends PkceError {
   /** Always `invalid_config`. */
   declare readonly code: 'invalid_config';
-  constructor(message: string) {
-    super('invalid_config', message);
+  /** @param options - `cause`: what the browser threw, when a call cannot work here (storage refused). */
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('invalid_config', message, options);
     this.name = 'ConfigError';
   }
 }

@@ -126,7 +126,7 @@ describe('DPoP against oidc-provider and the demo API', () => {
     await signInWithDpop(env, page);
     // Everything script on the page could read: the session in sessionStorage, the transaction store.
     const storage = await page.evaluate(() => Object.fromEntries(Object.entries(sessionStorage)));
-    const tokens = JSON.parse(storage['pkce-spa:tokens']!) as { accessToken: string; refreshToken: string; idToken: string };
+    const tokens = JSON.parse(Object.entries(storage).find(([key]) => key.startsWith('pkce-spa:tokens'))![1]) as { accessToken: string; refreshToken: string; idToken: string };
     const values = Object.values(storage).flatMap((value) => value.match(/[A-Za-z0-9_.-]{40,}/g) ?? []);
     expect(values).toContain(tokens.refreshToken);
     const api = `${env.demo.apiUrl}/api/me`;

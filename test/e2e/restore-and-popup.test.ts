@@ -127,6 +127,27 @@ describe('restoreSession() on the same site', () => {
     expect(await tab.page.evaluate(() => window.auth.hadSession())).toBe(true);
     await tab.context.close();
   });
+
+  it("a server that shows a page to prompt=none clears the hint, so 'if-hinted' stops trying", async () => {
+    // LemonLDAP::NG shows its login form to a prompt=none request instead of answering login_required.
+    // Here the authorization endpoint is a page of the server that never answers either.
+    const tab = await watchedTab(env);
+    await tab.page.goto(env.demo.pageUrl);
+    await openBareApp(tab.page);
+    await signInThroughProvider(tab.page, env);
+    const showsAPage = { authorization_endpoint: `${env.demo.issuer}/.well-known/openid-configuration` };
+    await tab.page.goto(env.demo.pageUrl); // memory store: the reload is signed out, the hint says it was not
+    await openBareApp(tab.page, { metadataOverrides: showsAPage });
+    expect(await tab.page.evaluate(() => window.auth.hadSession())).toBe(true);
+    expect(await restore(tab.page, { silent: 'if-hinted' })).toMatchObject({ signedIn: false, reason: 'no_answer' });
+    expect(await tab.page.evaluate(() => window.auth.hadSession())).toBe(false);
+    await tab.page.goto(env.demo.pageUrl);
+    await openBareApp(tab.page, { metadataOverrides: showsAPage });
+    tab.reset();
+    expect(await restore(tab.page, { silent: 'if-hinted' })).toMatchObject({ signedIn: false, reason: 'skipped' });
+    expect(tab.authorizeRequests).toHaveLength(0);
+    await tab.context.close();
+  });
 });
 
 describe('restoreSession() with the authorization server on another site and third-party cookies blocked', () => {

@@ -1,6 +1,8 @@
 // DPoP (RFC 9449) through the whole client: bound codes, proofs on every request to the
 // authorization server, DPoP-scheme API calls checked by pkce-spa/server's verifier, nonce retries,
 // and Bearer answers refused. The proofs are checked with jose at the test server, as a server would.
+// happy-dom has no IndexedDB; a DPoP key must wait in one across the redirect, as in a browser.
+import 'fake-indexeddb/auto';
 import { calculateJwkThumbprint } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTokenVerifier, rotatingDpopNonces } from '../../src/server/index.js';
@@ -73,6 +75,48 @@ describe('sign-in', () => {
     await client.auth.getAccessToken({ forceRefresh: true });
     expect(dpop.proofs.at(-1)!.claims.nonce).toBe('server-nonce-1');
     expect(dpop.proofs).toHaveLength(3);
+  });
+});
+
+describe('a server that does not offer DPoP', () => {
+  // LemonLDAP::NG, say: no dpop_signing_alg_values_supported. Its Bearer tokens would be refused only
+  // after the user typed a password, and the refresh token it issued would stay valid, unrevocable.
+  it.each([
+    ['no dpop_signing_alg_values_supported', { dpop_signing_alg_values_supported: undefined }],
+    ['DPoP without ES256', { dpop_signing_alg_values_supported: ['RS256'] }],
+  ])('login() is refused before the user leaves (%s), naming what to change', async (_, metadata) => {
+    server.metadataOverrides = metadata;
+    const client = dpopClient();
+    const error = await client.auth.login().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'invalid_config', message: expect.stringMatching(/"dpop".*dpop_signing_alg_values_supported.*dpop: false/) });
+    expect(client.navigations).toEqual([]);
+  });
+
+  it('a server that supports DPoP without saying so is used through metadataOverrides', async () => {
+    server.metadataOverrides = { dpop_signing_alg_values_supported: undefined };
+    const client = createClient(server, { dpop: true, metadataOverrides: { dpop_signing_alg_values_supported: ['ES256'] } });
+    await signIn(server, client);
+    expect(client.auth.isAuthenticated()).toBe(true);
+  });
+});
+
+describe('a browser whose IndexedDB refuses (a private mode, Lockdown Mode, blocked site data)', () => {
+  it.each([
+    ['missing', () => void Reflect.deleteProperty(globalThis, 'indexedDB')],
+    ['refusing to open', () => void (indexedDB.open = () => { throw new DOMException('The user denied permission to access the database.', 'SecurityError'); })],
+  ])('login() is refused before the user leaves when IndexedDB is %s, with a typed error that says why', async (_, breakIt) => {
+    const saved = globalThis.indexedDB;
+    const open = saved.open;
+    breakIt();
+    try {
+      const client = dpopClient();
+      const error = await client.auth.login().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'invalid_config', message: expect.stringMatching(/IndexedDB.*loginWithPopup\(\).*dpop: false/) });
+      expect(client.navigations).toEqual([]);
+    } finally {
+      saved.open = open;
+      globalThis.indexedDB = saved;
+    }
   });
 });
 

@@ -2,6 +2,7 @@
 // host, stray callbacks, unusable keys, configuration that would silently mean something else,
 // and what an abandoned login leaves behind. Each case failed before.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { clientNames } from '../../src/browser/names.js';
 import { createPkceClient, isPkceError } from '../../src/index.js';
 import { createTestServer, ISSUER, REDIRECT_URI, type TestServer } from '../support/authorization-server.js';
 import { weakRsaToken } from '../support/keys.js';
@@ -139,9 +140,9 @@ describe('what an abandoned login leaves behind', () => {
   it('its verifier and nonce are swept once they expire', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     await startLogin(createClient(server));
-    expect(sessionStorage.getItem('pkce-spa:spa:tx')).toContain('codeVerifier');
+    expect(sessionStorage.getItem(clientNames(ISSUER, 'spa').transaction)).toContain('codeVerifier');
     vi.setSystemTime(Date.now() + 11 * 60_000);
     await createClient(server).auth.handleRedirect('https://app.example/');
-    await expect.poll(() => sessionStorage.getItem('pkce-spa:spa:tx')).toBeNull();
+    await expect.poll(() => sessionStorage.getItem(clientNames(ISSUER, 'spa').transaction)).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clientNames } from '../../src/browser/names.js';
 import { isPkceError } from '../../src/index.js';
 import { createTestServer, ISSUER, type TestServer } from '../support/authorization-server.js';
 import { createClient, reachCallback, resetPage, signIn, startLogin } from '../support/flow.js';
@@ -158,7 +159,7 @@ describe('callbacks that are refused before any token request', () => {
   it('refuses a transaction that has expired', async () => {
     const client = createClient(server);
     await reachCallback(server, client);
-    const key = 'pkce-spa:spa:tx';
+    const key = clientNames(ISSUER, 'spa').transaction;
     const stored = JSON.parse(sessionStorage.getItem(key)!);
     for (const tx of Object.values<{ createdAt: number }>(stored)) tx.createdAt -= 11 * 60_000;
     sessionStorage.setItem(key, JSON.stringify(stored));

@@ -10,7 +10,8 @@ import {
   type TokenSet,
   type TokenStore,
 } from '../../src/index.js';
-import { createTestServer, ISSUER, type TestServer } from '../support/authorization-server.js';
+import { clientNames } from '../../src/browser/names.js';
+import { CLIENT_ID, createTestServer, ISSUER, type TestServer } from '../support/authorization-server.js';
 import { createClient, reachCallback, resetPage, signIn } from '../support/flow.js';
 
 let server: TestServer;
@@ -188,7 +189,7 @@ describe('an unusable 200 for a session that is no longer this tab’s', () => {
     const refreshing = client.auth.getAccessToken().catch((e: unknown) => e);
     await until(() => refreshRequests().length === 1);
     // Meanwhile another tab signed in anew, and this tab takes that session over from the store.
-    const other = { sessionId: 'other-session', accessToken: 'at-other', refreshToken: 'rt-other' };
+    const other = { sessionId: 'other-session', accessToken: 'at-other', refreshToken: 'rt-other', issuer: ISSUER, clientId: CLIENT_ID };
     await store.set(other);
     document.dispatchEvent(new Event('visibilitychange'));
     await until(() => client.auth.isAuthenticated() && (store.get() as TokenSet).sessionId === 'other-session');
@@ -290,7 +291,7 @@ describe('after a sign-out', () => {
     expect(next.navigations).toEqual([]);
     await signIn(server, next);
     expect(next.auth.hadSession()).toBe(true);
-    expect(localStorage.getItem('pkce-spa:spa:signed-out')).toBeNull();
+    expect(localStorage.getItem(clientNames(ISSUER, 'spa').signedOut)).toBeNull();
   });
 });
 

@@ -96,6 +96,33 @@ describe('refresh', () => {
     expect(auth.isAuthenticated()).toBe(false);
   });
 
+  it('ends the session on a refusal no retry can fix (invalid_request, as LemonLDAP::NG answers a purged refresh token)', async () => {
+    const { auth } = await signInExpired();
+    const ended: PkceClientEvents['session-ended'][] = [];
+    auth.on('session-ended', (e) => ended.push(e));
+    server.nextTokenResponse = () => Response.json({ error: 'invalid_request', error_description: 'unknown refresh token' }, { status: 400 });
+    await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required', error: 'invalid_request' });
+    expect(ended).toEqual([expect.objectContaining({ reason: 'invalid_grant', error: expect.objectContaining({ error: 'invalid_request' }) })]);
+    expect(auth.isAuthenticated()).toBe(false);
+  });
+
+  it('ends the session when the access token has expired and the server refuses any other way', async () => {
+    const { auth } = await signInExpired();
+    const ended: PkceClientEvents['session-ended'][] = [];
+    auth.on('session-ended', (e) => ended.push(e));
+    server.nextTokenResponse = () => Response.json({ error: 'invalid_scope' }, { status: 400 });
+    await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'login_required', error: 'invalid_scope' });
+    expect(ended).toEqual([expect.objectContaining({ reason: 'expired', error: expect.objectContaining({ error: 'invalid_scope' }) })]);
+    expect(auth.isAuthenticated()).toBe(false);
+  });
+
+  it('keeps a session whose access token still works through such a refusal', async () => {
+    const { client: { auth } } = await signIn(server, createClient(server));
+    server.nextTokenResponse = () => Response.json({ error: 'invalid_scope' }, { status: 400 });
+    await expect(auth.getAccessToken({ forceRefresh: true })).rejects.toMatchObject({ code: 'oauth_error', error: 'invalid_scope' });
+    expect(auth.isAuthenticated()).toBe(true);
+  });
+
   it('keeps the session through a 503 without an error body: it may answer next time', async () => {
     const { auth } = await signInExpired();
     server.nextTokenResponse = () => new Response('busy', { status: 503 });

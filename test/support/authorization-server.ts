@@ -118,6 +118,7 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
         end_session_endpoint: `${ISSUER}/logout`,
         code_challenge_methods_supported: ['S256'],
         authorization_response_iss_parameter_supported: true,
+        ...(server.dpop ? { dpop_signing_alg_values_supported: ['ES256'] } : {}),
         ...server.metadataOverrides,
       };
     },

@@ -49,6 +49,12 @@ export async function beginLogin(
   // DPoP: the login's key is made now, and the code bound to it (RFC 9449 §10). It waits in
   // IndexedDB across a redirect; a popup or iframe is answered in this very page.
   const dpop = await ctx.dpop?.();
+  if (dpop && !md.dpop_signing_alg_values_supported?.includes('ES256')) {
+    // Refused before the user leaves: a server without DPoP would issue Bearer tokens the callback must refuse.
+    throw new ConfigError(
+      `"dpop" is true but the server does not offer DPoP with ES256: its metadata has ${md.dpop_signing_alg_values_supported ? `"dpop_signing_alg_values_supported": ${JSON.stringify(md.dpop_signing_alg_values_supported)}` : 'no "dpop_signing_alg_values_supported"'}. Turn DPoP on at the server, set dpop: false, or, for a server that supports it without saying so, add it through metadataOverrides`,
+    );
+  }
   const dpopJkt = await dpop?.create(`tx:${state}`, mode === 'redirect');
   let url = buildAuthorizationUrl(md.authorization_endpoint, {
     clientId: config.clientId,

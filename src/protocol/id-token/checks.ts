@@ -11,6 +11,9 @@ import { verifyJwt } from './verify-jwt.js';
 
 export { remoteKeySet } from './verify-jwt.js';
 
+/** Explicit types of JWTs that are not ID tokens (RFC 9068 §2.1, OIDC Back-Channel Logout §2.4, RFC 9449 §4.2, RFC 8417 §2.3). */
+const OTHER_JWT_TYPES = new Set(['at+jwt', 'logout+jwt', 'dpop+jwt', 'secevent+jwt', 'token-introspection+jwt', 'oauth-authz-req+jwt']);
+
 const fail = (message: string, cause?: unknown) => new ValidationError('invalid_id_token', message, cause);
 
 /**
@@ -36,7 +39,7 @@ const fail = (message: string, cause?: unknown) => new ValidationError('invalid_
 export async function checkIdToken(idToken: string, expected: IdTokenExpectations): Promise<IdTokenClaims> {
   const tolerance = expected.clockTolerance ?? 30;
   const templated = expected.issuer.includes(TENANT_PLACEHOLDER);
-  const payload = await verifyJwt(idToken, expected.jwks, {
+  const { payload, protectedHeader } = await verifyJwt(idToken, expected.jwks, {
     issuer: templated ? undefined : expected.issuer,
     audience: expected.clientId,
     algorithms: expected.algorithms ?? [...ASYMMETRIC_ALGORITHMS],
@@ -44,6 +47,10 @@ export async function checkIdToken(idToken: string, expected: IdTokenExpectation
     requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
   });
   const claims = payload as IdTokenClaims;
+  // RFC 8725 §3.11: a JWT typed as another kind (an access token, a logout token, a DPoP proof) signed
+  // by the same keys is not an ID token, whatever its claims say.
+  const typ = protectedHeader.typ?.toLowerCase().replace(/^application\//, '');
+  if (typ !== undefined && OTHER_JWT_TYPES.has(typ)) throw fail(`ID token rejected: its "typ" is ${typ}, a JWT of another kind`);
   if (templated && claims.iss !== issuerForTenant(expected.issuer, claims.tid, expected.tenants)) {
     throw fail('ID token rejected: "iss" is not the issuer of its tenant ("tid"), or the tenant is not allowed');
   }

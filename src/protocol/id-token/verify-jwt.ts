@@ -6,7 +6,7 @@
  * @internal
  * @packageDocumentation
  */
-import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
 import { NetworkError, ValidationError, isPkceError } from '../../shared/errors.js';
 
 /**
@@ -15,15 +15,15 @@ import { NetworkError, ValidationError, isPkceError } from '../../shared/errors.
  * a key request that failed (a `NetworkError` from the key getter) or timed out is a network error;
  * anything else, an unusable key included, is `invalid_id_token`.
  */
-export async function verifyJwt(token: string, jwks: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
+export async function verifyJwt(token: string, jwks: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTVerifyResult> {
   try {
-    return (await jwtVerify(token, jwks, options)).payload;
+    return await jwtVerify(token, jwks, options);
   } catch (error) {
     if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw classify(error);
     let last: unknown = error;
     for await (const key of error) {
       try {
-        return (await jwtVerify(token, key, options)).payload;
+        return await jwtVerify(token, key, options);
       } catch (candidateError) {
         last = candidateError;
       }

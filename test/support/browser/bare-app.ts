@@ -12,6 +12,10 @@ export interface BareAppOptions {
   noBroadcastChannel?: boolean;
   /** Sender-constrained tokens (RFC 9449). */
   dpop?: boolean;
+  /** Another app on the same origin: its own `clientId` (the demo's by default). */
+  clientId?: string;
+  /** Metadata members to use instead of what discovery says. */
+  metadataOverrides?: Record<string, string>;
 }
 
 declare global {
@@ -34,19 +38,20 @@ export const blockDemoApp = (context: BrowserContext, env: DemoEnv) =>
 /** Makes the client, handles a callback if the URL is one, and says whether the tab is signed in. */
 export async function openBareApp(page: Page, options: BareAppOptions = {}): Promise<boolean> {
   await page.waitForFunction(() => 'PkceSpa' in window);
-  return page.evaluate(async ({ store, noBroadcastChannel, dpop }) => {
+  return page.evaluate(async ({ store, noBroadcastChannel, dpop, clientId, metadataOverrides }) => {
     if (noBroadcastChannel) delete (window as { BroadcastChannel?: unknown }).BroadcastChannel;
     const c = await (await fetch('/config.json')).json();
     window.events = [];
     window.navigations = [];
     window.auth = PkceSpa.createPkceClient({
       issuer: c.issuer,
-      clientId: c.clientId,
+      clientId: clientId ?? c.clientId,
       redirectUri: c.redirectUri,
       silentRedirectUri: c.silentRedirectUri,
       popupRedirectUri: c.silentRedirectUri,
       postLogoutRedirectUri: c.postLogoutRedirectUri,
       dpop,
+      metadataOverrides,
       scope: c.scope,
       resource: c.resource,
       apiOrigins: [c.apiUrl],

@@ -26,7 +26,6 @@ export async function startApi({ issuer, jwksUri, audience, requiredScope, pageO
     jwksUri,
     audience,
     algorithms: ['RS256'],
-    requireAccessTokenType: true, // glewlwyd's access tokens are RFC 9068 JWTs, typ at+jwt
     requiredScopes: [requiredScope],
     requiredClaims: ['sub', 'client_id'],
     realm: 'glewlwyd-demo-api',

@@ -117,6 +117,8 @@ describe('createPkceClient validates its options, naming the field', () => {
     ['a host without scheme', ['api.example']],
     ['plain http on a public host', ['http://api.example']],
     ['one bad entry', ['https://api.example', '*']],
+    ['a wildcard subdomain', ['https://*.example.com']],
+    ['a wildcard in the middle of a host', ['https://api.*.example.com']],
     ['a string instead of an array', 'https://api.example'],
   ])('apiOrigins: refuses %s', (_, apiOrigins) => {
     refusal({ apiOrigins }, 'apiOrigins');

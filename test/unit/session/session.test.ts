@@ -9,7 +9,8 @@ import { createSessionLock, type TabMessage } from '../../../src/session/tab-syn
 import { memoryTokenStore, webStorageTokenStore, type TokenSet, type TokenStore } from '../../../src/session/token-store.js';
 import { installWebLocks } from '../../support/flow.js';
 
-const tokens = (sessionId: string, n = 1): TokenSet => ({ sessionId, accessToken: `at-${sessionId}-${n}`, refreshToken: `rt-${sessionId}-${n}` });
+const owner = { issuer: 'https://auth.example', clientId: 'spa' };
+const tokens = (sessionId: string, n = 1): TokenSet => ({ sessionId, accessToken: `at-${sessionId}-${n}`, refreshToken: `rt-${sessionId}-${n}`, ...owner });
 
 function setup(store: TokenStore = memoryTokenStore(), overrides: Partial<SessionOptions> = {}) {
   const events = createEmitter<PkceClientEvents>();
@@ -23,6 +24,7 @@ function setup(store: TokenStore = memoryTokenStore(), overrides: Partial<Sessio
     locked: createSessionLock('test-lock'),
     channel: { listen: () => undefined, post: (m) => void posted.push(m) },
     holderLock: (id) => `holder:${id}`,
+    owner,
     revoke: async (token) => void revoked.push(token),
     ...overrides,
   });
@@ -100,6 +102,39 @@ describe('commits', () => {
   });
 });
 
+describe('a session belongs to one issuer and one client', () => {
+  // Two apps on one origin passing their own TokenStore that writes one record: the other app's
+  // session is there, but it is not this client's.
+  it.each([
+    ['another client', { clientId: 'shop-app' }],
+    ['another issuer', { issuer: 'https://other-issuer.example' }],
+    ['an ID token for another audience', { claims: { iss: 'i', sub: 'bob', aud: 'shop-app', exp: 1, iat: 1 } }],
+    ['an ID token authorized for another party', { claims: { iss: 'i', sub: 'bob', aud: ['spa', 'shop-app'], azp: 'shop-app', exp: 1, iat: 1 } }],
+    ['no owner at all', { issuer: undefined, clientId: undefined }],
+  ])('a stored session of %s is neither served nor cleared', async (_, differs) => {
+    const store = memoryTokenStore();
+    const foreign = { ...tokens('theirs'), ...differs };
+    await store.set(foreign);
+    const { session } = setup(store);
+    await session.load();
+    expect(session.tokens).toBeUndefined();
+    await session.sync();
+    expect(session.tokens).toBeUndefined();
+    await session.logout();
+    expect(await store.get()).toEqual(foreign);
+  });
+
+  it('writes its owner with the tokens, and serves them back', async () => {
+    const store = memoryTokenStore();
+    const first = setup(store);
+    await first.session.start({ ...tokens('s1'), issuer: undefined, clientId: undefined }, 'redirect', first.session.loginTicket());
+    expect(await store.get()).toMatchObject({ sessionId: 's1', issuer: owner.issuer, clientId: owner.clientId });
+    const { session } = setup(store);
+    await session.load();
+    expect(session.tokens?.sessionId).toBe('s1');
+  });
+});
+
 describe('the store is the truth for tabs sharing it', () => {
   it('adopts a newer refresh of the same session silently', async () => {
     const store = memoryTokenStore();
@@ -128,7 +163,7 @@ describe('the store is the truth for tabs sharing it', () => {
     const store = memoryTokenStore();
     const { session, seen } = setup(store);
     await session.start(tokens('s1'), 'redirect', session.loginTicket());
-    await store.set({ ...tokens('s2'), claims: { iss: 'i', sub: 'bob', aud: 'a', exp: 1, iat: 1 } });
+    await store.set({ ...tokens('s2'), claims: { iss: 'i', sub: 'bob', aud: 'spa', exp: 1, iat: 1 } });
     await session.sync();
     expect(session.tokens?.sessionId).toBe('s2');
     expect(seen.at(-1)).toEqual(['signed-in', { user: expect.objectContaining({ sub: 'bob' }), via: 'other-tab', elsewhere: true }]);

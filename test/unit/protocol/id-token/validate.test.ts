@@ -122,6 +122,16 @@ describe('validateIdToken: accepted (OIDC Core §3.1.3.7)', () => {
   });
 });
 
+describe('validateIdToken: a JWT of another kind is no ID token (RFC 8725 §3.11)', () => {
+  it.each(['at+jwt', 'application/at+jwt', 'logout+jwt', 'dpop+jwt', 'AT+JWT'])('refuses a token typed %s, signed by the same keys', async (typ) => {
+    await expectRefused(await sign(rsa, claims(), { typ }));
+  });
+
+  it.each([['JWT'], ['application/jwt'], [undefined]])('accepts typ %s', async (typ) => {
+    await expectAccepted(await sign(rsa, claims(), { typ }));
+  });
+});
+
 describe('validateIdToken: refused, invalid_id_token', () => {
   it.each([
     ['a wrong iss', { iss: 'https://evil.example' }],

@@ -1,0 +1,90 @@
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions, type KeyObject } from 'jose';
+import { isPkceError, ValidationError } from '../../shared/errors.js';
+import type { RemoteKeys } from '../keys/remote-keys.js';
+
+/** Where a verifier's keys come from. @internal */
+export type KeySource =
+  | { readonly kind: 'jwks'; readonly keys: RemoteKeys }
+  | { readonly kind: 'secret'; readonly getKey: JWTVerifyGetKey };
+
+/**
+ * Verifies a JWT's signature and claims with jose's `jwtVerify`, and sorts every failure by what
+ * happened:
+ *
+ * - a jose error: the token is at fault (bad signature, claims, algorithm, no key with its `kid`);
+ * - a {@link ValidationError} `invalid_response`: the authorization server's key for this token
+ *   cannot be used (an RSA key shorter than 2048 bits, RFC 7518 §3.3; a key with only `x5c`; a key
+ *   whose members do not make a key of its `kty`; a private key);
+ * - a {@link NetworkError} or other `ValidationError`: the keys could not be fetched.
+ *
+ * When several keys of the JWKS fit the token's header (RFC 7517 §4.5 makes distinct `kid`s only a
+ * SHOULD), each is tried. When no key has the token's `kid`, the JWKS is fetched again once, unless
+ * it was fetched within the cooldown.
+ *
+ * @internal
+ */
+export async function verifyJwt(token: string, source: KeySource, options: JWTVerifyOptions): Promise<JWTPayload> {
+  if (source.kind === 'secret') return (await jwtVerify(token, source.getKey, options)).payload;
+  try {
+    return await verifyWithKeySet(token, source.keys.getKey, options);
+  } catch (error) {
+    if (!(error instanceof errors.JWKSNoMatchingKey) || !(await source.keys.refreshForUnknownKey())) throw error;
+    return verifyWithKeySet(token, source.keys.getKey, options);
+  }
+}
+
+async function verifyWithKeySet(token: string, getKey: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
+  let resolved = false;
+  const resolve: JWTVerifyGetKey = async (header, input) => {
+    let key: CryptoKey | KeyObject | Uint8Array;
+    try {
+      key = (await getKey(header, input)) as CryptoKey;
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || isPkceError(error)) {
+        throw error;
+      }
+      throw unusableKey(error);
+    }
+    resolved = true;
+    return key;
+  };
+  try {
+    return (await jwtVerify(token, resolve, options)).payload;
+  } catch (error) {
+    if (error instanceof errors.JWKSMultipleMatchingKeys) return verifyWithCandidates(token, error, options);
+    // jose's verdicts on the token are JOSEErrors; anything else thrown once a key was chosen is
+    // WebCrypto or jose refusing that key (e.g. "RS256 requires key modulusLength to be 2048 bits").
+    if (resolved && !(error instanceof errors.JOSEError) && !isPkceError(error)) throw unusableKey(error);
+    throw error;
+  }
+}
+
+/** RFC 7517 §4.5: tries each key that fits the header; jose skips the ones it cannot import. */
+async function verifyWithCandidates(
+  token: string,
+  candidates: errors.JWKSMultipleMatchingKeys,
+  options: JWTVerifyOptions,
+): Promise<JWTPayload> {
+  let tried = 0;
+  let keyProblem: unknown;
+  for await (const key of candidates) {
+    try {
+      return (await jwtVerify(token, key, options)).payload;
+    } catch (error) {
+      if (error instanceof errors.JWSSignatureVerificationFailed) {
+        tried++;
+        continue;
+      }
+      // Any other jose error comes after the signature verified: this was the key, the claims failed.
+      if (error instanceof errors.JOSEError) throw error;
+      keyProblem = error;
+    }
+  }
+  if (tried === 0) throw unusableKey(keyProblem, 'None of the JWKS keys that fit this token can be used');
+  throw new errors.JWSSignatureVerificationFailed();
+}
+
+function unusableKey(cause: unknown, lead = 'The JWKS key for this token cannot be used'): ValidationError {
+  const detail = cause instanceof Error && cause.message !== '' ? `: ${cause.message}` : '';
+  return new ValidationError('invalid_response', `${lead}${detail}`, cause);
+}
