@@ -28,7 +28,7 @@ export type { AuthorizationServerMetadata } from './protocol/discovery.js';
 
 export { memoryTokenStore, webStorageTokenStore, indexedDbTokenStore } from './session/token-store.js';
 export type { TokenSet, TokenStore } from './session/token-store.js';
-export type { StorageLike } from './session/transaction.js';
+export type { StorageLike } from './browser/storage.js';
 export type { FetchLike } from './shared/fetch-like.js';
 
 export {

@@ -22,6 +22,8 @@ export function clientNames(issuer: string, clientId: string) {
     signedOut: `${base}:signed-out`,
     /** The Web Lock under which the tabs of this client refresh one at a time. */
     refreshLock: `${base}:refresh`,
+    /** The Web Lock a tab holds from `logout()` until it has left for the end-session endpoint. */
+    logoutLock: `${base}:logging-out`,
     /** The Web Lock a tab holds while it holds a per-tab copy of session `sessionId`. */
     holderLock: (sessionId: string) => `${base}:holder:${sessionId}`,
     /** The BroadcastChannel on which the tabs of this client tell each other of sign-ins and sign-outs. */

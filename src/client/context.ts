@@ -8,7 +8,8 @@ import type { PkceClientEvents } from '../session/events.js';
 import { createSession, type Session } from '../session/session.js';
 import { createSessionLock, createTabChannel } from '../session/tab-sync.js';
 import { bindTokenStore, memoryTokenStore } from '../session/token-store.js';
-import { createTransactionStore, type StorageLike, type TransactionStore } from '../session/transaction.js';
+import { guardedStorage, type StorageLike } from '../browser/storage.js';
+import { createTransactionStore, type TransactionStore } from '../session/transaction.js';
 
 /** @internal What the steps of one client share; `createPkceClient` builds it once. */
 export interface ClientContext {
@@ -43,6 +44,7 @@ export interface ClientContext {
 /** @internal Wires the parts of one client together; nothing touches the page yet. */
 export function createClientContext(config: Config): ClientContext {
   const names = clientNames(config.issuer, config.clientId);
+  const transactionStorage = guardedStorage(config.transactionStorage);
   const http = { fetch: (...args: Parameters<typeof fetch>) => (config.fetch ?? fetch)(...args), timeout: config.timeout };
   const issuer = createIssuer(config, http);
   const events = createEmitter<PkceClientEvents>();
@@ -74,7 +76,7 @@ export function createClientContext(config: Config): ClientContext {
     events,
     locked,
     transactions: createTransactionStore(() => ctx.storage(), names.transaction),
-    storage: () => config.transactionStorage ?? sessionStorage,
+    storage: () => transactionStorage,
     navigate: (url) => (config.navigate ?? ((href) => location.assign(href)))(url),
     revoke,
     dpop,

@@ -7,6 +7,7 @@ import { createRefresher } from './refresher.js';
 import { relayCallback } from '../browser/relay.js';
 import { restoreSession } from './restore.js';
 import { hadSession, noteLoggedOut, noteSignedIn } from '../session/hint.js';
+import { holdLock, waitForLock } from '../session/tab-sync.js';
 import { completeLogin, responseModeOf } from './login/complete.js';
 import { finishLogout } from './logout-return.js';
 
@@ -52,6 +53,10 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       if (session.signingOut) return never();
       const { beginLogin } = await import('./login/begin.js');
       const { url } = await beginLogin(ctx, loginOptions);
+      // A sign-out is final in every tab: a logout under way in another tab reaches the end-session
+      // endpoint before this sign-in reaches the server, or the server session it is about to end
+      // would sign this tab straight back in.
+      await waitForLock(ctx.names.logoutLock, 10_000);
       // A logout that began meanwhile goes first: its navigation must not be replaced.
       if (!session.signingOut) ctx.navigate(url.href);
       return never();
@@ -76,6 +81,10 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
         return null;
       }
       tidyAddressBar(href);
+      // Back after a sign-in: the server answered the used request again. Nothing to do, no token
+      // request: the session is as it was (a state never issued here stays invalid_state).
+      const state = callback.searchParams.get('state');
+      if (state && (await ctx.transactions.completed(state))) return null;
       const ticket = session.loginTicket();
       const { tokens, returnTo, appState, user } = await session.track('signingIn', () => completeLogin(ctx, callback));
       await session.start(tokens, 'redirect', ticket);
@@ -124,6 +133,10 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       // Back from the back/forward cache after leaving, the page is a live page again.
       addEventListener('pageshow', (event) => event.persisted && session.resume(), { once: true });
       const idToken = session.tokens?.idToken;
+      // Held until this page is gone (to the end-session endpoint): other tabs' sign-ins wait for it.
+      // Taken before the other tabs hear of the logout, whose listeners may sign in at once.
+      const leaving = await holdLock(ctx.names.logoutLock, 100);
+      addEventListener('pageshow', (event) => event.persisted && leaving?.(), { once: true });
       const ending = session.logout(); // at once: a listener's login() finds the client signing out
       const { logoutDestination } = await import('./logout.js');
       ctx.navigate(await logoutDestination(ctx, target, idToken, ending));

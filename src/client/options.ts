@@ -4,7 +4,7 @@ import type { FetchLike } from '../shared/fetch-like.js';
 
 export type { EndSessionValues } from '../protocol/end-session.js';
 import type { TokenStore } from '../session/token-store.js';
-import type { StorageLike } from '../session/transaction.js';
+import type { StorageLike } from '../browser/storage.js';
 
 /** Options of {@link createPkceClient}. Only `issuer`, `clientId` and `redirectUri` are required. */
 export interface PkceClientOptions {

@@ -93,3 +93,13 @@ export function withLock<T>(name: string, task: () => Promise<T>): Promise<T> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
   return locks ? (locks.request(name, task) as Promise<T>) : task();
 }
+
+/**
+ * @internal Waits until no tab holds the Web Lock `name`, at most `waitMs` milliseconds (a logout
+ * whose navigation the app cancelled must not block a sign-in for ever). At once without Web Locks.
+ */
+export async function waitForLock(name: string, waitMs: number): Promise<void> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return;
+  await locks.request(name, { signal: AbortSignal.timeout(waitMs) }, () => undefined).catch(() => undefined);
+}

@@ -62,9 +62,18 @@ export function webStorageTokenStore(storage: Storage, key?: string): TokenStore
   return store;
 }
 
+/** True for this page's `sessionStorage`; false where the browser refuses even to name it. */
+function isSessionStorage(storage: Storage): boolean {
+  try {
+    return typeof sessionStorage !== 'undefined' && storage === sessionStorage;
+  } catch {
+    return false;
+  }
+}
+
 function webStorageRecord(storage: Storage, key: string): TokenStore {
   return {
-    perTab: typeof sessionStorage !== 'undefined' && storage === sessionStorage,
+    perTab: isSessionStorage(storage),
     get: () => {
       try {
         return JSON.parse(storage.getItem(key) ?? 'null') ?? undefined;

@@ -1,3 +1,4 @@
+import type { StorageLike } from '../browser/storage.js';
 import type { AuthorizationServerMetadata } from '../protocol/discovery.js';
 
 /**
@@ -22,18 +23,6 @@ export interface LoginTransaction {
   createdAt: number;
 }
 
-/**
- * A key-value storage such as `sessionStorage`; each method may return a promise, so an
- * async store (IndexedDB, a native bridge) fits as well.
- */
-export interface StorageLike {
-  /** The value, or `null` when there is none. */
-  getItem(key: string): string | null | Promise<string | null>;
-  /** Stores a value. */
-  setItem(key: string, value: string): void | Promise<void>;
-  /** Removes a value. */
-  removeItem(key: string): void | Promise<void>;
-}
 
 /** Single-use storage of login transactions, keyed by `state`. */
 export interface TransactionStore {
@@ -42,7 +31,18 @@ export interface TransactionStore {
   take(state: string): Promise<LoginTransaction | undefined>;
   /** Deletes expired transactions, so an abandoned login's verifier and nonce do not linger. */
   sweep(): Promise<void>;
+  /**
+   * True when this browser already completed the login of `state` (its transaction was taken here):
+   * Back after a sign-in makes the server answer that request again, with a new code and the used
+   * `state`.
+   */
+  completed(state: string): Promise<boolean>;
 }
+
+// How long, and how many, used states are remembered: Back to an authorization request works while
+// the server's session lasts, and each entry is one short string in this tab's storage.
+const COMPLETED_MS = 86_400_000;
+const COMPLETED_MAX = 20;
 
 /**
  * Keeps every pending login of one client under one key, as a map from `state`, so that
@@ -67,9 +67,10 @@ export function createTransactionStore(
     return run;
   };
   const load = async (): Promise<Record<string, LoginTransaction>> => {
+    const raw = await storage().getItem(key);
     let stored: unknown;
     try {
-      stored = JSON.parse((await storage().getItem(key)) ?? '{}');
+      stored = JSON.parse(raw ?? '{}');
     } catch {
       // Unreadable contents are treated as empty: they cannot hold a usable transaction.
     }
@@ -80,6 +81,20 @@ export function createTransactionStore(
       }
     }
     return all;
+  };
+  const completedKey = `${key}:done`;
+  /** The states of logins completed here, with when: epoch milliseconds. */
+  const loadCompleted = async (): Promise<Record<string, number>> => {
+    const raw = await storage().getItem(completedKey);
+    const done: Record<string, number> = {};
+    try {
+      for (const [state, at] of Object.entries(JSON.parse(raw ?? '{}') as Record<string, unknown>)) {
+        if (typeof at === 'number' && now() - at < COMPLETED_MS) done[state] = at;
+      }
+    } catch {
+      // Unreadable contents remember nothing.
+    }
+    return done;
   };
   const store = async (all: Record<string, LoginTransaction>): Promise<void> => {
     if (Object.keys(all).length) await storage().setItem(key, JSON.stringify(all));
@@ -104,7 +119,14 @@ export function createTransactionStore(
         const found = Object.hasOwn(all, state) ? all[state] : undefined;
         delete all[state];
         await store(all);
+        if (found) {
+          const done = await loadCompleted();
+          done[state] = now();
+          const newest = Object.entries(done).sort(([, a], [, b]) => b - a).slice(0, COMPLETED_MAX);
+          await storage().setItem(completedKey, JSON.stringify(Object.fromEntries(newest)));
+        }
         return found;
       }),
+    completed: (state) => serial(async () => Object.hasOwn(await loadCompleted(), state)),
   };
 }

@@ -79,24 +79,20 @@ describe('demo page: refusals a user can see', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('reloading the callback URL after sign-in shows a clear error and makes no second token request', async () => {
+  it('reloading the callback URL after sign-in shows no error, keeps the user signed in, and never redeems its code again', async () => {
     const { page, traffic, pageErrors } = await newDemoPage(env);
     await page.goto(env.demo.pageUrl);
     const { callbackUrl } = await signInThroughProvider(page, env, { username: 'frank' });
     await expectSignedIn(page, 'frank');
-    expect(traffic.tokenRequests('authorization_code')).toHaveLength(1);
+    const used = new URL(callbackUrl!).searchParams.get('code');
+    const redeemed = () => traffic.tokenRequests('authorization_code').filter((r) => new URLSearchParams(r.request.postData() ?? '').get('code') === used);
+    expect(redeemed()).toHaveLength(1);
 
-    await page.goto(callbackUrl!); // the same code, state and iss again
-    await expect.poll(() => errorTitle(page)).toBe('This sign-in link was already used or has expired — sign in again.');
-    expect(await textOf(page, '#error-detail')).toContain('code: invalid_state');
-    expect(traffic.tokenRequests()).toHaveLength(1);
-    expect(page.url()).toBe(env.demo.pageUrl);
-    expect(await textOf(page, '[data-testid="callback-refused"]')).toContain('no token request was made');
-    expect(await page.locator('[data-step="token"]').getAttribute('data-state')).toBe('skipped');
-
-    // "Dismiss" puts the error away.
-    await page.locator('#error-dismiss').click();
+    await page.goto(callbackUrl!); // the same code, state and iss again: this tab completed that sign-in
+    await expectSignedIn(page, 'frank');
     expect(await page.locator('#error').isVisible()).toBe(false);
+    expect(redeemed()).toHaveLength(1);
+    expect(page.url()).toBe(env.demo.pageUrl);
     expect(pageErrors).toEqual([]);
   });
 
@@ -119,6 +115,20 @@ describe('demo page: refusals a user can see', () => {
     await page.goto(genuine);
     await expectSignedIn(page, 'dave');
     expect(traffic.tokenRequests('authorization_code')).toHaveLength(1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a forged error callback: its text is shown nowhere on the page', async () => {
+    const { page, traffic, pageErrors } = await newDemoPage(env);
+    const callback = await holdCallback(page);
+    const forged = new URL(callback.pathname, callback.origin);
+    forged.searchParams.set('error', 'access_denied');
+    forged.searchParams.set('error_description', 'Your account is locked: call +1 555 0100 now');
+    forged.searchParams.set('state', 'a-state-this-tab-never-sent');
+    await page.goto(forged.href);
+    await expect.poll(() => errorTitle(page)).toBe('This sign-in link was already used or has expired — sign in again.');
+    expect(await page.locator('body').innerText()).not.toContain('555 0100');
+    expect(traffic.tokenRequests()).toHaveLength(0);
     expect(pageErrors).toEqual([]);
   });
 

@@ -75,7 +75,8 @@ describe('DPoP against oidc-provider and the demo API', () => {
     const proof = exchange.headers['dpop']!;
     expect(headerOf(proof)).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256' });
     expect(push.form.get('dpop_jkt')).toBe(await calculateJwkThumbprint(headerOf(proof).jwk as never));
-    expect(exchange.body).toMatchObject({ token_type: 'DPoP' });
+    // The body is read as the response event comes, which can trail the page's own progress.
+    await expect.poll(() => exchange.body).toMatchObject({ token_type: 'DPoP' });
     const accessToken = exchange.body!.access_token as string;
     expect(claimsOf(accessToken)).toMatchObject({ cnf: { jkt: push.form.get('dpop_jkt') } });
 
@@ -195,7 +196,7 @@ describe('DPoP nonces', () => {
     await signInWithDpop(env, page);
     const exchanges = seen.filter((s) => s.form.get('grant_type') === 'authorization_code');
     expect(exchanges.map((s) => s.status)).toEqual([400, 200]);
-    expect(exchanges[0]!.body).toMatchObject({ error: 'use_dpop_nonce' });
+    await expect.poll(() => exchanges[0]!.body).toMatchObject({ error: 'use_dpop_nonce' });
     expect(claimsOf(exchanges[1]!.headers['dpop']!).nonce).toEqual(expect.any(String));
 
     expect(await page.evaluate(async (api) => (await window.auth.fetch(`${api}/api/me`)).status, env.demo.apiUrl)).toBe(200);

@@ -135,6 +135,7 @@ describe('restoreSession() on the same site', () => {
     await tab.page.goto(env.demo.pageUrl);
     await openBareApp(tab.page);
     await signInThroughProvider(tab.page, env);
+    expect(await openBareApp(tab.page)).toBe(true);
     const showsAPage = { authorization_endpoint: `${env.demo.issuer}/.well-known/openid-configuration` };
     await tab.page.goto(env.demo.pageUrl); // memory store: the reload is signed out, the hint says it was not
     await openBareApp(tab.page, { metadataOverrides: showsAPage });

@@ -60,3 +60,38 @@ describe('a logout in one tab while another tab follows its sign-in', () => {
     await context.close();
   });
 });
+
+describe('a logout in one tab, and a sign-in that another tab starts when it hears of it', () => {
+  // Reported against okta-auth-js: tab B's app calls login() on session-ended; tab A's logout() is
+  // slow to leave (its revocation takes 100 ms). B reached /authorize before A reached the end-session
+  // endpoint, and the server session A was about to end signed B straight back in.
+  it("no tab's sign-in leaves before the signing-out tab's end-session navigation has gone", async () => {
+    const { context, page: tabA } = await newDemoPage(env);
+    await blockDemoApp(context, env);
+    const order: string[] = [];
+    context.on('request', (request) => {
+      if (!request.isNavigationRequest()) return;
+      if (request.url().startsWith(env.discovery.end_session_endpoint)) order.push('end-session');
+      if (request.url().startsWith(env.discovery.authorization_endpoint)) order.push('authorize');
+    });
+    // A's revocation is slow; a form POST, so no CORS preflight is answered by Playwright here.
+    await context.route(env.discovery.revocation_endpoint, async (route) => {
+      await sleep(100);
+      await route.continue();
+    });
+    await tabA.goto(env.demo.pageUrl);
+    await openBareApp(tabA, { store: 'indexedDb' });
+    await signInThroughProvider(tabA, env);
+    expect(await openBareApp(tabA, { store: 'indexedDb' })).toBe(true);
+    const tabB = await context.newPage();
+    await tabB.goto(env.demo.pageUrl);
+    expect(await openBareApp(tabB, { store: 'indexedDb' })).toBe(true);
+    await tabB.evaluate(() => window.auth.on('session-ended', () => void window.auth.login()));
+    order.length = 0;
+
+    await tabA.evaluate(() => void window.auth.logout());
+    await expect.poll(() => order.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    expect(order.slice(0, 2)).toEqual(['end-session', 'authorize']);
+    await context.close();
+  });
+});

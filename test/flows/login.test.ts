@@ -101,12 +101,29 @@ describe('callbacks that are refused before any token request', () => {
     expect(client.auth.isAuthenticated()).toBe(true);
   });
 
-  it('refuses the same callback URL twice', async () => {
+  it('the same callback URL again (a reload of the callback page) resolves null: no second token request, the session as it was', async () => {
     const client = createClient(server);
     const callback = await reachCallback(server, client);
     await client.auth.handleRedirect(callback);
-    await expectRejected(client.auth.handleRedirect(callback), 'invalid_state');
+    const tokens = await client.auth.getAccessToken();
+    history.replaceState(null, '', callback);
+    await expect(client.auth.handleRedirect()).resolves.toBeNull();
+    expect(location.href).toBe('https://app.example/callback'); // the used code and state leave the address bar
     expect(server.count('/token')).toBe(1);
+    expect(await client.auth.getAccessToken()).toBe(tokens);
+  });
+
+  it('Back to the authorization request after sign-in: a new code with the used state resolves null, and the code is never redeemed', async () => {
+    const client = createClient(server);
+    const authorizeUrl = await startLogin(client);
+    history.replaceState(null, '', await server.authorize(authorizeUrl));
+    await client.auth.handleRedirect();
+    const back = await server.authorize(authorizeUrl); // the server, its session still on, answers again
+    history.replaceState(null, '', back);
+    const fresh = createClient(server); // Back loads the callback page anew
+    await expect(fresh.auth.handleRedirect()).resolves.toBeNull();
+    expect(server.count('/token')).toBe(1);
+    expect(location.search).toBe('');
   });
 
   it('lets only one of two simultaneous handleRedirect calls use the code', async () => {

@@ -97,7 +97,9 @@ export function stepCallback(f, config) {
   }
   const rows = [
     c.error ? ['error', c.error] : ['code', c.code],
-    c.errorDescription ? ['error_description', c.errorDescription] : [],
+    // Text from a callback that answers no sign-in of this tab is the sender's, not the server's: a
+    // forged link could write anything there, so the page does not show it.
+    c.errorDescription ? ['error_description', c.stateMatches ? c.errorDescription : '(not shown: this answer is for no sign-in of this tab)'] : [],
     ['state', c.state, c.stateMatches === undefined ? null : c.stateMatches ? ok('the state sent in step 2') : bad('not the state sent in step 2')],
     ['iss', c.iss ?? '(none)', c.issMatches === undefined ? null : c.issMatches ? ok('the issuer (RFC 9207)') : bad('not the issuer')],
   ];

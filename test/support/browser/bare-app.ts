@@ -14,6 +14,8 @@ export interface BareAppOptions {
   dpop?: boolean;
   /** Another app on the same origin: its own `clientId` (the demo's by default). */
   clientId?: string;
+  /** `par: false` sends the authorization request in the URL (RFC 9126 off). */
+  par?: boolean;
   /** Metadata members to use instead of what discovery says. */
   metadataOverrides?: Record<string, string>;
 }
@@ -38,7 +40,7 @@ export const blockDemoApp = (context: BrowserContext, env: DemoEnv) =>
 /** Makes the client, handles a callback if the URL is one, and says whether the tab is signed in. */
 export async function openBareApp(page: Page, options: BareAppOptions = {}): Promise<boolean> {
   await page.waitForFunction(() => 'PkceSpa' in window);
-  return page.evaluate(async ({ store, noBroadcastChannel, dpop, clientId, metadataOverrides }) => {
+  return page.evaluate(async ({ store, noBroadcastChannel, dpop, clientId, metadataOverrides, par }) => {
     if (noBroadcastChannel) delete (window as { BroadcastChannel?: unknown }).BroadcastChannel;
     const c = await (await fetch('/config.json')).json();
     window.events = [];
@@ -51,6 +53,7 @@ export async function openBareApp(page: Page, options: BareAppOptions = {}): Pro
       popupRedirectUri: c.silentRedirectUri,
       postLogoutRedirectUri: c.postLogoutRedirectUri,
       dpop,
+      par,
       metadataOverrides,
       scope: c.scope,
       resource: c.resource,

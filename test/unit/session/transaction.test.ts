@@ -65,7 +65,7 @@ describe('createTransactionStore', () => {
     expect(await store.take('s1')).toBeUndefined();
   });
 
-  it('leaves nothing in storage after the last take', async () => {
+  it('leaves no transaction in storage after the last take, only the used states', async () => {
     const store = sessionStore();
     await store.save(transaction('s1'));
     await store.save(transaction('s2'));
@@ -74,7 +74,8 @@ describe('createTransactionStore', () => {
     expect(sessionStorage.getItem(KEY)).not.toContain('verifier-s1');
     await store.take('s2');
     expect(sessionStorage.getItem(KEY)).toBeNull();
-    expect(sessionStorage.length).toBe(0);
+    expect(Object.keys(sessionStorage)).toEqual([`${KEY}:done`]);
+    expect(Object.keys(JSON.parse(sessionStorage.getItem(`${KEY}:done`)!)).sort()).toEqual(['s1', 's2']);
   });
 
   it('keeps the transactions of this client under its own key', async () => {
@@ -182,7 +183,7 @@ describe('createTransactionStore', () => {
     expect((await store.take('s1'))?.state).toBe('s1');
     expect(await store.take('s1')).toBeUndefined();
     expect((await store.take('s2'))?.state).toBe('s2');
-    expect(data.size).toBe(0);
+    expect([...data.keys()]).toEqual([`${KEY}:done`]);
   });
 
   it('lets exactly one concurrent take win with an async storage', async () => {
@@ -217,5 +218,31 @@ describe('createTransactionStore', () => {
       'spa',
     );
     expect(reads).toBe(0);
+  });
+});
+
+describe('completed logins', () => {
+  it('remembers a state whose transaction was taken, not one only saved or never issued', async () => {
+    const store = sessionStore();
+    await store.save(transaction('used'));
+    await store.save(transaction('pending'));
+    await store.take('used');
+    expect(await store.completed('used')).toBe(true);
+    expect(await store.completed('pending')).toBe(false);
+    expect(await store.completed('never-issued')).toBe(false);
+  });
+
+  it('forgets a used state after a day, and keeps the newest 20', async () => {
+    const store = sessionStore();
+    for (let i = 0; i < 25; i++) {
+      await store.save(transaction(`s${i}`));
+      await store.take(`s${i}`);
+      clock += 1_000;
+    }
+    expect(await store.completed('s0')).toBe(false);
+    expect(await store.completed('s5')).toBe(true);
+    expect(await store.completed('s24')).toBe(true);
+    clock += 86_400_000;
+    expect(await store.completed('s24')).toBe(false);
   });
 });
