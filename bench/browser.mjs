@@ -14,6 +14,8 @@
 //   200 ms longer.
 // Each figure is measured in the page with performance.now(). Apps run in turn within each round, so
 // a slow moment of the machine falls on all of them.
+// The peers are bench/'s own package (bench/package.json), installed here when missing; rollup,
+// playwright-core and the demo's servers come from the root's install.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,6 +27,9 @@ import { createApiHandler } from '../demo/api-server.mjs';
 import { API_SCOPE, CLIENT_ID, SCOPE, createAuthorizationServer } from '../demo/authorization-server.mjs';
 import { listenLoopback } from '../demo/listen.mjs';
 import { createPageHandler } from '../demo/page-server.mjs';
+import { installPackages } from '../scripts/install-packages.mjs';
+
+await installPackages(['bench']);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 if (!existsSync(`${root}/dist/pkce-spa.iife.js`)) {
@@ -36,7 +41,7 @@ const RUNS = Number(args.runs);
 const LATENCIES = [0, 200];
 const SETTLE_MS = 1000;
 
-const version = (name) => JSON.parse(readFileSync(`${root}/${name.startsWith('pkce-spa') ? '' : `node_modules/${name}/`}package.json`)).version;
+const version = (name) => JSON.parse(readFileSync(`${root}/${name.startsWith('pkce-spa') ? '' : `bench/node_modules/${name}/`}package.json`)).version;
 
 // pkce-spa resolves to this repository's build, as an installed package would.
 const self = { name: 'self', resolveId: (id) => (id === 'pkce-spa' ? `${root}/dist/pkce-spa.js` : null) };

@@ -7,14 +7,23 @@
 // Figures are verifications per second, the median of several rounds; "× pkce-spa" is the row's
 // figure over pkce-spa's in the same scenario (above 1: faster than pkce-spa; for CPU, above 1: more
 // CPU than pkce-spa). Timing varies with the machine's load: compare rows of one run, not runs.
+//
+// The peers are bench/'s own package (bench/package.json), installed here when missing. jose is the
+// root's copy, the one pkce-spa/server runs on, for the bare-jose rows too: bench/'s packages bring
+// another along.
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import * as jose from 'jose';
+import { pathToFileURL } from 'node:url';
+import { installPackages } from '../scripts/install-packages.mjs';
+
+await installPackages(['bench']);
 
 const require = createRequire(import.meta.url);
 const root = new URL('..', import.meta.url);
+const rootRequire = createRequire(new URL('package.json', root));
+const jose = await import(pathToFileURL(rootRequire.resolve('jose')).href);
 if (!existsSync(new URL('dist/server.js', root))) {
   console.error('bench/server.mjs needs the build: run npm run build first');
   process.exit(1);
@@ -26,7 +35,7 @@ const { expressjwt } = require('express-jwt');
 const { auth: auth0 } = require('express-oauth2-jwt-bearer');
 const { createVerifier } = require('fast-jwt');
 const buildGetJwks = require('get-jwks');
-const version = (name) => require(`${name}/package.json`).version;
+const version = (name) => (name === 'jose' ? rootRequire : require)(`${name}/package.json`).version;
 
 const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
 const ROUNDS = Number(args.rounds ?? 5);

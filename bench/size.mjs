@@ -1,19 +1,26 @@
 // Builds the same small app against pkce-spa and its peers with the settings an app would
 // use (rollup + node-resolve for browsers + terser), and prints minified, gzip and brotli bytes.
 // Usage: npm run size            (pkce-spa must be built first: npm run build)
+//
+// The peers are bench/'s own package (bench/package.json), installed here when missing; rollup and
+// jose come from the root's install. jose is the root's copy for every app, the one pkce-spa uses:
+// bench/'s packages bring another along.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { installPackages } from '../scripts/install-packages.mjs';
+
+await installPackages(['bench']);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const appsDir = new URL('./apps/', import.meta.url);
 const versionOf = (name) => {
-  if (name === 'pkce-spa') return JSON.parse(readFileSync(new URL('package.json', `file://${root}/`))).version;
-  if (name === 'jose-verify-only') name = 'jose';
-  return JSON.parse(readFileSync(`${root}/node_modules/${name.replace('-js', name === 'keycloak-js' ? '-js' : '-js')}/package.json`)).version;
+  if (name === 'pkce-spa') return JSON.parse(readFileSync(`${root}/package.json`)).version;
+  const installedIn = name === 'jose' ? root : `${root}/bench`;
+  return JSON.parse(readFileSync(`${installedIn}/node_modules/${name}/package.json`)).version;
 };
 
 // pkce-spa resolves to this repository's build, exactly as an installed package would.
@@ -25,7 +32,7 @@ const selfResolve = {
 async function measure(file) {
   const bundle = await rollup({
     input: fileURLToPath(new URL(file, appsDir)),
-    plugins: [selfResolve, resolve({ browser: true }), terser({ compress: { passes: 2 }, format: { comments: false } })],
+    plugins: [selfResolve, resolve({ browser: true, dedupe: ['jose'], rootDir: root }), terser({ compress: { passes: 2 }, format: { comments: false } })],
     // What node-resolve reads from an installed package's "sideEffects": false, for this build too.
     treeshake: { moduleSideEffects: (id) => !id.startsWith(`${root}/dist/`) },
     onwarn: () => {},
@@ -62,7 +69,7 @@ const rows = [];
 for (const file of readdirSync(appsDir).sort()) {
   const name = file.replace(/\.js$/, '');
   const pkg = packageName[name];
-  const version = pkg ? JSON.parse(readFileSync(`${root}/node_modules/${pkg}/package.json`)).version : versionOf('pkce-spa');
+  const version = versionOf(pkg ?? 'pkce-spa');
   rows.push({ app: name, version, ...(await measure(file)) });
 }
 rows.sort((a, b) => a.brotli - b.brotli);

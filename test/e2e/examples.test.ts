@@ -2,14 +2,15 @@
 // the plain <script> page, which loads dist/pkce-spa.iife.js, React in StrictMode in a development
 // build (where React runs every effect twice), Vue and Svelte. Each is served on the demo page's
 // origin, the one the server has registered, signs in, shows the user, and signs out. Angular's is
-// built and type-checked by test/package/examples.test.ts only: its settings are compiled in.
+// built and type-checked by test/package/examples.test.ts only: its settings are compiled in. Each
+// framework example is built by its own Vite, from its own install (made here if missing).
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { repoRoot, viteBuild } from '../support/commands';
+import { exampleTools, installPackages, repoRoot, viteBuild } from '../support/commands';
 import { newDemoPage, signInThroughProvider, startDemoEnv, textOf, type DemoEnv } from '../support/browser/demo';
 
 let env: DemoEnv;
@@ -17,8 +18,11 @@ let env: DemoEnv;
 const site = mkdtempSync(join(tmpdir(), 'pkce-spa-example-site-'));
 
 beforeAll(async () => {
-  env = await startDemoEnv(60, { publicDir: site });
-});
+  await Promise.all([
+    installPackages('examples/react', 'examples/vue', 'examples/svelte'),
+    startDemoEnv(60, { publicDir: site }).then((started) => (env = started)),
+  ]);
+}, 300_000);
 
 afterAll(async () => {
   await env?.close();
@@ -96,9 +100,11 @@ describe('framework quick starts against the demo authorization server', () => {
     { name: 'Svelte', example: 'svelte', root: '#app', mode: 'production', user: 'lou' },
   ])('$name: signs in with one code exchange, shows the user, signs out, shows a cancelled sign-in', async ({ example, root, mode, user }) => {
     emptySite();
-    await viteBuild([`examples/${example}`, '--mode', mode, '--outDir', site, '--emptyOutDir', '--logLevel', 'warn'], {
-      env: { NODE_ENV: mode, VITE_ISSUER: env.demo.issuer, VITE_CLIENT_ID: env.demo.clientId, VITE_API_URL: '' },
-    });
+    await viteBuild(
+      [`examples/${example}`, '--mode', mode, '--outDir', site, '--emptyOutDir', '--logLevel', 'warn'],
+      { env: { NODE_ENV: mode, VITE_ISSUER: env.demo.issuer, VITE_CLIENT_ID: env.demo.clientId, VITE_API_URL: '' } },
+      exampleTools(example).vite,
+    );
     await signInAndOut((page) => textOf(page, root), user);
   });
 });

@@ -12,9 +12,21 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..'
 export const tools = {
   tsc: join(repoRoot, 'node_modules/typescript/bin/tsc'),
   vite: join(repoRoot, 'node_modules/vite/bin/vite.js'),
-  vueTsc: join(repoRoot, 'node_modules/vue-tsc/bin/vue-tsc.js'),
-  architect: join(repoRoot, 'node_modules/@angular-devkit/architect-cli/bin/cli.js'),
 };
+
+/**
+ * An example's copies of its tools: each example is a package of its own, with its own install
+ * (`installPackages`), as an app made from it would be.
+ */
+export function exampleTools(example: string) {
+  const installed = (path: string) => join(repoRoot, 'examples', example, 'node_modules', path);
+  return {
+    tsc: installed('typescript/bin/tsc'),
+    vite: installed('vite/bin/vite.js'),
+    vueTsc: installed('vue-tsc/bin/vue-tsc.js'),
+    architect: installed('@angular-devkit/architect-cli/bin/cli.js'),
+  };
+}
 
 export interface CommandOptions {
   cwd?: string;
@@ -37,11 +49,19 @@ export function run(command: string, args: string[], { cwd = repoRoot, env = {} 
 export const node = (script: string, args: string[], options?: CommandOptions) => run(process.execPath, [script, ...args], options);
 
 /**
- * `vite build` with these arguments. Each test build writes to its own folder, so Vite's lock
- * against two builds of one project at once (same root and mode) is bypassed: tests run them side
- * by side, and the examples share the repository's Vite cache folder.
+ * `vite build` with these arguments, by the repository's Vite or another copy (an example's). Each
+ * test build writes to its own folder, so Vite's lock against two builds of one project at once
+ * (same root and mode) is bypassed: test files build one example side by side.
  */
-export const viteBuild = (args: string[], options?: CommandOptions) => node(tools.vite, ['build', ...args, '--bypass-lock'], options);
+export const viteBuild = (args: string[], options?: CommandOptions, vite = tools.vite) =>
+  node(vite, ['build', ...args, '--bypass-lock'], options);
+
+/**
+ * Installs the packages of these folders of the repository (e.g. `examples/react`, `bench`), which
+ * the root install leaves out, where they are missing or stale: scripts/install-packages.mjs, which
+ * makes concurrent callers wait for one install.
+ */
+export const installPackages = (...folders: string[]) => node(join(repoRoot, 'scripts/install-packages.mjs'), folders);
 
 /**
  * The environment of a production build. Vitest sets NODE_ENV=test, and React, Vue and Vite would
