@@ -131,7 +131,8 @@ export function createSession(options: SessionOptions) {
       }
       return;
     }
-    if (!stored) return end('logout', { elsewhere: true });
+    // A store that cannot be read says nothing of other tabs: the session goes on in this tab's memory.
+    if (!stored) return access.unreadable ? undefined : end('logout', { elsewhere: true });
     if (!(await hold(stored.sessionId)) || before !== generation) return;
     tokens = stored;
     via = 'other-tab';

@@ -18,11 +18,16 @@ export function createStoreAccess(
   let detached = false;
   let releaseHolder: (() => void) | undefined;
 
+  // The last read threw (IndexedDB refused, storage blocked): the store said nothing, which is not
+  // "empty", so no one may take it for a sign-out in another tab.
+  let unreadable = false;
   const read = async (): Promise<TokenSet | undefined> => {
     try {
       const stored = await store.get();
+      unreadable = false;
       return usable(stored) && belongsTo(stored, owner.issuer, owner.clientId) ? stored : undefined;
     } catch {
+      unreadable = true;
       return undefined;
     }
   };
@@ -40,6 +45,10 @@ export function createStoreAccess(
   return {
     get detached(): boolean {
       return detached;
+    },
+    /** True when the last read threw: the store's contents are unknown. */
+    get unreadable(): boolean {
+      return unreadable;
     },
     read,
     release,
@@ -89,7 +98,11 @@ export function createStoreAccess(
           detached = true;
           return true;
         } catch {
-          return false;
+          // Neither written nor emptied: safe to go on in memory only if no one can read what it
+          // holds either (IndexedDB refusing to open at all), so no spent refresh token is reachable.
+          await read();
+          detached = unreadable;
+          return unreadable;
         }
       }
     },

@@ -74,7 +74,8 @@ describe('a logout in one tab, and a sign-in that another tab starts when it hea
       if (request.url().startsWith(env.discovery.end_session_endpoint)) order.push('end-session');
       if (request.url().startsWith(env.discovery.authorization_endpoint)) order.push('authorize');
     });
-    // A's revocation is slow; a form POST, so no CORS preflight is answered by Playwright here.
+    // A's revocation is slow. While a route is installed Playwright answers every CORS preflight of
+    // the context itself; none happens here: Bearer clients, form POSTs, no API call.
     await context.route(env.discovery.revocation_endpoint, async (route) => {
       await sleep(100);
       await route.continue();

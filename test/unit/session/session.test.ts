@@ -102,6 +102,21 @@ describe('commits', () => {
   });
 });
 
+describe('a store that refuses (IndexedDB failing to open, storage blocked)', () => {
+  it('keeps the session in this tab’s memory: a store that cannot be read is no sign-out elsewhere', async () => {
+    const refusing: TokenStore = {
+      get: () => Promise.reject(new DOMException('The user denied permission to access the database.', 'UnknownError')),
+      set: () => Promise.reject(new DOMException('denied', 'UnknownError')),
+      clear: () => Promise.reject(new DOMException('denied', 'UnknownError')),
+    };
+    const { session, seen } = setup(refusing);
+    await session.start(tokens('s1'), 'redirect', session.loginTicket());
+    await session.sync(); // the tab came back to the foreground
+    expect(session.tokens?.sessionId).toBe('s1');
+    expect(seen.map(([name]) => name)).toEqual(['signed-in']);
+  });
+});
+
 describe('a session belongs to one issuer and one client', () => {
   // Two apps on one origin passing their own TokenStore that writes one record: the other app's
   // session is there, but it is not this client's.
