@@ -110,11 +110,13 @@ async function startServers() {
 
 const servers = await startServers();
 const { authorization_endpoint } = await (await fetch(`${servers.issuer}/.well-known/openid-configuration`)).json();
-// The flags of test/support/browser/chromium.ts, and no host but loopback (the provider's dev pages @import a web font).
+// The flags of test/support/browser/chromium.ts, LOOPBACK_ONLY included: no host but loopback (the
+// provider's dev pages @import a web font), kept out by Chromium's resolver rather than by Playwright
+// routes, which would answer CORS preflights in the servers' place and so without their latency.
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost'],
+    '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, EXCLUDE ::1'],
 });
 
 /** In every page: the click on "Sign in" and the navigation it starts, both on the page's clock. */

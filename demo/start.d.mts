@@ -1,4 +1,13 @@
 // Types for the TypeScript tests that import start.mjs.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
+/**
+ * Takes a server's own handler and returns the one the server uses: a test sees what the server
+ * received and answered, or answers a request itself, without routing the browser's requests
+ * (which would let Playwright answer CORS preflights in the servers' place).
+ */
+export type WrapHandler = (handler: RequestHandler) => RequestHandler;
 
 export interface DemoConfig {
   issuer: string;
@@ -40,6 +49,8 @@ export interface StartDemoOptions {
   quiet?: boolean;
   /** Served at the page origin instead of the demo page ('/' and '/callback' get its index.html). */
   publicDir?: string;
+  /** Wraps the page server's, the authorization server's or the API's handler. */
+  wrap?: { page?: WrapHandler; auth?: WrapHandler; api?: WrapHandler };
 }
 
 export interface RunningDemo {
@@ -64,6 +75,8 @@ export interface StartDemoPageOptions {
   port?: number;
   /** What /config.json answers, read on every request. */
   config: () => object;
+  /** Wraps the page server's handler. */
+  wrap?: WrapHandler;
 }
 
 export interface RunningDemoPage {
@@ -73,6 +86,6 @@ export interface RunningDemoPage {
   close(): Promise<void>;
 }
 
-export declare const DEFAULTS: Required<Omit<StartDemoOptions, 'quiet'>>;
+export declare const DEFAULTS: Required<Omit<StartDemoOptions, 'quiet' | 'wrap'>>;
 export declare function startDemo(options?: StartDemoOptions): Promise<RunningDemo>;
 export declare function startDemoPage(options: StartDemoPageOptions): Promise<RunningDemoPage>;

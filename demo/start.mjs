@@ -14,6 +14,7 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const DIST_DIR = here('../dist');
 export const DEFAULTS = { host: 'localhost', pagePort: 5173, authPort: 4000, apiPort: 4001, accessTokenTtl: 60 };
 
+const same = (handler) => handler;
 const originOf = (host, port) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
 /**
@@ -25,14 +26,15 @@ const originOf = (host, port) => `http://${host.includes(':') ? `[${host}]` : ho
  * true) tells the page to use DPoP-bound tokens (RFC 9449); `dpopNonces`
  * makes the authorization server and the API require DPoP nonces (RFC 9449 §8, §9). `publicDir`
  * replaces the demo page with another app (the framework examples' tests serve a built example
- * there, so it runs on the origin the authorization server has registered).
+ * there, so it runs on the origin the authorization server has registered). `wrap` lets a test see
+ * or change what a server answers, in the server itself (see start.d.mts).
  * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', pageHost?: 'localhost'|'127.0.0.1'|'::1', pagePort?: number,
  *           authPort?: number, apiPort?: number, accessTokenTtl?: number, coop?: boolean, dpop?: boolean, dpopNonces?: boolean,
- *           quiet?: boolean, publicDir?: string }} [options]
+ *           quiet?: boolean, publicDir?: string, wrap?: { page?: Function, auth?: Function, api?: Function } }} [options]
  */
 export async function startDemo({
   host = 'localhost', pageHost = host, pagePort = 0, authPort = 0, apiPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl,
-  coop = false, dpop = true, dpopNonces = false, quiet = false, publicDir = here('./public'),
+  coop = false, dpop = true, dpopNonces = false, quiet = false, publicDir = here('./public'), wrap = {},
 } = {}) {
   if (!Number.isInteger(accessTokenTtl) || accessTokenTtl < 1) {
     throw new Error(`accessTokenTtl must be a positive number of seconds, got ${accessTokenTtl}`);
@@ -70,9 +72,10 @@ export async function startDemo({
       accessTokenTtl,
     };
 
-    auth.setHandler(coop ? (req, res) => (res.setHeader('Cross-Origin-Opener-Policy', 'same-origin'), as.handler(req, res)) : as.handler);
-    api.setHandler(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE, dpopNonces }));
-    page.setHandler(createPageHandler({ publicDir, distDir: DIST_DIR, config: () => config }));
+    const { page: wrapPage = same, auth: wrapAuth = same, api: wrapApi = same } = wrap;
+    auth.setHandler(wrapAuth(coop ? (req, res) => (res.setHeader('Cross-Origin-Opener-Policy', 'same-origin'), as.handler(req, res)) : as.handler));
+    api.setHandler(wrapApi(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE, dpopNonces })));
+    page.setHandler(wrapPage(createPageHandler({ publicDir, distDir: DIST_DIR, config: () => config })));
 
     return { pageUrl: `${pageOrigin}/`, pageOrigin, issuer, apiUrl, clientId: CLIENT_ID, scope: SCOPE, config, notices: as.notices, close };
   } catch (error) {
@@ -85,11 +88,11 @@ export async function startDemo({
  * Serves the demo page alone (demo/public and the SDK build) on loopback, without the demo's
  * authorization server and API: for tests that point the page at another server. `config` is
  * called on every request for /config.json, so it may be filled in once the other servers run.
- * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', port?: number, config: () => object }} options
+ * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', port?: number, config: () => object, wrap?: Function }} options
  */
-export async function startDemoPage({ host = 'localhost', port = 0, config }) {
+export async function startDemoPage({ host = 'localhost', port = 0, config, wrap = same }) {
   const listener = await listenLoopback(host, port);
-  listener.setHandler(createPageHandler({ publicDir: here('./public'), distDir: DIST_DIR, config }));
+  listener.setHandler(wrap(createPageHandler({ publicDir: here('./public'), distDir: DIST_DIR, config })));
   const pageOrigin = originOf(host, listener.port);
   return { pageUrl: `${pageOrigin}/`, pageOrigin, close: listener.close };
 }

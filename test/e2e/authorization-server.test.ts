@@ -38,12 +38,8 @@ beforeAll(async () => {
   demo = await startDemo({ quiet: true, accessTokenTtl: ACCESS_TOKEN_TTL });
   discovery = (await (await fetch(`${demo.issuer}/.well-known/openid-configuration`)).json()) as Discovery;
   browser = await launchChromium();
+  // launchChromium() keeps the browser on loopback and off the network (the dev login pages @import a web font).
   const context = await browser.newContext();
-  // The dev login pages @import a web font; keep the test on loopback and off the network.
-  await context.route('**/*', (route) => {
-    const { hostname } = new URL(route.request().url());
-    return ['localhost', '127.0.0.1', '[::1]'].includes(hostname) ? route.continue() : route.abort();
-  });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
 });

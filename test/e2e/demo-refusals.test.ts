@@ -30,7 +30,9 @@ afterAll(async () => {
  * Signs in up to the redirect back to the demo, and holds the callback there. Playwright does not
  * route redirects, so the consent form's POST is routed instead: it is sent from Playwright (with
  * the browser's cookies), its redirects are followed to the callback URL, and the browser gets a
- * placeholder page. The test can then change the URL before the demo page ever sees it.
+ * placeholder page. The test can then change the URL before the demo page ever sees it. The route
+ * lives only while the tab shows the consent page, which sends no CORS request: nothing else is
+ * answered by Playwright instead of the servers.
  */
 async function holdCallback(page: Page): Promise<URL> {
   await page.goto(env.demo.pageUrl);

@@ -8,6 +8,7 @@ import { decodeJwt } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import { startDemoPage, type RunningDemoPage } from '../../demo/start.mjs';
+import { blockDemoAppAt, serveBareApp } from '../support/browser/bare-app';
 import { launchChromium } from '../support/browser/chromium';
 import { startApi, type RunningApi } from '../support/glewlwyd/api';
 import { openApp, recordGlewlwydTraffic, signInAtGlewlwyd } from '../support/glewlwyd/browser';
@@ -36,7 +37,7 @@ let traffic: ReturnType<typeof recordGlewlwydTraffic>;
 let pageConfig: Record<string, string> = {};
 
 beforeAll(async () => {
-  demoPage = await startDemoPage({ config: () => pageConfig });
+  demoPage = await startDemoPage({ config: () => pageConfig, wrap: serveBareApp });
   glewlwyd = await startGlewlwyd({
     redirectUri: `${demoPage.pageOrigin}/callback`,
     postLogoutRedirectUri: `${demoPage.pageOrigin}/`,
@@ -60,13 +61,10 @@ beforeAll(async () => {
     apiUrl: api.apiUrl,
   };
   browser = await launchChromium();
+  // launchChromium() keeps the browser on loopback; no route, so every CORS preflight reaches glewlwyd and the API.
   context = await browser.newContext();
-  await context.route('**/*', (route) => {
-    const { hostname } = new URL(route.request().url());
-    return ['localhost', '127.0.0.1'].includes(hostname) ? route.continue() : route.abort();
-  });
   // The demo's own app would take over the page: the bare app in openApp() replaces it.
-  await context.route(`${demoPage.pageOrigin}/app.js`, (route) => route.abort());
+  await blockDemoAppAt(context, demoPage.pageOrigin);
   traffic = recordGlewlwydTraffic(context, discovery);
   page = await context.newPage();
   page.setDefaultTimeout(15_000);

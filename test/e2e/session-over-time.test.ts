@@ -50,6 +50,11 @@ async function signIn(page: Page, options: BareAppOptions) {
   expect(await openBareApp(page, options)).toBe(true);
 }
 
+// While any route is installed, Playwright answers every CORS preflight of the context itself. The
+// routes here stay for one test each and only where no request needs a preflight: Bearer clients
+// (no DPoP header), and no API call until the route is gone. The token and revocation requests
+// they handle are plain form POSTs, which need none.
+
 /** Answers refresh requests through `change`, after the server processed them for real. */
 async function interceptRefreshes(context: BrowserContext, change: (body: Record<string, unknown>) => Promise<Record<string, unknown>>) {
   const issued: string[] = [];
@@ -137,7 +142,7 @@ describe('after a 200 the spent refresh token is never sent again', () => {
     expect(await openBareApp(page, { store: 'sessionStorage' })).toBe(true);
     await context.route(env.discovery.jwks_uri, (route) => route.abort('failed'));
     expect(await outcome(page, 'auth.getAccessToken({ forceRefresh: true })')).toBe('ok');
-    await context.unroute(env.discovery.jwks_uri);
+    await context.unroute(env.discovery.jwks_uri); // the API call below is preflighted by the API itself
     expect(await outcome(page, 'auth.getAccessToken({ forceRefresh: true })')).toBe('ok');
     expect(new Set(tab.refreshes).size).toBe(2);
     const status = await page.evaluate(async (api) => (await window.auth.fetch(`${api}/api/me`)).status, env.demo.apiUrl);

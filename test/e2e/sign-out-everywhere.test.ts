@@ -28,6 +28,8 @@ describe('a logout in one tab while another tab follows its sign-in', () => {
     const codeExchanges: string[] = [];
     let exchangeFinished = false;
     // B's code exchange is slow to come back, as on a slow network: the logout lands meanwhile.
+    // (With this route Playwright answers B's CORS preflights itself; B, a Bearer client that calls
+    // no API, sends none.)
     await tabB.route(env.discovery.token_endpoint, async (route) => {
       const form = new URLSearchParams(route.request().postData() ?? '');
       if (form.get('grant_type') !== 'authorization_code') return route.continue();

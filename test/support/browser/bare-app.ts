@@ -1,7 +1,8 @@
 // Turns a tab showing the demo's real page (served from loopback, with the SDK's real build, its
-// app.js blocked) into a bare app: a client made with the options a test asks for, exposed as
+// app.js left out) into a bare app: a client made with the options a test asks for, exposed as
 // `window.auth`, its events recorded in `window.events`, its navigations in `window.navigations`.
 import type { BrowserContext, Page } from 'playwright-core';
+import type { WrapHandler } from '../../../demo/start.mjs';
 import type { DemoEnv } from './demo';
 
 export type StoreKind = 'memory' | 'sessionStorage' | 'indexedDb';
@@ -33,9 +34,32 @@ declare global {
 }
 declare const PkceSpa: typeof import('../../../src/index.js');
 
-/** Keeps the demo's own app out of every page of the context: the tests make their own client. */
-export const blockDemoApp = (context: BrowserContext, env: DemoEnv) =>
-  context.route(`${env.demo.pageOrigin}/app.js`, (route) => route.abort());
+const BARE_APP_COOKIE = 'pkce-spa-test-app';
+
+/**
+ * The page server's side of blockDemoApp(): /app.js is a 404 for a browser that carries the
+ * cookie. The page server does it rather than a Playwright route because while any route is
+ * installed, Playwright answers every CORS preflight of the page itself, and the tests would never
+ * see what the authorization server and the API answer to one.
+ */
+export const serveBareApp: WrapHandler = (handler) => (req, res) => {
+  const bare = (req.headers.cookie ?? '').split(/;\s*/).includes(`${BARE_APP_COOKIE}=bare`);
+  if (bare && new URL(req.url ?? '/', 'http://page.invalid').pathname === '/app.js') {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end('left out: this browser context runs a bare app');
+    return;
+  }
+  return handler(req, res);
+};
+
+/**
+ * Keeps the demo's own app out of every page of the context, popups included: the tests make their
+ * own client. The page server must wrap its handler in serveBareApp (startDemoEnv's does).
+ */
+export const blockDemoAppAt = (context: BrowserContext, pageOrigin: string) =>
+  context.addCookies([{ name: BARE_APP_COOKIE, value: 'bare', url: pageOrigin }]);
+
+export const blockDemoApp = (context: BrowserContext, env: DemoEnv) => blockDemoAppAt(context, env.demo.pageOrigin);
 
 /** Makes the client, handles a callback if the URL is one, and says whether the tab is signed in. */
 export async function openBareApp(page: Page, options: BareAppOptions = {}): Promise<boolean> {

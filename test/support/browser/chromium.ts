@@ -5,6 +5,16 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
+/**
+ * Keeps the browser on loopback (the dev sign-in pages @import a web font, and no test may depend on
+ * the network): every other name, and every other IP literal, resolves to nothing. Chromium does
+ * this itself, so requests are not routed through Playwright, which would answer CORS preflights
+ * on the servers' behalf and hide what they really answer. Chromium matches the rules against IP
+ * literals too, and IPv6 ones without brackets, so both loopback addresses are excluded as well
+ * (tests put a page on 127.0.0.1 as another site than localhost; the demo can listen on ::1).
+ */
+export const LOOPBACK_ONLY = '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, EXCLUDE ::1';
+
 const ARGS = [
   '--headless',
   '--no-sandbox', // containers and CI usually run as root, where the sandbox cannot start
@@ -14,6 +24,7 @@ const ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  LOOPBACK_ONLY,
 ];
 
 function isExecutable(path: string): boolean {

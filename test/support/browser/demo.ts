@@ -1,10 +1,11 @@
 // Shared by the demo page's browser tests: the demo servers, a Chromium page kept on loopback,
-// oidc-provider's sign-in pages answered as a person would, and a log of what the browser sends
-// to the authorization server. Token values are compared, never printed.
+// oidc-provider's sign-in pages answered as a person would, and logs of what the browser sends
+// and of what the servers received. Token values are compared, never printed.
 import { expect } from 'vitest';
 import type { Browser, BrowserContext, Page, Request, Response } from 'playwright-core';
 
-import { startDemo, type RunningDemo, type StartDemoOptions } from '../../../demo/start.mjs';
+import { startDemo, type RunningDemo, type StartDemoOptions, type WrapHandler } from '../../../demo/start.mjs';
+import { serveBareApp } from './bare-app';
 import { launchChromium } from './chromium';
 
 export interface Discovery {
@@ -18,20 +19,90 @@ export interface Discovery {
   [key: string]: unknown;
 }
 
+export type DemoServer = 'page' | 'auth' | 'api';
+
+/** A request as one of the demo's servers received it, and what the server answered. */
+export interface Received {
+  server: DemoServer;
+  method: string;
+  /** The path and query. */
+  url: string;
+  origin?: string;
+  /** A CORS preflight's Access-Control-Request-Method. */
+  requestMethod?: string;
+  /** A CORS preflight's Access-Control-Request-Headers, lower case. */
+  requestHeaders: string[];
+  /** The rest is filled in once the answer has been sent. */
+  status?: number;
+  allowOrigin?: string;
+  allowMethods: string[];
+  allowHeaders: string[];
+}
+
+const list = (value: unknown) =>
+  String(value ?? '')
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter(Boolean);
+
+/** Logs every request `server` receives, in the server itself: a CORS preflight is seen as the server answers it. */
+const recordInto =
+  (log: Received[], server: DemoServer): WrapHandler =>
+  (handler) =>
+  (req, res) => {
+    const entry: Received = {
+      server,
+      method: req.method ?? '',
+      url: req.url ?? '',
+      origin: req.headers.origin,
+      requestMethod: req.headers['access-control-request-method'],
+      requestHeaders: list(req.headers['access-control-request-headers']),
+      allowMethods: [],
+      allowHeaders: [],
+    };
+    log.push(entry);
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+      const allowOrigin = res.getHeader('access-control-allow-origin');
+      entry.allowOrigin = allowOrigin === undefined ? undefined : String(allowOrigin);
+      entry.allowMethods = list(res.getHeader('access-control-allow-methods'));
+      entry.allowHeaders = list(res.getHeader('access-control-allow-headers'));
+    });
+    return handler(req, res);
+  };
+
 export interface DemoEnv {
   demo: RunningDemo;
   browser: Browser;
   discovery: Discovery;
+  /** Every request the page server, the authorization server and the API received, in order. */
+  received: Received[];
   close(): Promise<void>;
 }
 
-/** The demo servers on free ports, their discovery document, and a headless Chromium. */
+/**
+ * The demo servers on free ports, their discovery document, and a headless Chromium. The page
+ * server leaves out the demo's own app for a context that asked for a bare app (blockDemoApp()).
+ */
 export async function startDemoEnv(
   accessTokenTtl: number,
-  options: Omit<StartDemoOptions, 'accessTokenTtl'> & { chromiumArgs?: string[] } = {},
+  options: Omit<StartDemoOptions, 'accessTokenTtl' | 'wrap'> & { chromiumArgs?: string[] } = {},
 ): Promise<DemoEnv> {
   const { chromiumArgs, ...demoOptions } = options;
-  const demo = await startDemo({ pagePort: 0, authPort: 0, apiPort: 0, accessTokenTtl, quiet: true, ...demoOptions });
+  const received: Received[] = [];
+  const demo = await startDemo({
+    pagePort: 0,
+    authPort: 0,
+    apiPort: 0,
+    accessTokenTtl,
+    quiet: true,
+    ...demoOptions,
+    wrap: {
+      page: (handler) => recordInto(received, 'page')(serveBareApp(handler)),
+      auth: recordInto(received, 'auth'),
+      api: recordInto(received, 'api'),
+    },
+  });
   try {
     const discovery = (await (await fetch(`${demo.issuer}/.well-known/openid-configuration`)).json()) as Discovery;
     const browser = await launchChromium(chromiumArgs);
@@ -39,6 +110,7 @@ export async function startDemoEnv(
       demo,
       browser,
       discovery,
+      received,
       close: async () => {
         await browser.close();
         await demo.close();
@@ -50,18 +122,13 @@ export async function startDemoEnv(
   }
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
- * A fresh context (no cookies, no storage) and page. Requests off loopback are blocked (the dev
- * sign-in pages @import a web font). Uncaught page errors and anything the page's
+ * A fresh context (no cookies, no storage) and page. The browser stays on loopback by itself
+ * (LOOPBACK_ONLY in chromium.ts). Uncaught page errors and anything the page's
  * Content-Security-Policy refused are collected: a test can assert none.
  */
 export async function newDemoPage(env: DemoEnv, viewport = { width: 1280, height: 900 }) {
   const context: BrowserContext = await env.browser.newContext({ viewport });
-  await context.route('**/*', (route) =>
-    LOOPBACK.has(new URL(route.request().url()).hostname) ? route.continue() : route.abort(),
-  );
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const pageErrors: string[] = [];
