@@ -70,8 +70,17 @@ async function authorizeInBrowser(username = 'alice') {
   const state = random();
   const nonce = random();
   const prompts: string[] = [];
+  // The callback as the browser requested it: the demo page loaded there may tidy the address bar
+  // (its own app refuses this callback) before page.url() is read.
+  let reached: string | undefined;
+  const onRequest = (request: import('playwright-core').Request) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame() && request.url().startsWith(demo.config.redirectUri)) {
+      reached ??= request.url();
+    }
+  };
+  page.on('request', onRequest);
   await page.goto(authorizeUrl({ state, nonce, code_challenge: challenge }));
-  while (!page.url().startsWith(demo.config.redirectUri)) {
+  while (reached === undefined && !page.url().startsWith(demo.config.redirectUri)) {
     if (prompts.length > 3) throw new Error(`stuck at ${page.url()}`);
     const before = page.url();
     const prompt = await page.locator('input[name="prompt"]').getAttribute('value');
@@ -84,7 +93,8 @@ async function authorizeInBrowser(username = 'alice') {
     prompts.push(prompt);
     await Promise.all([page.waitForURL((url) => url.href !== before), page.click('button[type="submit"]')]);
   }
-  const callback = new URL(page.url());
+  page.off('request', onRequest);
+  const callback = new URL(reached ?? page.url());
   return { callback, verifier, state, nonce, prompts, code: callback.searchParams.get('code') ?? '' };
 }
 
