@@ -1,9 +1,9 @@
 // Launches the system's Chromium (Debian's package) through playwright-core, which ships no
 // browser of its own. A missing browser is an error with install instructions, never a skip:
 // a browser test that silently does not run proves nothing.
-import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { isExecutable } from '../executable.js';
 
 /**
  * Keeps the browser on loopback (the dev sign-in pages @import a web font, and no test may depend on
@@ -26,15 +26,6 @@ const ARGS = [
   '--disable-sync',
   LOOPBACK_ONLY,
 ];
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** CHROMIUM_PATH or PKCE_SPA_CHROMIUM, else /usr/bin/chromium, else chromium(-browser) on PATH. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string {

@@ -3,6 +3,7 @@
 // proves nothing.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { isExecutable } from '../executable.js';
 
 /** The package's files, by their Debian paths. */
 export const PACKAGE = {
@@ -19,15 +20,6 @@ export const PACKAGE = {
 const INSTALL_HINT =
   'The glewlwyd browser test needs Debian\'s glewlwyd package: `apt-get update && apt-get install -y glewlwyd` ' +
   '(.ci/run does it), or set GLEWLWYD_PATH to a glewlwyd 2.7 executable whose files are at the Debian paths.';
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {

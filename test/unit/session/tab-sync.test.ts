@@ -1,18 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { withLock } from '../../../src/session/tab-sync.js';
-
-
-/** A promise with its resolve and reject at hand. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
+import { deferred } from '../../support/deferred.js';
 
 describe('withLock', () => {
   let restore: (() => void) | undefined;
