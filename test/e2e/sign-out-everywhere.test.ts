@@ -70,11 +70,9 @@ describe('a logout in one tab, and a sign-in that another tab starts when it hea
   it("no tab's sign-in leaves before the signing-out tab's end-session navigation has gone", async () => {
     const { context, page: tabA } = await newDemoPage(env);
     await blockDemoApp(context, env);
-    const order: string[] = [];
+    let endSessionAt: number | undefined;
     context.on('request', (request) => {
-      if (!request.isNavigationRequest()) return;
-      if (request.url().startsWith(env.discovery.end_session_endpoint)) order.push('end-session');
-      if (request.url().startsWith(env.discovery.authorization_endpoint)) order.push('authorize');
+      if (request.isNavigationRequest() && request.url().startsWith(env.discovery.end_session_endpoint)) endSessionAt ??= Date.now();
     });
     // A's revocation is slow. While a route is installed Playwright answers every CORS preflight of
     // the context itself; none happens here: Bearer clients, form POSTs, no API call.
@@ -89,13 +87,26 @@ describe('a logout in one tab, and a sign-in that another tab starts when it hea
     const tabB = await context.newPage();
     await tabB.goto(env.demo.pageUrl);
     expect(await openBareApp(tabB, { store: 'indexedDb' })).toBe(true);
-    await tabB.evaluate(() => window.auth.on('session-ended', () => void window.auth.login()));
-    order.length = 0;
+    // B's app signs in again as soon as it hears the session ended; when B's client navigates to the
+    // authorization server is recorded (the page stays, so nothing else of B's is in play).
+    await tabB.evaluate(() => {
+      window.stayOnPage = true;
+      const times: number[] = [];
+      (window as unknown as { leftAt: number[] }).leftAt = times;
+      const push = window.navigations.push.bind(window.navigations);
+      window.navigations.push = (...urls: string[]) => {
+        times.push(Date.now());
+        return push(...urls);
+      };
+      window.auth.on('session-ended', () => void window.auth.login());
+    });
 
     await tabA.evaluate(() => void window.auth.logout());
-    await expect.poll(() => order.includes('authorize'), { timeout: 15_000 }).toBe(true);
-    // (oidc-provider's end-session page goes on to its own confirmation, a second end-session navigation.)
-    expect(order[0]).toBe('end-session');
+    await expect.poll(() => endSessionAt, { timeout: 15_000 }).toBeDefined();
+    await expect.poll(() => tabB.evaluate(() => window.navigations.length), { timeout: 15_000 }).toBe(1);
+    const leftAt = await tabB.evaluate(() => (window as unknown as { leftAt: number[] }).leftAt[0]!);
+    expect(await tabB.evaluate(() => window.navigations[0])).toMatch(new RegExp(`^${env.discovery.authorization_endpoint}`));
+    expect(leftAt).toBeGreaterThanOrEqual(endSessionAt!);
     await context.close();
   });
 });
