@@ -10,6 +10,7 @@ import { createRemoteKeys } from '../keys/remote-keys.js';
 import { resolveOptions } from '../options/resolve.js';
 import type { TokenVerifierOptions } from '../options/types.js';
 import { resolveScopes } from '../options/validators.js';
+import { withoutStackTrace } from '../without-stack-trace.js';
 import { readBinding } from './binding.js';
 import { describeJoseError } from './describe-jose-error.js';
 import { grantedScopes } from './scopes.js';
@@ -71,19 +72,23 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     ...(config.profile === 'rfc9068' ? { typ: 'at+jwt' } : {}),
   });
 
+  // A refusal answers the client (a 401); it is no fault of this process to trace: no stack trace.
   const refuse = (
     code: TokenVerificationErrorCode,
     description: string,
     scheme: AuthScheme | undefined,
     extra: { scope?: readonly string[]; cause?: unknown; dpopNonce?: string | undefined } = {},
   ) =>
-    new TokenVerificationError(code, description, {
-      realm,
-      schemes,
-      errorScheme: scheme,
-      dpopAlgorithms: dpop?.algorithms,
-      ...extra,
-    });
+    withoutStackTrace(
+      () =>
+        new TokenVerificationError(code, description, {
+          realm,
+          schemes,
+          errorScheme: scheme,
+          dpopAlgorithms: dpop?.algorithms,
+          ...extra,
+        }),
+    );
 
   const neededScopes = (call: VerifyCallOptions | undefined): readonly string[] => {
     if (call?.requiredScopes === undefined) return config.requiredScopes;
