@@ -58,7 +58,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const config = resolveOptions(options);
   const source: KeySource =
     config.key.kind === 'secret'
-      ? { kind: 'secret', getKey: config.key.secret.getKey }
+      ? { kind: 'secret', key: config.key.secret.verificationKey }
       : { kind: 'jwks', keys: createRemoteKeys({ issuer: config.issuer, ...config.key }) };
   const { realm, dpop } = config;
   const schemes: AuthScheme[] = dpop === undefined ? ['Bearer'] : dpop.required ? ['DPoP'] : ['Bearer', 'DPoP'];

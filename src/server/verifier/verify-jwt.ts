@@ -5,7 +5,7 @@ import type { RemoteKeys } from '../keys/remote-keys.js';
 /** Where a verifier's keys come from. @internal */
 export type KeySource =
   | { readonly kind: 'jwks'; readonly keys: RemoteKeys }
-  | { readonly kind: 'secret'; readonly getKey: JWTVerifyGetKey };
+  | { readonly kind: 'secret'; readonly key: () => CryptoKey | JWTVerifyGetKey };
 
 /**
  * Verifies a JWT's signature and claims with jose's `jwtVerify`, and sorts every failure by what
@@ -28,7 +28,11 @@ export type KeySource =
  * @internal
  */
 export function verifyJwt(token: string, source: KeySource, options: JWTVerifyOptions): Promise<JWTPayload> {
-  if (source.kind === 'secret') return jwtVerify(token, source.getKey, options).then(payloadOf);
+  if (source.kind === 'secret') {
+    const key = source.key();
+    // Two calls, one per overload of jwtVerify: a key, or a resolver.
+    return (typeof key === 'function' ? jwtVerify(token, key, options) : jwtVerify(token, key, options)).then(payloadOf);
+  }
   return verifyWithKeySet(token, source.keys, options, true);
 }
 
