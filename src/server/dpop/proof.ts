@@ -9,6 +9,7 @@ import {
 } from 'jose';
 import { sha256Base64url as sha256 } from '../../shared/encoding.js';
 import { isPkceError, NetworkError } from '../../shared/errors.js';
+import { withoutStackTrace } from '../without-stack-trace.js';
 import type { DpopNonceSource, DpopReplayCache } from './types.js';
 
 /** What a proof is checked against: the verifier's validated `dpop` options. @internal */
@@ -46,6 +47,14 @@ export class DpopRefusal extends Error {
   ) {
     super(description, { cause });
   }
+}
+
+/**
+ * A {@link DpopRefusal}, built without a stack trace: it only becomes the verifier's refusal, which
+ * answers the client and carries none either.
+ */
+function refuse(...args: ConstructorParameters<typeof DpopRefusal>): DpopRefusal {
+  return withoutStackTrace(() => new DpopRefusal(...args));
 }
 
 /**
@@ -92,8 +101,8 @@ export async function verifyDpopProof(
   jkt: string,
   config: ProofPolicy,
 ): Promise<void> {
-  if (request.proofs.length === 0) throw new DpopRefusal('invalid_dpop_proof', 'The request has no DPoP proof');
-  if (request.proofs.length > 1) throw new DpopRefusal('invalid_dpop_proof', 'The request has more than one DPoP header');
+  if (request.proofs.length === 0) throw refuse('invalid_dpop_proof', 'The request has no DPoP proof');
+  if (request.proofs.length > 1) throw refuse('invalid_dpop_proof', 'The request has more than one DPoP header');
   const proof = request.proofs[0]!.trim();
 
   let payload: JWTPayload;
@@ -107,32 +116,32 @@ export async function verifyDpopProof(
     payload = verified.payload;
     jwk = verified.protectedHeader.jwk!;
   } catch (error) {
-    throw new DpopRefusal('invalid_dpop_proof', describeProofError(error), error);
+    throw refuse('invalid_dpop_proof', describeProofError(error), error);
   }
   const { jti, htm, htu, ath, nonce } = payload as JWTPayload & Record<'htm' | 'htu' | 'ath' | 'nonce', unknown>;
   // jose checked that iat is a number; it compares iat with the clock only against a maxTokenAge,
   // with the token's clockTolerance, so the proof's own window is checked here.
   const iat = payload.iat!;
   const now = Math.floor(Date.now() / 1000);
-  if (iat > now + config.clockSkew) throw new DpopRefusal('invalid_dpop_proof', 'The DPoP proof is issued in the future (iat)');
-  if (now - iat > config.maxProofAge + config.clockSkew) throw new DpopRefusal('invalid_dpop_proof', 'The DPoP proof is too old (iat)');
-  if (typeof jti !== 'string' || jti === '') throw new DpopRefusal('invalid_dpop_proof', 'The DPoP proof has an invalid jti claim');
+  if (iat > now + config.clockSkew) throw refuse('invalid_dpop_proof', 'The DPoP proof is issued in the future (iat)');
+  if (now - iat > config.maxProofAge + config.clockSkew) throw refuse('invalid_dpop_proof', 'The DPoP proof is too old (iat)');
+  if (typeof jti !== 'string' || jti === '') throw refuse('invalid_dpop_proof', 'The DPoP proof has an invalid jti claim');
   if (request.method === undefined || htm !== request.method) {
-    throw new DpopRefusal('invalid_dpop_proof', 'The DPoP proof is for another HTTP method (htm)');
+    throw refuse('invalid_dpop_proof', 'The DPoP proof is for another HTTP method (htm)');
   }
   if (typeof htu !== 'string' || !request.urls.some((url) => sameTarget(htu, url))) {
-    throw new DpopRefusal('invalid_dpop_proof', 'The DPoP proof is for another URL (htu)');
+    throw refuse('invalid_dpop_proof', 'The DPoP proof is for another URL (htu)');
   }
   if (config.nonces !== undefined && (typeof nonce !== 'string' || !(await config.nonces.isValid(nonce)))) {
     const fresh = await config.nonces.current();
     const description = nonce === undefined ? 'The DPoP proof has no nonce' : 'The DPoP proof has an old or unknown nonce';
-    throw new DpopRefusal('use_dpop_nonce', `${description}: use the one in the DPoP-Nonce header`, undefined, fresh);
+    throw refuse('use_dpop_nonce', `${description}: use the one in the DPoP-Nonce header`, undefined, fresh);
   }
   if (typeof ath !== 'string' || ath !== (await sha256(accessToken))) {
-    throw new DpopRefusal('invalid_dpop_proof', 'The DPoP proof is for another access token (ath)');
+    throw refuse('invalid_dpop_proof', 'The DPoP proof is for another access token (ath)');
   }
   const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
-  if (thumbprint !== jkt) throw new DpopRefusal('invalid_token', 'The access token is bound to another key than the DPoP proof');
+  if (thumbprint !== jkt) throw refuse('invalid_token', 'The access token is bound to another key than the DPoP proof');
 
   // The proof is acceptable while the whole seconds since iat are at most maxProofAge + clockSkew,
   // that is until (iat + maxProofAge + clockSkew + 1) s: remember it until then, never less.
@@ -147,7 +156,7 @@ export async function verifyDpopProof(
     throw new NetworkError('network_error', 'The DPoP replay cache did not answer', cause);
   }
   if (!fresh) {
-    throw new DpopRefusal('invalid_dpop_proof', 'The DPoP proof was used before');
+    throw refuse('invalid_dpop_proof', 'The DPoP proof was used before');
   }
 }
 

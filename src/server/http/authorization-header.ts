@@ -64,8 +64,9 @@ function firstWhitespace(value: string): number {
 }
 
 function schemeOf(name: string, schemes: readonly AuthScheme[]): AuthScheme | undefined {
-  const lower = name.toLowerCase();
-  return schemes.find((scheme) => scheme.toLowerCase() === lower);
+  // Lengths first: a bare token (hundreds of characters) is never lower-cased to be compared.
+  for (const scheme of schemes) if (scheme.length === name.length && scheme.toLowerCase() === name.toLowerCase()) return scheme;
+  return undefined;
 }
 
 function invalid(description: string): ParsedAuthorization {

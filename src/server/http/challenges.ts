@@ -52,5 +52,7 @@ export function formatChallenges(c: Challenges): string {
  * ASCII (CR, LF, other controls, non-ASCII) is dropped so a value can never split or end the header.
  */
 function quote(value: string): string {
+  // Most values (the verifier's own descriptions among them) need neither: one test, no copies.
+  if (!/[^\x20\x21\x23-\x5b\x5d-\x7e]/.test(value)) return `"${value}"`;
   return `"${value.replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '\\$&')}"`;
 }

@@ -1,5 +1,6 @@
-import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { ValidationError, type PkceError } from '../../shared/errors.js';
+import { withoutStackTrace } from '../without-stack-trace.js';
 import { discoverJwksUri } from './discovery.js';
 import { fetchJsonObject } from './fetch-json.js';
 import type { FetchLike } from '../../shared/fetch-like.js';
@@ -46,7 +47,8 @@ export interface RemoteKeys {
  *   within it are answered from the keys held, and a failure is answered by the same error without
  *   a request, so a flood of forged tokens during an outage makes one request per cooldown.
  *
- * Key selection and import stay jose's (`createLocalJWKSet`).
+ * Key selection and import stay jose's (`createLocalJWKSet`); a token whose `kid` no held key has
+ * is refused before jose is asked (see {@link refuseUnknownKid}).
  *
  * @internal
  */
@@ -68,7 +70,7 @@ export function createRemoteKeys(options: RemoteKeyOptions): RemoteKeys {
     } catch (cause) {
       throw new ValidationError('invalid_response', `The JWKS ${jwksUri.href} is not a JSON Web Key Set`, cause);
     }
-    keys = next;
+    keys = refuseUnknownKid(next, body as unknown as JSONWebKeySet);
     fetchedAt = Date.now();
   }
 
@@ -124,3 +126,20 @@ export function createRemoteKeys(options: RemoteKeyOptions): RemoteKeys {
   };
 }
 
+/**
+ * jose's resolver over one JWKS, answering a token whose `kid` no key of the set has without asking
+ * jose: jose would refuse it with the same {@link errors.JWKSNoMatchingKey}, after building it with
+ * two stack captures, which made an unknown `kid` (the forged token of a flood) cost more than a
+ * valid token. The condition is jose's own (`createLocalJWKSet`): a header `kid` fits only a key
+ * whose `kid` is that same string, so this never refuses a token jose would take. Tokens without
+ * `kid`, or with one of the set, go to jose, which selects and imports the key.
+ */
+function refuseUnknownKid(resolve: JWTVerifyGetKey, jwks: JSONWebKeySet): JWTVerifyGetKey {
+  const kids = new Set<unknown>(jwks.keys.map((jwk) => jwk.kid).filter((kid) => typeof kid === 'string'));
+  return (header, token) => {
+    // jose reads the header as { ...protected, ...unprotected }; a compact JWT has no unprotected one.
+    const kid = token?.header === undefined ? header.kid : { ...header, ...token.header }.kid;
+    if (kid !== undefined && !kids.has(kid)) throw withoutStackTrace(() => new errors.JWKSNoMatchingKey());
+    return resolve(header, token);
+  };
+}

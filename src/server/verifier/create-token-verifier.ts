@@ -10,6 +10,7 @@ import { createRemoteKeys } from '../keys/remote-keys.js';
 import { resolveOptions } from '../options/resolve.js';
 import type { TokenVerifierOptions } from '../options/types.js';
 import { resolveScopes } from '../options/validators.js';
+import { withoutStackTrace } from '../without-stack-trace.js';
 import { readBinding } from './binding.js';
 import { describeJoseError } from './describe-jose-error.js';
 import { grantedScopes } from './scopes.js';
@@ -57,7 +58,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const config = resolveOptions(options);
   const source: KeySource =
     config.key.kind === 'secret'
-      ? { kind: 'secret', getKey: config.key.secret.getKey }
+      ? { kind: 'secret', key: config.key.secret.verificationKey }
       : { kind: 'jwks', keys: createRemoteKeys({ issuer: config.issuer, ...config.key }) };
   const { realm, dpop } = config;
   const schemes: AuthScheme[] = dpop === undefined ? ['Bearer'] : dpop.required ? ['DPoP'] : ['Bearer', 'DPoP'];
@@ -71,19 +72,23 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     ...(config.profile === 'rfc9068' ? { typ: 'at+jwt' } : {}),
   });
 
+  // A refusal answers the client (a 401); it is no fault of this process to trace: no stack trace.
   const refuse = (
     code: TokenVerificationErrorCode,
     description: string,
     scheme: AuthScheme | undefined,
     extra: { scope?: readonly string[]; cause?: unknown; dpopNonce?: string | undefined } = {},
   ) =>
-    new TokenVerificationError(code, description, {
-      realm,
-      schemes,
-      errorScheme: scheme,
-      dpopAlgorithms: dpop?.algorithms,
-      ...extra,
-    });
+    withoutStackTrace(
+      () =>
+        new TokenVerificationError(code, description, {
+          realm,
+          schemes,
+          errorScheme: scheme,
+          dpopAlgorithms: dpop?.algorithms,
+          ...extra,
+        }),
+    );
 
   const neededScopes = (call: VerifyCallOptions | undefined): readonly string[] => {
     if (call?.requiredScopes === undefined) return config.requiredScopes;
@@ -91,22 +96,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     return [...new Set([...config.requiredScopes, ...extra])];
   };
 
-  async function verifySignedToken(token: string, scheme: AuthScheme): Promise<JWTPayload> {
-    let payload: JWTPayload;
-    try {
-      payload = await verifyJwt(token, source, joseOptions);
-    } catch (error) {
-      // Failures to get or use the keys are not the token's fault: let them through as they are.
-      if (isPkceError(error)) throw error;
-      throw refuse('invalid_token', describeJoseError(error), scheme, { cause: error });
-    }
-    const problem = refuseClaims(payload, config);
-    if (problem !== undefined) throw refuse('invalid_token', problem, scheme);
-    return payload;
-  }
-
-  /** RFC 9449 §7.1–7.2: a bound token only with its proof, a proof only with a bound token. */
-  async function checkBinding(payload: JWTPayload, token: string, scheme: AuthScheme, credentials: RequestCredentials) {
+  /**
+   * RFC 9449 §7.1–7.2: a bound token only with its proof, a proof only with a bound token. Returns
+   * the `jkt` the proof must match, or `undefined` for a Bearer token, which needs no proof (and no
+   * wait for one).
+   */
+  function checkBinding(payload: JWTPayload, scheme: AuthScheme): string | undefined {
     const binding = readBinding(payload);
     if (binding.kind === 'unchecked') {
       throw refuse('invalid_token', 'The access token is bound to a key in a way this API cannot check (cnf)', scheme);
@@ -115,14 +110,18 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       if (binding.kind === 'dpop') {
         throw refuse('invalid_token', 'The access token is DPoP-bound: send it with the DPoP scheme and a DPoP proof', scheme);
       }
-      return;
+      return undefined;
     }
     if (binding.kind === 'none') throw refuse('invalid_token', 'The access token is not DPoP-bound: send it as a Bearer token', scheme);
+    return binding.jkt;
+  }
+
+  async function checkProof(credentials: RequestCredentials, token: string, jkt: string): Promise<void> {
     try {
-      await verifyDpopProof(credentials.dpop(dpop!.publicUrls), token, binding.jkt, dpop!);
+      await verifyDpopProof(credentials.dpop(dpop!.publicUrls), token, jkt, dpop!);
     } catch (error) {
       if (!(error instanceof DpopRefusal)) throw error;
-      throw refuse(error.code, error.message, scheme, { cause: error.cause, dpopNonce: error.nonce });
+      throw refuse(error.code, error.message, 'DPoP', { cause: error.cause, dpopNonce: error.nonce });
     }
   }
 
@@ -132,8 +131,18 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if ('problem' in parsed) {
       throw refuse(parsed.problem, parsed.description, undefined, { scope: parsed.problem === 'missing_token' ? scopes : undefined });
     }
-    const payload = await verifySignedToken(parsed.token, parsed.scheme);
-    await checkBinding(payload, parsed.token, parsed.scheme, credentials);
+    let payload: JWTPayload;
+    try {
+      payload = await verifyJwt(parsed.token, source, joseOptions);
+    } catch (error) {
+      // Failures to get or use the keys are not the token's fault: let them through as they are.
+      if (isPkceError(error)) throw error;
+      throw refuse('invalid_token', describeJoseError(error), parsed.scheme, { cause: error });
+    }
+    const problem = refuseClaims(payload, config);
+    if (problem !== undefined) throw refuse('invalid_token', problem, parsed.scheme);
+    const jkt = checkBinding(payload, parsed.scheme);
+    if (jkt !== undefined) await checkProof(credentials, parsed.token, jkt);
     if (scopes.length > 0) {
       const granted = grantedScopes(payload, config.scopeClaim);
       if (!scopes.every((scope) => granted.has(scope))) {

@@ -5,7 +5,7 @@ import type { RemoteKeys } from '../keys/remote-keys.js';
 /** Where a verifier's keys come from. @internal */
 export type KeySource =
   | { readonly kind: 'jwks'; readonly keys: RemoteKeys }
-  | { readonly kind: 'secret'; readonly getKey: JWTVerifyGetKey };
+  | { readonly kind: 'secret'; readonly key: () => CryptoKey | JWTVerifyGetKey };
 
 /**
  * Verifies a JWT's signature and claims with jose's `jwtVerify`, and sorts every failure by what
@@ -21,24 +21,35 @@ export type KeySource =
  * SHOULD), each is tried. When no key has the token's `kid`, the JWKS is fetched again once, unless
  * it was fetched within the cooldown.
  *
+ * Promise chains (`then`), not `await`, between the caller and jose, on purpose: V8 follows the
+ * `await`s above an error when it captures its stack, so each async frame here made every refusal
+ * jose builds (two captures each) cost more; a `then` ends that walk at jose's own frames.
+ *
  * @internal
  */
-export async function verifyJwt(token: string, source: KeySource, options: JWTVerifyOptions): Promise<JWTPayload> {
-  if (source.kind === 'secret') return (await jwtVerify(token, source.getKey, options)).payload;
-  try {
-    return await verifyWithKeySet(token, source.keys.getKey, options);
-  } catch (error) {
-    if (!(error instanceof errors.JWKSNoMatchingKey) || !(await source.keys.refreshForUnknownKey())) throw error;
-    return verifyWithKeySet(token, source.keys.getKey, options);
+export function verifyJwt(token: string, source: KeySource, options: JWTVerifyOptions): Promise<JWTPayload> {
+  if (source.kind === 'secret') {
+    const key = source.key();
+    // Two calls, one per overload of jwtVerify: a key, or a resolver.
+    return (typeof key === 'function' ? jwtVerify(token, key, options) : jwtVerify(token, key, options)).then(payloadOf);
   }
+  return verifyWithKeySet(token, source.keys, options, true);
 }
 
-async function verifyWithKeySet(token: string, getKey: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTPayload> {
+const payloadOf = (verified: { payload: JWTPayload }): JWTPayload => verified.payload;
+
+/**
+ * One attempt with the keys held now. Every failure goes through one handler, so a refusal passes
+ * through one promise here, not one per concern.
+ *
+ * @param mayRefresh - when no key has the token's `kid`, ask for the JWKS again and try once more.
+ */
+function verifyWithKeySet(token: string, keys: RemoteKeys, options: JWTVerifyOptions, mayRefresh: boolean): Promise<JWTPayload> {
   let resolved = false;
   const resolve: JWTVerifyGetKey = async (header, input) => {
     let key: CryptoKey | KeyObject | Uint8Array;
     try {
-      key = (await getKey(header, input)) as CryptoKey;
+      key = (await keys.getKey(header, input)) as CryptoKey;
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || isPkceError(error)) {
         throw error;
@@ -48,15 +59,20 @@ async function verifyWithKeySet(token: string, getKey: JWTVerifyGetKey, options:
     resolved = true;
     return key;
   };
-  try {
-    return (await jwtVerify(token, resolve, options)).payload;
-  } catch (error) {
+  return jwtVerify(token, resolve, options).then(payloadOf, (error: unknown) => {
+    if (error instanceof errors.JWKSNoMatchingKey && mayRefresh) return retryWithNewKeys(token, keys, options, error);
     if (error instanceof errors.JWKSMultipleMatchingKeys) return verifyWithCandidates(token, error, options);
     // jose's verdicts on the token are JOSEErrors; anything else thrown once a key was chosen is
     // WebCrypto or jose refusing that key (e.g. "RS256 requires key modulusLength to be 2048 bits").
     if (resolved && !(error instanceof errors.JOSEError) && !isPkceError(error)) throw unusableKey(error);
     throw error;
-  }
+  });
+}
+
+/** No key has the token's `kid`: the JWKS is fetched again, unless within the cooldown, and tried once more. */
+async function retryWithNewKeys(token: string, keys: RemoteKeys, options: JWTVerifyOptions, noKey: unknown): Promise<JWTPayload> {
+  if (!(await keys.refreshForUnknownKey())) throw noKey;
+  return verifyWithKeySet(token, keys, options, false);
 }
 
 /** RFC 7517 §4.5: tries each key that fits the header; jose skips the ones it cannot import. */

@@ -1,6 +1,7 @@
+import { errors as jose } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTokenVerifier, isPkceError, type TokenVerifier } from '../../../src/server/index.js';
-import { AUDIENCE, createSigningKey, startAuthServer, type AuthServer, type SigningKey } from '../fixtures.js';
+import { AUDIENCE, createSigningKey, expectRejected, signToken, startAuthServer, type AuthServer, type SigningKey } from '../fixtures.js';
 
 // The JWKS cache: fetched once, refetched for an unknown kid at most once per cooldown; during an
 // outage of the authorization server, forged tokens must not turn the API into a load generator,
@@ -191,5 +192,37 @@ describe('keys already held keep verifying while the JWKS cannot be refreshed', 
     expect(errors.every((e) => isPkceError(e, 'invalid_response'))).toBe(true);
     // The known key still works meanwhile.
     expect((await verifier.verify(await as.sign(key))).sub).toBe('user-1');
+  });
+});
+
+describe('a kid no key of the JWKS has', () => {
+  let verifier: TokenVerifier;
+  beforeEach(async () => {
+    verifier = createTokenVerifier({ issuer: as.issuer, audience: AUDIENCE, jwksUri: as.jwksUri });
+    await verifier.verify(await as.sign(key));
+  });
+
+  it('is refused with jose\'s JWKSNoMatchingKey, built without a stack trace, and no request within the cooldown', async () => {
+    const token = await as.sign(forger, {}, { kid: 'unknown' });
+    const err = await expectRejected(verifier.verify(token), 'invalid_token', token);
+    expect(err.errorDescription).toBe('No key of the authorization server matches the access token');
+    expect(err.cause).toBeInstanceOf(jose.JWKSNoMatchingKey);
+    expect((err.cause as Error).stack).toBe('JWKSNoMatchingKey: no applicable key found in the JSON Web Key Set');
+    expect(as.counts.jwks).toBe(1);
+  });
+
+  it('as jose refuses it: a kid that is not a string, and a string kid against a key whose kid is a number', async () => {
+    as.published = [{ ...key, publicJwk: { ...key.publicJwk, kid: 7 as unknown as string } }];
+    const fresh = createTokenVerifier({ issuer: as.issuer, audience: AUDIENCE, jwksUri: as.jwksUri });
+    for (const kid of [7, '7']) {
+      const token = await signToken(key.privateKey, { alg: key.alg, kid: kid as string }, { iss: as.issuer });
+      const err = await expectRejected(fresh.verify(token), 'invalid_token', token);
+      expect(err.cause).toBeInstanceOf(jose.JWKSNoMatchingKey);
+    }
+  });
+
+  it('leaves a token without kid to jose, which picks the one key that fits', async () => {
+    const token = await as.sign(key, { sub: 'no-kid' }, { kid: undefined });
+    expect((await verifier.verify(token)).sub).toBe('no-kid');
   });
 });

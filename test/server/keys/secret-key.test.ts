@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createTokenVerifier } from '../../../src/server/index.js';
-import { keyMaterialBits } from '../../../src/server/keys/secret-key.js';
+import { keyMaterialBits, resolveSecret } from '../../../src/server/keys/secret-key.js';
 import { AUDIENCE, createSigningKey, expectRejected, SECRET_256, SECRET_512, signToken, unsecuredToken } from '../fixtures.js';
 
 const ISSUER = 'https://auth.example.test';
@@ -113,5 +113,30 @@ describe('symmetric mode ({ secret })', () => {
       const token = await signToken(key, { alg: 'HS256' }, claims);
       await expectRejected(verifier.verify(token), 'invalid_token', token);
     }
+  });
+});
+
+describe('the key handed to jose', () => {
+  it('with one algorithm: the imported WebCrypto key itself, once imported', async () => {
+    const resolved = resolveSecret(SECRET_512, ['HS256']);
+    expect(typeof resolved.verificationKey()).toBe('function');
+    await resolved.getKey({ alg: 'HS256' }, { payload: '', signature: '' });
+    const key = resolved.verificationKey() as CryptoKey;
+    expect(key.algorithm).toMatchObject({ name: 'HMAC', hash: { name: 'SHA-256' } });
+    expect(key.usages).toEqual(['verify']);
+  });
+
+  it('with several: always the resolver, which picks the key of the token\'s alg', async () => {
+    const resolved = resolveSecret(SECRET_512, undefined);
+    await resolved.getKey({ alg: 'HS256' }, { payload: '', signature: '' });
+    expect(resolved.verificationKey()).toBe(resolved.getKey);
+  });
+
+  it('another HS algorithm is still refused once the key is held', async () => {
+    const v = createTokenVerifier({ ...base, secret: SECRET_512, algorithms: ['HS256'] });
+    expect((await v.verify(await hs('HS256', SECRET_512))).sub).toBe('user-1');
+    const token = await hs('HS512', SECRET_512);
+    const err = await expectRejected(v.verify(token), 'invalid_token', token);
+    expect(err.errorDescription).toBe('The access token is signed with an algorithm that is not allowed');
   });
 });

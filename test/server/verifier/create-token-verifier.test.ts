@@ -1,4 +1,4 @@
-import { exportSPKI } from 'jose';
+import { errors, exportSPKI } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createTokenVerifier,
@@ -343,5 +343,20 @@ describe('iat in the future', () => {
     await expectRejected(verifier.verify(token), 'invalid_token', token);
     const tolerant = createTokenVerifier({ ...jwks(), audience: AUDIENCE, clockTolerance: 30 });
     expect((await tolerant.verify(await as.sign(rsa, { iat: at + 30 }))).sub).toBe('user-1');
+  });
+});
+
+describe('a refusal is an answer, not a fault to trace', () => {
+  it('the error carries no stack frames; its cause keeps jose\'s verdict', async () => {
+    const [header, , signature] = (await as.sign(rsa, { sub: 'alice' })).split('.');
+    const [, payload] = (await as.sign(rsa, { sub: 'mallory' })).split('.');
+    const err = await expectRejected(verifier.verify(`${header}.${payload}.${signature}`), 'invalid_token');
+    expect(err.stack).toBe('TokenVerificationError: The access token signature is invalid');
+    expect(err.cause).toBeInstanceOf(errors.JWSSignatureVerificationFailed);
+  });
+
+  it('so does a refused DPoP proof', async () => {
+    const err = await expectRejected(make().verify(`DPoP ${await bound()}`, call(undefined)), 'invalid_dpop_proof');
+    expect(err.stack).toBe('TokenVerificationError: The request has no DPoP proof');
   });
 });
