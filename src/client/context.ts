@@ -50,7 +50,9 @@ export function createClientContext(config: Config): ClientContext {
   const events = createEmitter<PkceClientEvents>();
   let runtime: Promise<DpopRuntime> | undefined;
   const dpop = config.dpop ? () => (runtime ??= import('../session/dpop-keys.js').then(({ createDpopRuntime }) => createDpopRuntime())) : undefined;
-  const signer = async (id: string) => (dpop ? (await dpop()).signer(id) : undefined);
+  // Proofs are dated in the server's time, as the session last learnt it.
+  const serverNow = () => Date.now() + (session.tokens?.clockOffset ?? 0);
+  const signer = async (id: string) => (dpop ? (await dpop()).signer(id, serverNow) : undefined);
   const revoke = async (token: string, sessionId: string) => {
     const result = await issuer.revoke(token, await signer(sessionId).catch(() => undefined));
     if (!result.revoked) events.emit('revocation-failed', result.error ? { reason: result.reason, error: result.error } : { reason: result.reason });

@@ -92,7 +92,7 @@ export function createIssuer(config: Config, http: HttpOptions) {
     async verifyIdToken(
       idToken: string,
       md: AuthorizationServerMetadata,
-      expected: { nonce?: string; maxAge?: number; previous?: IdTokenClaims } = {},
+      expected: { nonce?: string; maxAge?: number; previous?: IdTokenClaims; currentTime?: number } = {},
     ): Promise<IdTokenClaims> {
       const { previous, ...checks } = expected;
       const claims = await validateIdToken(idToken, {

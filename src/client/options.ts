@@ -74,7 +74,11 @@ export interface PkceClientOptions {
    * Default `[]`.
    */
   apiOrigins?: string[];
-  /** Seconds of clock skew tolerated when checking ID tokens. Default 30. */
+  /**
+   * Seconds of slack when checking an ID token's `exp`, `iat` and `auth_time`. Default 30. The checks
+   * are made in the authorization server's time, read from each token response's `iat`, so a device
+   * clock that is minutes off needs no more slack.
+   */
   clockTolerance?: number;
   /** Refresh this many seconds before the access token expires (never before half its lifetime). Default 60. */
   refreshLeeway?: number;

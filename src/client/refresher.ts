@@ -4,7 +4,8 @@ import { LoginRequiredError, isPkceError, type PkceError } from '../shared/error
 import type { IdTokenClaims } from '../protocol/id-token/claims.js';
 import { readJson } from '../protocol/http.js';
 import { singleFlight } from '../session/single-flight.js';
-import { tokenSetFrom } from '../session/token-set.js';
+import { serverTime, tokenSetFrom } from '../session/token-set.js';
+import { serverClockOffset } from '../protocol/server-time.js';
 import { processTokenResponse, refreshGrant, sendTokenRequest, type TokenResponse } from '../protocol/token-endpoint.js';
 import type { TokenSet } from '../session/token-store.js';
 
@@ -81,10 +82,11 @@ export function createRefresher(ctx: ClientContext) {
       return giveUp(error, (await carriedRefreshToken(raw)) ?? current.refreshToken);
     }
     const nextRefreshToken = body.refresh_token ?? current.refreshToken;
+    const clockOffset = serverClockOffset(body, Date.now()) ?? current.clockOffset;
     let claims: IdTokenClaims | undefined;
     if (body.id_token && ctx.openid && session.isCurrent(ticket)) {
       try {
-        claims = await ctx.issuer.verifyIdToken(body.id_token, md, { previous: current.claims });
+        claims = await ctx.issuer.verifyIdToken(body.id_token, md, { previous: current.claims, currentTime: serverTime(clockOffset) });
       } catch (error) {
         // Keys out of reach say nothing against the token: the session goes on with the new access
         // and refresh tokens and the claims it had. Anything else is a token that must not be used.
@@ -92,7 +94,7 @@ export function createRefresher(ctx: ClientContext) {
         claims = undefined;
       }
     }
-    const next = tokenSetFrom(body, claims, config.refreshLeeway, current);
+    const next = tokenSetFrom(body, claims, { refreshLeeway: config.refreshLeeway, previous: current, clockOffset });
     await session.replace(ticket, next);
     events.emit('refreshed', { expiresAt: next.expiresAt });
     return next;

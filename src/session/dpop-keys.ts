@@ -97,9 +97,10 @@ export function createDpopRuntime() {
     await stored?.delete(id).catch(() => undefined);
   };
 
-  async function proof(id: string, htm: string, htu: string, accessToken?: string): Promise<string> {
+  async function proof(id: string, htm: string, htu: string, now: () => number, accessToken?: string): Promise<string> {
     const { privateKey, publicKey } = await find(id);
-    return signDpopProof(privateKey, await jwkOf(publicKey), { htm, htu, nonce: nonces.get(new URL(htu).origin), accessToken });
+    const iat = Math.floor(now() / 1000);
+    return signDpopProof(privateKey, await jwkOf(publicKey), { htm, htu, nonce: nonces.get(new URL(htu).origin), accessToken, iat });
   }
 
   return {
@@ -136,13 +137,16 @@ export function createDpopRuntime() {
       (timer as { unref?: () => void }).unref?.(); // never what keeps a process (tests, SSR) alive
     },
 
-    /** A signer with the key `id`; see {@link DpopSigner}. */
-    signer(id: string): DpopSigner {
+    /**
+     * A signer with the key `id`; see {@link DpopSigner}. `now` is the server's time in epoch
+     * milliseconds, as the session learnt it: proofs are dated by it (RFC 9449 §11.1).
+     */
+    signer(id: string, now: () => number = Date.now): DpopSigner {
       return {
         async send(method, url, request, accessToken) {
           const { origin } = new URL(url);
           const attempt = async () => {
-            const response = await request(await proof(id, method, url, accessToken));
+            const response = await request(await proof(id, method, url, now, accessToken));
             const nonce = response.headers.get('dpop-nonce');
             if (nonce) nonces.set(origin, nonce);
             return response;

@@ -30,6 +30,12 @@ export interface TokenSet {
   issuer?: string;
   /** The `clientId` option of the client whose session this is. */
   clientId?: string;
+  /**
+   * Milliseconds the authorization server's clock is ahead of this device's (negative: behind),
+   * learnt from the last token response that said; absent when they agree within 5 s. DPoP proofs
+   * are dated by it (RFC 9449 §11.1).
+   */
+  clockOffset?: number;
 }
 
 /**
@@ -52,6 +58,9 @@ export function belongsTo(tokens: TokenSet, issuer: string, clientId: string): b
   return audience.includes(clientId) && (claims.azp === undefined || claims.azp === clientId);
 }
 
+/** @internal Now in the server's time, epoch seconds: this device's clock moved by `clockOffset` milliseconds. */
+export const serverTime = (clockOffset: number | undefined): number => (Date.now() + (clockOffset ?? 0)) / 1000;
+
 /** True for a stored value that has what a session needs; anything else reads as no session. */
 export const usable = (value: unknown): value is TokenSet =>
   typeof value === 'object' &&
@@ -59,19 +68,27 @@ export const usable = (value: unknown): value is TokenSet =>
   typeof (value as TokenSet).accessToken === 'string' &&
   typeof (value as TokenSet).sessionId === 'string';
 
+/** @internal How a token response becomes a session's tokens: see {@link tokenSetFrom}. */
+export interface TokenSetInputs {
+  /** Seconds before expiry to refresh. */
+  refreshLeeway: number;
+  /** The session the response refreshed. */
+  previous?: TokenSet | undefined;
+  /** What `serverClockOffset` read from the response; `undefined` keeps the previous one. */
+  clockOffset?: number | undefined;
+}
+
 /**
  * @internal The session's tokens after a token response. A refresh keeps the session's id, and
- * what the response leaves out: the refresh token (no rotation), the ID token, the scope. Claims of
- * a refreshed ID token are merged over the earlier ones (OIDC Core §12.2 lets it omit some).
+ * what the response leaves out: the refresh token (no rotation), the ID token, the scope, the
+ * server's clock. Claims of a refreshed ID token are merged over the earlier ones (OIDC Core §12.2
+ * lets it omit some).
  */
-export function tokenSetFrom(
-  response: TokenResponse,
-  claims: IdTokenClaims | undefined,
-  refreshLeeway: number,
-  previous?: TokenSet,
-): TokenSet {
+export function tokenSetFrom(response: TokenResponse, claims: IdTokenClaims | undefined, inputs: TokenSetInputs): TokenSet {
+  const { refreshLeeway, previous } = inputs;
   const now = Date.now();
   const expiresIn = response.expires_in;
+  const clockOffset = inputs.clockOffset ?? previous?.clockOffset;
   return {
     sessionId: previous?.sessionId ?? randomToken(16),
     accessToken: response.access_token,
@@ -83,5 +100,6 @@ export function tokenSetFrom(
     idToken: (claims && response.id_token) || previous?.idToken,
     claims: claims && previous?.claims ? { ...previous.claims, ...claims } : (claims ?? previous?.claims),
     scope: response.scope ?? previous?.scope,
+    ...(clockOffset ? { clockOffset } : {}),
   };
 }

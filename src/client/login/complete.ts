@@ -6,7 +6,8 @@ import type { IdTokenClaims } from '../../protocol/id-token/claims.js';
 import { modeOf, type ResponseMode } from '../../browser/response-mode.js';
 import { isCallbackUrl } from '../../protocol/callback.js';
 import { noteNoServerSession } from '../../session/hint.js';
-import { tokenSetFrom } from '../../session/token-set.js';
+import { serverTime, tokenSetFrom } from '../../session/token-set.js';
+import { serverClockOffset } from '../../protocol/server-time.js';
 import { exchangeCode } from '../../protocol/token-endpoint.js';
 import type { TokenSet } from '../../session/token-store.js';
 
@@ -103,19 +104,21 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
       resource: config.resource,
     });
     const response = await exchange;
+    const clockOffset = serverClockOffset(response, Date.now());
     let user: IdTokenClaims | undefined;
     if (ctx.openid) {
       if (!response.id_token) {
         throw new ValidationError('invalid_response', 'Token response: "id_token" is missing although "openid" was asked for');
       }
-      user = await issuer.verifyIdToken(response.id_token, md, { nonce: tx.nonce, maxAge: tx.maxAge });
+      // Judged in the server's time: the nonce, not the device clock, makes this token fresh.
+      user = await issuer.verifyIdToken(response.id_token, md, { nonce: tx.nonce, maxAge: tx.maxAge, currentTime: serverTime(clockOffset) });
       // With a templated issuer the callback's `iss` named a tenant: the ID token must name the same.
       const iss = callback.searchParams.get('iss');
       if (iss !== null && iss !== user.iss) {
         throw new ValidationError('invalid_issuer', 'The ID token\'s "iss" is not the issuer the callback named');
       }
     }
-    const tokens = tokenSetFrom(response, user, config.refreshLeeway);
+    const tokens = tokenSetFrom(response, user, { refreshLeeway: config.refreshLeeway, clockOffset });
     await (await ctx.dpop?.())?.move(keyId, tokens.sessionId, config.tokenStore !== undefined);
     // Only a sign-in that came through remembers its state: a refused callback (a wrong iss) must not
     // turn the genuine one that follows into a silent no-op.

@@ -38,12 +38,14 @@ const fail = (message: string, cause?: unknown) => new ValidationError('invalid_
 /** @internal The rules of {@link validateIdToken}, run where jose is loaded. */
 export async function checkIdToken(idToken: string, expected: IdTokenExpectations): Promise<IdTokenClaims> {
   const tolerance = expected.clockTolerance ?? 30;
+  const now = expected.currentTime ?? Date.now() / 1000;
   const templated = expected.issuer.includes(TENANT_PLACEHOLDER);
   const { payload, protectedHeader } = await verifyJwt(idToken, expected.jwks, {
     issuer: templated ? undefined : expected.issuer,
     audience: expected.clientId,
     algorithms: expected.algorithms ?? [...ASYMMETRIC_ALGORITHMS],
     clockTolerance: tolerance,
+    currentDate: new Date(now * 1000),
     requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
   });
   const claims = payload as IdTokenClaims;
@@ -61,7 +63,7 @@ export async function checkIdToken(idToken: string, expected: IdTokenExpectation
   }
   if (typeof claims.sub !== 'string' || !claims.sub) throw fail('ID token rejected: "sub" is missing');
   // jose checks `iat` is a number but not when it is; a token from the future is refused (item 10).
-  if (typeof claims.iat === 'number' && claims.iat > Date.now() / 1000 + tolerance) {
+  if (typeof claims.iat === 'number' && claims.iat > now + tolerance) {
     throw fail('ID token rejected: "iat" is in the future');
   }
   if (expected.nonce !== undefined && claims.nonce !== expected.nonce) {
@@ -69,7 +71,7 @@ export async function checkIdToken(idToken: string, expected: IdTokenExpectation
   }
   if (expected.maxAge !== undefined) {
     if (typeof claims.auth_time !== 'number') throw fail('ID token rejected: "auth_time" is missing although max_age was sent');
-    if (claims.auth_time + expected.maxAge < Date.now() / 1000 - tolerance) {
+    if (claims.auth_time + expected.maxAge < now - tolerance) {
       throw fail('ID token rejected: the authentication is older than max_age');
     }
   }

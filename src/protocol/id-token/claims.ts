@@ -102,6 +102,12 @@ export interface IdTokenExpectations {
   maxAge?: number;
   /** Seconds of clock skew tolerated for `exp`, `iat`, `auth_time`. Default 30. */
   clockTolerance?: number;
+  /**
+   * Epoch seconds the time rules are judged at: the issuer's time as the client learnt it (see
+   * `serverClockOffset`), so a device clock minutes off does not refuse a genuine token. Default: now
+   * by this device's clock.
+   */
+  currentTime?: number;
   /** Accepted algorithms; default: every asymmetric algorithm (RS*, PS*, ES*, EdDSA/Ed25519); `none` and HS* are never accepted, since a public client shares no secret with its server (OIDC Core §10.1, RFC 8725 §3.1). */
   algorithms?: string[];
 }

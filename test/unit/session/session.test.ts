@@ -263,9 +263,11 @@ describe('tokenSetFrom', () => {
     const first = tokenSetFrom(
       { access_token: 'a1', token_type: 'Bearer', expires_in: 100, refresh_token: 'r1' },
       { iss: 'i', sub: 's', aud: 'c', exp: 1, iat: 1, auth_time: 5, name: 'Alice' },
-      60,
+      { refreshLeeway: 60, clockOffset: -300_000 },
     );
-    const next = tokenSetFrom({ access_token: 'a2', token_type: 'Bearer' }, { iss: 'i', sub: 's', aud: 'c', exp: 2, iat: 2 }, 60, first);
+    const next = tokenSetFrom({ access_token: 'a2', token_type: 'Bearer' }, { iss: 'i', sub: 's', aud: 'c', exp: 2, iat: 2 }, { refreshLeeway: 60, previous: first });
+    // A response that says nothing of the server's time keeps what the session learnt.
+    expect(next.clockOffset).toBe(-300_000);
     expect(next).toMatchObject({ sessionId: first.sessionId, refreshToken: 'r1', claims: { auth_time: 5, name: 'Alice', exp: 2 } });
     expect(next.expiresAt).toBeUndefined();
     expect(first.sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);

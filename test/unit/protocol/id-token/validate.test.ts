@@ -290,6 +290,14 @@ describe('validateIdToken: unusable or ambiguous keys', () => {
     const within = await check(await sign(rsa, claims({ iat: now() + 20 })), localJwks(rsa));
     expect(within).toMatchObject({ sub: 'alice' });
   });
+
+  it('judges exp and iat at currentTime, the server time the client learnt, not the device clock', async () => {
+    const ahead = await sign(rsa, claims({ iat: now() + 3_600, exp: now() + 7_200 }));
+    const atServerTime = { issuer: ISSUER, clientId: CLIENT_ID, nonce: NONCE, jwks: localJwks(rsa) };
+    expect(await validateIdToken(ahead, { ...atServerTime, currentTime: now() + 3_600 })).toMatchObject({ sub: 'alice' });
+    const expiredThere = await validateIdToken(await sign(rsa, claims()), { ...atServerTime, currentTime: now() + 86_400 }).catch((e: unknown) => e);
+    expect(expiredThere).toMatchObject({ code: 'invalid_id_token', message: expect.stringContaining('"exp"') });
+  });
 });
 
 describe('checkRefreshedIdToken (OIDC Core §12.2)', () => {
