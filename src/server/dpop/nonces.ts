@@ -16,8 +16,10 @@ export interface RotatingDpopNoncesOptions {
  * creation, the current and the previous one accepted. The periods are fixed, however seldom the
  * nonces are asked for, so a nonce handed out at time t is refused from t + 2 × `rotateEvery` at
  * the latest (2 minutes by default): the bound on how long a proof signed ahead, by script in the
- * page say, stays usable (RFC 9449 §11.2). Clients get the new nonce from the `DPoP-Nonce` header of
- * a 401 `use_dpop_nonce` and retry once.
+ * page say, stays usable (RFC 9449 §11.2). Once a new nonce is current, every answer to a proof
+ * carrying the previous one hands out the new one (`DPoP-Nonce`, §9), so a client that calls at
+ * least once a period never meets a `use_dpop_nonce` refusal; one that does gets the nonce with the
+ * 401 and retries once.
  *
  * For an API on several machines, give every instance the same {@link DpopNonceSource} backed by
  * shared state instead, or a client will be asked for a new nonce whenever it reaches another

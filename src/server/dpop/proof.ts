@@ -89,6 +89,8 @@ const embeddedKey: JWTVerifyGetKey = (header, token) => {
  *    token's `cnf.jkt` (else `invalid_token`: the token is bound to another key);
  * 6. the proof not seen before within its lifetime (the replay cache).
  *
+ * @returns With server nonces, the current nonce when the proof carried an older (still valid) one:
+ *   for the answer's `DPoP-Nonce` header (RFC 9449 §9). Otherwise `undefined`.
  * @throws DpopRefusal
  * @throws NetworkError `network_error` when the replay cache fails (a server problem: without it a
  *   replay cannot be told from a first use); a pkce-spa error the cache throws as it is
@@ -100,7 +102,7 @@ export async function verifyDpopProof(
   accessToken: string,
   jkt: string,
   config: ProofPolicy,
-): Promise<void> {
+): Promise<string | undefined> {
   if (request.proofs.length === 0) throw refuse('invalid_dpop_proof', 'The request has no DPoP proof');
   if (request.proofs.length > 1) throw refuse('invalid_dpop_proof', 'The request has more than one DPoP header');
   const proof = request.proofs[0]!.trim();
@@ -158,6 +160,9 @@ export async function verifyDpopProof(
   if (!fresh) {
     throw refuse('invalid_dpop_proof', 'The DPoP proof was used before');
   }
+  if (config.nonces === undefined) return undefined;
+  const current = await config.nonces.current();
+  return current === nonce ? undefined : current;
 }
 
 /**

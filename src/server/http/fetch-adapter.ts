@@ -24,12 +24,15 @@ function fetchDpop(request: FetchRequestLike, publicUrls: readonly string[] | un
 export function createFetchAdapter(verify: VerifyCredentials) {
   async function verifyRequest(request: FetchRequestLike, options?: VerifyCallOptions): Promise<VerifyRequestResult> {
     try {
+      let dpopNonce: string | undefined;
       const credentials = {
         authorization: request.headers.get('authorization'),
         acceptBareToken: false,
         dpop: (publicUrls: readonly string[] | undefined) => fetchDpop(request, publicUrls),
+        nextDpopNonce: (next: string) => (dpopNonce = next),
       };
-      return { claims: await verify(credentials, options) };
+      const claims = await verify(credentials, options);
+      return dpopNonce === undefined ? { claims } : { claims, dpopNonce };
     } catch (error) {
       if (!(error instanceof TokenVerificationError)) throw error;
       const { status, headers, body } = errorResponseParts(error);

@@ -54,10 +54,19 @@ export function createNodeAdapter(verify: VerifyCredentials, checkCallOptions: (
   async function authenticate(req: NodeRequestLike, res: NodeResponseLike, options?: VerifyCallOptions): Promise<JWTPayload | undefined> {
     if (lacksPublicUrl) throw new ConfigError(NEEDS_PUBLIC_URL);
     try {
-      return await verify(
-        { authorization: nodeHeaderValues(req, 'authorization'), acceptBareToken: false, dpop: (urls) => nodeDpop(req, urls) },
+      let nonce: string | undefined;
+      const claims = await verify(
+        {
+          authorization: nodeHeaderValues(req, 'authorization'),
+          acceptBareToken: false,
+          dpop: (urls) => nodeDpop(req, urls),
+          nextDpopNonce: (next) => (nonce = next),
+        },
         options,
       );
+      // RFC 9449 §9: the next nonce rides on the answer, ahead of the old one's refusal.
+      if (nonce !== undefined) res.setHeader('DPoP-Nonce', nonce);
+      return claims;
     } catch (error) {
       if (!(error instanceof TokenVerificationError)) throw error;
       const { status, headers, body } = errorResponseParts(error);

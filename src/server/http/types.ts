@@ -30,7 +30,10 @@ export interface NodeRequestLike {
 export interface NodeResponseLike {
   /** Set to the error's status (400, 401 or 403) when a token is refused; other errors write nothing. */
   statusCode: number;
-  /** Sets `WWW-Authenticate`, `Content-Type`, `Cache-Control: no-store` (and `DPoP-Nonce`) on that answer. */
+  /**
+   * Sets `WWW-Authenticate`, `Content-Type`, `Cache-Control: no-store` (and `DPoP-Nonce`) on that
+   * answer; with server nonces, also `DPoP-Nonce` on a passed request whose proof carried an older one.
+   */
   setHeader(name: string, value: string): unknown;
   /** Sends the JSON body `{ error, error_description }` and ends the answer. */
   end(body?: string): unknown;
@@ -69,12 +72,21 @@ export type VerifyRequestResult =
       claims: JWTPayload;
       /** Absent when the token passed. */
       response?: undefined;
+      /**
+       * With server nonces: the current nonce, when the proof carried an older one. Send it as the
+       * `DPoP-Nonce` header of your answer (RFC 9449 §9), so the client switches before its nonce is
+       * refused and rotation costs no `use_dpop_nonce` round trip. `authenticate()` and `middleware()`
+       * set it on the response themselves.
+       */
+      dpopNonce?: string;
     }
   | {
       /** Absent when the token failed. */
       claims?: undefined;
       /** The error answer to send as is: 400, 401 or 403 with `WWW-Authenticate` (RFC 6750 §3). */
       response: Response;
+      /** Absent when the token failed: a `use_dpop_nonce` answer carries its nonce in `response`. */
+      dpopNonce?: undefined;
     };
 
 /** The DPoP side of a request, for {@link TokenVerifier.verify}. */
@@ -111,6 +123,8 @@ export interface RequestCredentials {
   acceptBareToken: boolean;
   /** Read only when the request uses the DPoP scheme; given the configured `dpop.publicUrl`s. */
   dpop: (publicUrls: readonly string[] | undefined) => DpopRequest;
+  /** Told the nonce to hand out with a successful answer, when the proof's is no longer the current one. */
+  nextDpopNonce?: (nonce: string) => void;
 }
 
 /** Verifies one request's credentials. @internal */

@@ -116,9 +116,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     return binding.jkt;
   }
 
-  async function checkProof(credentials: RequestCredentials, token: string, jkt: string): Promise<void> {
+  async function checkProof(credentials: RequestCredentials, token: string, jkt: string): Promise<string | undefined> {
     try {
-      await verifyDpopProof(credentials.dpop(dpop!.publicUrls), token, jkt, dpop!);
+      return await verifyDpopProof(credentials.dpop(dpop!.publicUrls), token, jkt, dpop!);
     } catch (error) {
       if (!(error instanceof DpopRefusal)) throw error;
       throw refuse(error.code, error.message, 'DPoP', { cause: error.cause, dpopNonce: error.nonce });
@@ -142,13 +142,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     const problem = refuseClaims(payload, config);
     if (problem !== undefined) throw refuse('invalid_token', problem, parsed.scheme);
     const jkt = checkBinding(payload, parsed.scheme);
-    if (jkt !== undefined) await checkProof(credentials, parsed.token, jkt);
+    const nextNonce = jkt === undefined ? undefined : await checkProof(credentials, parsed.token, jkt);
     if (scopes.length > 0) {
       const granted = grantedScopes(payload, config.scopeClaim);
       if (!scopes.every((scope) => granted.has(scope))) {
         throw refuse('insufficient_scope', 'The access token does not have the required scope', parsed.scheme, { scope: scopes });
       }
     }
+    if (nextNonce !== undefined) credentials.nextDpopNonce?.(nextNonce);
     return payload;
   }
 

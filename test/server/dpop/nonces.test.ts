@@ -50,6 +50,29 @@ describe('server nonces (§9)', () => {
     expect(err.dpopNonce).not.toBe(old);
   });
 
+  it('once a new nonce is current, a passed request with the previous one gets it in DPoP-Nonce, so the client never meets the refusal', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_800_000_000_000 });
+    const nonces = rotatingDpopNonces({ rotateEvery: 60 });
+    const first = nonces.current() as string;
+    const verifier = make({ nonces, publicUrl: 'https://api.example.test' });
+    const token = await as.sign(key, { cnf: { jkt: client.jkt }, exp: 1_800_003_600 });
+    const request = async (nonce: string) =>
+      new Request(URL_, { headers: { authorization: `DPoP ${token}`, dpop: await makeProof(client, { accessToken: token, claims: { nonce } }) } });
+    expect(await verifier.verifyRequest(await request(first))).not.toHaveProperty('dpopNonce');
+    vi.setSystemTime(1_800_000_070_000); // the next period: `first` still valid, no longer current
+    const passed = await verifier.verifyRequest(await request(first));
+    expect(passed.claims?.sub).toBe('user-1');
+    expect(passed.dpopNonce).toBe(nonces.current());
+    expect(passed.dpopNonce).not.toBe(first);
+    expect(await verifier.verifyRequest(await request(passed.dpopNonce!))).not.toHaveProperty('dpopNonce');
+    // The Node adapter sets it on the answer itself.
+    const headers: Record<string, string> = {};
+    const res = { statusCode: 200, setHeader: (name: string, value: string) => void (headers[name] = value), end: () => undefined };
+    const proof = await makeProof(client, { accessToken: token, claims: { nonce: first } });
+    const claims = await verifier.authenticate({ headers: { authorization: `DPoP ${token}`, dpop: proof }, method: 'GET', url: '/things' }, res);
+    expect([claims?.sub, res.statusCode, headers['DPoP-Nonce']]).toEqual(['user-1', 200, nonces.current()]);
+  });
+
   it('refuses a bad rotateEvery with a ConfigError', () => {
     expect(() => rotatingDpopNonces({ rotateEvery: -1 })).toThrow(ConfigError);
   });
