@@ -18,8 +18,8 @@ export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, required
     algorithms: ['RS256', 'ES256'],
     requiredScopes: [requiredScope],
     realm: 'demo-api',
-    // Server nonces are pkce-spa/server's default; the demo turns them on with --dpop-nonces only,
-    // so that by default each step on the page shows one request to the API.
+    // Server nonces (pkce-spa/server's default) unless --no-dpop-nonces: the SDK takes the next one
+    // from every answer, so only the first call of a page pays the use_dpop_nonce round trip.
     // The proofs' htu is checked against apiUrl, the URL the page calls, never against Host.
     dpop: { mode: 'allowed', algorithms: ['ES256'], publicUrl: apiUrl, nonces: dpopNonces ? rotatingDpopNonces() : false },
   });

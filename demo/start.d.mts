@@ -37,7 +37,7 @@ export interface StartDemoOptions {
   coop?: boolean;
   /** The page uses DPoP-bound tokens (RFC 9449); default true. */
   dpop?: boolean;
-  /** Require DPoP nonces at the authorization server's token endpoint and at the API. */
+  /** Require DPoP nonces at the authorization server's token endpoint and at the API; default: as `dpop`. */
   dpopNonces?: boolean;
   /** Ports; 0 (the default) picks a free one. */
   pagePort?: number;

@@ -23,8 +23,9 @@ const originOf = (host, port) => `http://${host.includes(':') ? `[${host}]` : ho
  * `pageHost` puts the page on another loopback name than the servers (127.0.0.1 vs localhost are
  * different sites, as an app and a third-party authorization server are); `coop` makes the
  * authorization server send `Cross-Origin-Opener-Policy: same-origin`, as many do; `dpop` (default
- * true) tells the page to use DPoP-bound tokens (RFC 9449); `dpopNonces`
- * makes the authorization server and the API require DPoP nonces (RFC 9449 §8, §9). `publicDir`
+ * true) tells the page to use DPoP-bound tokens (RFC 9449); `dpopNonces` (default: as `dpop`)
+ * makes the authorization server and the API require DPoP nonces (RFC 9449 §8, §9), so that a proof
+ * signed ahead by script in the page stops working within the nonce's life. `publicDir`
  * replaces the demo page with another app (the framework examples' tests serve a built example
  * there, so it runs on the origin the authorization server has registered). `wrap` lets a test see
  * or change what a server answers, in the server itself (see start.d.mts).
@@ -34,7 +35,7 @@ const originOf = (host, port) => `http://${host.includes(':') ? `[${host}]` : ho
  */
 export async function startDemo({
   host = 'localhost', pageHost = host, pagePort = 0, authPort = 0, apiPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl,
-  coop = false, dpop = true, dpopNonces = false, quiet = false, publicDir = here('./public'), wrap = {},
+  coop = false, dpop = true, dpopNonces = dpop, quiet = false, publicDir = here('./public'), wrap = {},
 } = {}) {
   if (!Number.isInteger(accessTokenTtl) || accessTokenTtl < 1) {
     throw new Error(`accessTokenTtl must be a positive number of seconds, got ${accessTokenTtl}`);
@@ -105,6 +106,8 @@ const HELP = `Usage: node demo/start.mjs [options]   (npm run demo builds first)
   --access-token-ttl <s>  access token lifetime     (env DEMO_ACCESS_TOKEN_TTL, default ${DEFAULTS.accessTokenTtl})
   --host <name>           localhost, 127.0.0.1 or ::1 (env DEMO_HOST, default localhost)
   --no-dpop               plain Bearer tokens instead of DPoP-bound ones (RFC 9449)
+  --no-dpop-nonces        DPoP without server nonces (RFC 9449 §8, §9): proofs signed
+                          ahead of time then stay usable for their whole window
   --public <dir>          serve this built app instead of the demo page, e.g. a framework
                           example (docs/frameworks.md); its index.html answers / and /callback
   --verbose               also print oidc-provider's development notices
@@ -121,6 +124,7 @@ function readOptions() {
       host: { type: 'string' },
       public: { type: 'string' },
       'no-dpop': { type: 'boolean' },
+      'no-dpop-nonces': { type: 'boolean' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -142,6 +146,7 @@ function readOptions() {
     accessTokenTtl: number('access-token-ttl', 'DEMO_ACCESS_TOKEN_TTL', DEFAULTS.accessTokenTtl),
     ...(values.public && { publicDir: resolve(values.public) }),
     dpop: !values['no-dpop'],
+    dpopNonces: !values['no-dpop'] && !values['no-dpop-nonces'],
   };
 }
 

@@ -71,7 +71,9 @@ describe('demo page: reload, popup, second tab', () => {
     await expect.poll(() => stepState(page, 'jwks')).toBe('done');
     expect(await textOf(page, '[data-step="token"]')).toContain('✓ equals the code_challenge of step 1');
     expect(await stepState(page, 'api')).toBe('pending');
-    expect(traffic.tokenRequests('authorization_code')).toHaveLength(2);
+    // Two codes redeemed: the sign-in's and the iframe's (each page's first proof is also answered
+    // use_dpop_nonce once, as the demo requires DPoP nonces).
+    await expect.poll(() => traffic.exchanges.filter((e) => e.grantType === 'authorization_code' && e.status === 200)).toHaveLength(2);
 
     // The restored session works.
     await page.locator('#call-api').click();

@@ -71,12 +71,17 @@ describe('DPoP against oidc-provider and the demo API', () => {
   it('signs in, calls the API, refreshes and signs out with proofs of one non-extractable key', async () => {
     await signInWithDpop(env, page);
     const push = seen.find((s) => s.url === env.discovery.pushed_authorization_request_endpoint)!;
-    const exchange = seen.find((s) => s.form.get('grant_type') === 'authorization_code')!;
+    // The demo requires DPoP nonces: the first proof of the page gets use_dpop_nonce (RFC 9449 §8),
+    // the same code with a proof carrying the nonce gets the tokens. The bodies are read as the
+    // response events come, which can trail the page's own progress.
+    const exchanges = () => seen.filter((s) => s.form.get('grant_type') === 'authorization_code');
+    await expect.poll(() => exchanges().map((s) => s.body?.error ?? s.body?.token_type)).toEqual(['use_dpop_nonce', 'DPoP']);
+    const exchange = exchanges()[1]!;
+    expect(exchange.form.get('code')).toBe(exchanges()[0]!.form.get('code'));
     const proof = exchange.headers['dpop']!;
     expect(headerOf(proof)).toMatchObject({ typ: 'dpop+jwt', alg: 'ES256' });
+    expect(claimsOf(proof).nonce).toEqual(expect.any(String));
     expect(push.form.get('dpop_jkt')).toBe(await calculateJwkThumbprint(headerOf(proof).jwk as never));
-    // The body is read as the response event comes, which can trail the page's own progress.
-    await expect.poll(() => exchange.body).toMatchObject({ token_type: 'DPoP' });
     const accessToken = exchange.body!.access_token as string;
     expect(claimsOf(accessToken)).toMatchObject({ cnf: { jkt: push.form.get('dpop_jkt') } });
 

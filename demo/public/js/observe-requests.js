@@ -81,6 +81,10 @@ export function createObservedFetch(flow, { onPush }) {
         const challenge = flow.data.authorize?.params?.code_challenge;
         const computed = fields.code_verifier ? await s256(fields.code_verifier) : undefined;
         const idToken = decodeJwt(body.id_token);
+        // A server that requires DPoP nonces answers the first proof of a page with use_dpop_nonce
+        // (RFC 9449 §8); the SDK sends the same code again with the nonce. Both are one exchange.
+        const previous = flow.data.token;
+        const nonceAsked = previous?.response?.error === 'use_dpop_nonce' && previous.fields?.code === short(fields.code) ? previous : undefined;
         flow.set({
           token: {
             endpoint,
@@ -94,7 +98,8 @@ export function createObservedFetch(flow, { onPush }) {
             response: tokenSummary(body),
             dpop: proofSummary(seen.dpop),
             idTokenHeader: idToken ? { kid: idToken.header.kid, alg: idToken.header.alg } : undefined,
-            timing: { start: started, headers: headersAt, end: ended },
+            timing: { start: nonceAsked?.timing.start ?? started, headers: headersAt, end: ended },
+            nonceAsked: nonceAsked !== undefined,
           },
         });
         return;

@@ -140,6 +140,7 @@ export function stepToken(f) {
       el('p', { class: 'kv-title' }, 'PKCE proof, recomputed in this page'),
       kv([['SHA-256(verifier)', t.computed ?? '—', proof]]),
       ...(t.dpop ? [el('p', { class: 'kv-title' }, 'DPoP proof (header DPoP), signed with this session\'s unexportable key'), kv(Object.entries(t.dpop).filter(([, v]) => v !== undefined))] : []),
+      ...(t.nonceAsked ? [el('p', { class: 'hint' }, 'The server first answered HTTP 400 use_dpop_nonce with a DPoP-Nonce header (RFC 9449 §8): the SDK signed a new proof carrying that nonce and sent the code again.')] : []),
       el('p', { class: 'kv-title' }, `Response: HTTP ${t.status}`),
       kv(Object.entries(t.response ?? {})),
     ],
