@@ -1,4 +1,4 @@
-import { ValidationError } from '../shared/errors.js';
+import { NetworkError, ValidationError, isPkceError } from '../shared/errors.js';
 import { readJson, send, type HttpOptions } from './http.js';
 import { secureUrl } from '../shared/secure-url.js';
 import { TENANT_PLACEHOLDER, isTemplateOf } from './issuer-template.js';
@@ -68,8 +68,13 @@ function issuerMismatch(configured: string, published: unknown, multiTenant: boo
   if (published.includes(TENANT_PLACEHOLDER) && !multiTenant && isTemplateOf(published, configured)) {
     return `${base}, a multi-tenant template: set "multiTenant: true" (optionally with a tenant allow-list) to accept it`;
   }
-  const slash = published.replace(/\/$/, '') === configured.replace(/\/$/, '') ? ' (mind the trailing slash)' : '';
-  return `${base}: if that is your authorization server, set "issuer" to exactly ${JSON.stringify(published)}${slash}`;
+  if (published.replace(/\/$/, '') === configured.replace(/\/$/, '')) {
+    return `${base}: if that is your authorization server, set "issuer" to exactly ${JSON.stringify(published)} (mind the trailing slash)`;
+  }
+  return (
+    `${base}: if that is your authorization server, set "issuer" to exactly ${JSON.stringify(published)}, and if that issuer ` +
+    `publishes no discovery document of its own (Azure AD B2C's), give the endpoints found at ${configured} in the "metadata" option`
+  );
 }
 
 /**
@@ -103,6 +108,9 @@ export function validateMetadata(
   return metadata as AuthorizationServerMetadata;
 }
 
+// Azure AD B2C's GUID issuer, for one: its policy publishes the metadata, the issuer itself none.
+const NO_DISCOVERY = 'If this issuer publishes no discovery document of its own, give its endpoints in the "metadata" option';
+
 /**
  * Fetches and validates `{issuer}/.well-known/openid-configuration`, with `overrides` merged in.
  *
@@ -119,9 +127,12 @@ export function validateMetadata(
 export async function discover(issuer: string, options: HttpOptions & MetadataOptions = {}): Promise<AuthorizationServerMetadata> {
   // Discovery §4: a terminating "/" of the issuer is removed before appending the well-known path.
   const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
-  const response = await send(url, { headers: { accept: 'application/json' } }, options);
+  const response = await send(url, { headers: { accept: 'application/json' } }, options).catch((error: unknown) => {
+    if (!isPkceError(error, 'network_error')) throw error;
+    throw new NetworkError('network_error', `${error.message}. ${NO_DISCOVERY}`, error.cause);
+  });
   if (!response.ok) {
-    throw new ValidationError('invalid_response', `Discovery failed with HTTP ${response.status}`);
+    throw new ValidationError('invalid_response', `Discovery failed with HTTP ${response.status} at ${url}. ${NO_DISCOVERY}`);
   }
   return validateMetadata(issuer, { ...(await readJson(response, 'Discovery')), ...options.overrides }, options);
 }

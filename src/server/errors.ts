@@ -59,6 +59,11 @@ export interface TokenVerificationErrorOptions {
   dpopAlgorithms?: readonly string[] | undefined;
   /** A fresh server nonce for the `DPoP-Nonce` response header (RFC 9449 §9). */
   dpopNonce?: string | undefined;
+  /**
+   * What the token carried and what to change, appended to the `message` for the API's logs; never
+   * in `errorDescription`, the challenge or the answer's body, which the caller sees.
+   */
+  hint?: string | undefined;
 }
 
 /**
@@ -101,13 +106,14 @@ export class TokenVerificationError extends PkceError<TokenVerificationErrorCode
 
   /**
    * @param code - the RFC 6750 / RFC 9449 outcome.
-   * @param description - a short, token-free explanation; also the `error_description`.
+   * @param description - a short, token-free explanation; the `error_description`, and the `message`
+   *   followed by `options.hint` when there is one.
    * @param options - realm, scope, schemes and DPoP details for the challenge, and the `cause`.
    */
   constructor(code: TokenVerificationErrorCode, description: string, options: TokenVerificationErrorOptions = {}) {
     // RFC 6750 §3.1: no error code when the request had no credentials at all.
     const error = code === 'missing_token' ? undefined : code;
-    super(code, description, {
+    super(code, options.hint === undefined ? description : `${description}: ${options.hint}`, {
       cause: options.cause,
       error,
       errorDescription: error === undefined ? undefined : description,

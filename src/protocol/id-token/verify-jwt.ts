@@ -6,7 +6,7 @@
  * @internal
  * @packageDocumentation
  */
-import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
 import { NetworkError, ValidationError, isPkceError } from '../../shared/errors.js';
 
 /**
@@ -19,7 +19,7 @@ export async function verifyJwt(token: string, jwks: JWTVerifyGetKey, options: J
   try {
     return await jwtVerify(token, jwks, options);
   } catch (error) {
-    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw classify(error);
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw classify(error, token, options);
     let last: unknown = error;
     for await (const key of error) {
       try {
@@ -28,14 +28,40 @@ export async function verifyJwt(token: string, jwks: JWTVerifyGetKey, options: J
         last = candidateError;
       }
     }
-    throw classify(last);
+    throw classify(last, token, options);
   }
 }
 
-function classify(cause: unknown): unknown {
+const show = (value: unknown) => JSON.stringify(value) ?? String(value);
+
+/** What the token carried against what this client expects, where jose's message names neither. */
+function whatToChange(cause: unknown, token: string, options: JWTVerifyOptions): string | undefined {
+  if (cause instanceof errors.JWTClaimValidationFailed) {
+    if (cause.claim === 'iss') {
+      return `its "iss" is ${show(cause.payload.iss)}, the issuer is ${show(options.issuer)}: set "issuer" (and the metadata's "issuer") to the token's value exactly`;
+    }
+    if (cause.claim === 'aud') return `its "aud" is ${show(cause.payload.aud)}, this client is ${show(options.audience)} ("clientId")`;
+  }
+  if (cause instanceof errors.JOSEAlgNotAllowed) {
+    const alg = (decodeProtectedHeader(token) as { alg?: unknown }).alg;
+    if (typeof alg === 'string' && /^HS/.test(alg)) {
+      return `it is ${alg}-signed, with a secret shared with the server, which a public client cannot have: give the server an asymmetric signing key (RS256 or ES256; authentik: the provider's Signing Key)`;
+    }
+    return `it is signed with ${show(alg)}; the algorithms accepted are ${show(options.algorithms)}`;
+  }
+  return undefined;
+}
+
+function classify(cause: unknown, token: string, options: JWTVerifyOptions): unknown {
   if (isPkceError(cause)) return cause;
   if (cause instanceof errors.JWKSTimeout) return new NetworkError('timeout', 'Timed out fetching the issuer keys (JWKS)', cause);
-  return new ValidationError('invalid_id_token', `ID token rejected: ${(cause as Error).message}`, cause);
+  let hint: string | undefined;
+  try {
+    hint = whatToChange(cause, token, options);
+  } catch {
+    hint = undefined; // a header that does not decode: jose's message says enough
+  }
+  return new ValidationError('invalid_id_token', `ID token rejected: ${(cause as Error).message}${hint ? `; ${hint}` : ''}`, cause);
 }
 
 /**

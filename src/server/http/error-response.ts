@@ -18,5 +18,5 @@ export function errorResponseParts(error: TokenVerificationError): {
     'Cache-Control': 'no-store',
   };
   if (error.dpopNonce !== undefined) headers['DPoP-Nonce'] = error.dpopNonce;
-  return { status: error.status, headers, body: JSON.stringify({ error: error.code, error_description: error.message }) };
+  return { status: error.status, headers, body: JSON.stringify({ error: error.code, error_description: error.errorDescription ?? error.message }) };
 }

@@ -12,6 +12,7 @@ import type { TokenVerifierOptions } from '../options/types.js';
 import { resolveScopes } from '../options/validators.js';
 import { withoutStackTrace } from '../without-stack-trace.js';
 import { readBinding } from './binding.js';
+import { joseRefusalHint, scopeRefusalHint } from './refusal-hint.js';
 import { describeJoseError } from './describe-jose-error.js';
 import { grantedScopes } from './scopes.js';
 import { refuseClaims } from './token-claims.js';
@@ -77,7 +78,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     code: TokenVerificationErrorCode,
     description: string,
     scheme: AuthScheme | undefined,
-    extra: { scope?: readonly string[]; cause?: unknown; dpopNonce?: string | undefined } = {},
+    extra: { scope?: readonly string[]; cause?: unknown; dpopNonce?: string | undefined; hint?: string | undefined } = {},
   ) =>
     withoutStackTrace(
       () =>
@@ -137,7 +138,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     } catch (error) {
       // Failures to get or use the keys are not the token's fault: let them through as they are.
       if (isPkceError(error)) throw error;
-      throw refuse('invalid_token', describeJoseError(error), parsed.scheme, { cause: error });
+      throw refuse('invalid_token', describeJoseError(error), parsed.scheme, { cause: error, hint: joseRefusalHint(error, parsed.token, config) });
     }
     const problem = refuseClaims(payload, config);
     if (problem !== undefined) throw refuse('invalid_token', problem, parsed.scheme);
@@ -146,7 +147,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if (scopes.length > 0) {
       const granted = grantedScopes(payload, config.scopeClaim);
       if (!scopes.every((scope) => granted.has(scope))) {
-        throw refuse('insufficient_scope', 'The access token does not have the required scope', parsed.scheme, { scope: scopes });
+        throw refuse('insufficient_scope', 'The access token does not have the required scope', parsed.scheme, {
+          scope: scopes,
+          hint: scopeRefusalHint(payload, scopes, config),
+        });
       }
     }
     if (nextNonce !== undefined) credentials.nextDpopNonce?.(nextNonce);

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
 import { AUTH0_API, AUTH0_CLIENT_ID, AUTH0_TENANT, auth0 } from '../../support/providers/auth0.js';
-import { callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
+import { apiRefusal, callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { API_ORIGIN, APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
 
@@ -85,6 +85,11 @@ describe('Auth0', () => {
     plugApi(server, verifier);
     await signIn(server, opaque);
     expect(await callApi(opaque)).toMatchObject({ status: 401, challenge: expect.stringContaining('invalid_token') });
+    // The API's log says what happened and what to change; the caller gets the generic text.
+    expect(await apiRefusal(server, opaque, verifier)).toMatchObject({
+      message: expect.stringMatching(/not a JWT but an opaque token.*Auth0: send an "audience"/),
+      errorDescription: 'The access token is malformed',
+    });
   });
 
   it('logout: the discovered /oidc/logout with RP-Initiated Logout parameters; the refresh token is revoked', async () => {

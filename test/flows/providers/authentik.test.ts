@@ -34,7 +34,10 @@ describe('authentik', () => {
     const server = await authentik({ signingKey: false });
     const page = spa(server, recipe);
     await reachCallback(server, page);
-    await expect(page.auth.handleRedirect()).rejects.toMatchObject({ code: 'invalid_id_token' });
+    await expect(page.auth.handleRedirect()).rejects.toMatchObject({
+      code: 'invalid_id_token',
+      message: expect.stringMatching(/it is HS256-signed.*give the server an asymmetric signing key.*authentik: the provider's Signing Key/),
+    });
     expect(page.auth.isAuthenticated()).toBe(false);
   });
 

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
 import { B2C_API_CLIENT_ID, B2C_CLIENT_ID, B2C_ISSUER, B2C_POLICY_URL, azureAdB2c } from '../../support/providers/azure-ad-b2c.js';
-import { callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
+import { apiRefusal, callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { resetPage } from '../../support/flow.js';
 
 const POLICY = 'https://contosob2c.b2clogin.com/contosob2c.onmicrosoft.com/B2C_1_signupsignin';
@@ -47,9 +47,21 @@ describe('Azure AD B2C', () => {
   it('the policy URL as issuer is refused by name: its metadata is for the GUID issuer, which has no discovery of its own', async () => {
     const server = await azureAdB2c();
     const atPolicy = await spa(server, { ...recipe, metadata: undefined, issuer: `${POLICY}/v2.0/` }).auth.login().catch((e: Error) => e);
-    expect(atPolicy.message).toContain(`set "issuer" to exactly "${B2C_ISSUER}"`);
+    expect(atPolicy.message).toContain(`set "issuer" to exactly "${B2C_ISSUER}", and if that issuer publishes no discovery document of its own`);
+    expect(atPolicy.message).toContain('in the "metadata" option');
+    // Following that, without "metadata": the GUID issuer's discovery is a 404, which says what the guide requires.
     const atIssuer = await spa(server, { ...recipe, metadata: undefined }).auth.login().catch((e: Error) => e);
-    expect(atIssuer).toMatchObject({ code: 'invalid_response', message: 'Discovery failed with HTTP 404' });
+    expect(atIssuer).toMatchObject({ code: 'invalid_response', message: expect.stringMatching(/^Discovery failed with HTTP 404 at .*give its endpoints in the "metadata" option$/) });
+  });
+
+  it('with "metadata", an issuer missing its "/" is refused at the ID token, naming both values', async () => {
+    const server = await azureAdB2c();
+    const page = spa(server, { ...recipe, issuer: B2C_ISSUER.slice(0, -1) });
+    await reachCallback(server, page);
+    await expect(page.auth.handleRedirect()).rejects.toMatchObject({
+      code: 'invalid_id_token',
+      message: expect.stringContaining(`its "iss" is "${B2C_ISSUER}", the issuer is "${B2C_ISSUER.slice(0, -1)}": set "issuer"`),
+    });
   });
 
   it('refresh: string numbers again, and each new refresh token replaces the last', async () => {
@@ -71,6 +83,9 @@ describe('Azure AD B2C', () => {
     expect(await statusWithDefaultProfile(server, page, verifier)).toBe(401);
     plugApi(server, { ...verifier, issuer: B2C_ISSUER.slice(0, -1) });
     expect((await callApi(page)).status).toBe(401);
+    expect((await apiRefusal(server, page, { ...verifier, issuer: B2C_ISSUER.slice(0, -1) })).message).toContain(
+      `its "iss" is "${B2C_ISSUER}", the "issuer" option is "${B2C_ISSUER.slice(0, -1)}": they differ only by the trailing "/"`,
+    );
   });
 
   it("logout: the policy's end-session endpoint; no revocation endpoint (revocation-failed: no_endpoint)", async () => {

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTokenVerifier, type JwksTokenVerifierOptions } from '../../../src/server/index.js';
 import { COGNITO_CLIENT_ID, COGNITO_DOMAIN, COGNITO_ISSUER, cognito } from '../../support/providers/cognito.js';
-import { callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
+import { apiRefusal, callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
 
@@ -77,6 +77,9 @@ describe('Amazon Cognito', () => {
     await expect(createTokenVerifier({ ...verifier, fetch: server.serverFetch }).verify(idToken)).rejects.toMatchObject({ code: 'invalid_token' });
     plugApi(server, { issuer: verifier.issuer, audience: COGNITO_CLIENT_ID, profile: 'plain-jwt' }); // no aud to match
     expect((await callApi(page)).status).toBe(401);
+    expect((await apiRefusal(server, page, { issuer: verifier.issuer, audience: COGNITO_CLIENT_ID, profile: 'plain-jwt' })).message).toMatch(
+      /no "aud" but "client_id" "4pq8ltg0s3v7d2f5h1k9m6n0rb".*use the "clientId" option instead of "audience"/,
+    );
   });
 
   it('logout: /logout with client_id and logout_uri lands back on the app; the refresh token is revoked', async () => {

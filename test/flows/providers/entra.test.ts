@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
 import { ENTRA_API_CLIENT_ID, ENTRA_CLIENT_ID, ENTRA_OTHER_TENANT, ENTRA_TENANT, LOGIN, entra } from '../../support/providers/entra.js';
-import { callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
+import { apiRefusal, callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
 
@@ -64,7 +64,7 @@ describe('Microsoft Entra ID, single tenant', () => {
     const server = await entra({ platform: 'web' });
     const page = spa(server, recipe);
     await reachCallback(server, page);
-    await expect(page.auth.handleRedirect()).rejects.toMatchObject({ code: 'network_error' });
+    await expect(page.auth.handleRedirect()).rejects.toMatchObject({ code: 'network_error', message: expect.stringMatching(/does not allow this page's origin https:\/\/app\.example by CORS.*an Entra \"Single-page application\" redirect URI/) });
     expect(page.auth.isAuthenticated()).toBe(false);
   });
 
@@ -92,8 +92,10 @@ describe('Microsoft Entra ID, single tenant', () => {
       plugApi(server, options);
       expect((await callApi(page)).status, `v${version}`).toBe(200);
       expect(await statusWithDefaultProfile(server, page, options), `v${version}, RFC 9068 profile`).toBe(401);
-      plugApi(server, other); // the other version's options refuse it
+      plugApi(server, other); // the other version's options refuse it, and say which version it is
       expect((await callApi(page)).status, `v${version} with the other options`).toBe(401);
+      expect((await apiRefusal(server, page, other)).message).toMatch(version === 1 ? /Entra v1\.0 access token.*requestedAccessTokenVersion: 2/ : /Entra v2\.0 access token/);
+      expect((await apiRefusal(server, page, other)).message).toContain(`"iss" is "${version === 1 ? `https://sts.windows.net/${ENTRA_TENANT}/` : `https://login.microsoftonline.com/${ENTRA_TENANT}/v2.0`}"`);
     }
   });
 
@@ -103,6 +105,7 @@ describe('Microsoft Entra ID, single tenant', () => {
     await signIn(server, page);
     plugApi(server, verifierV1);
     expect(await callApi(page)).toMatchObject({ status: 401, challenge: expect.stringContaining('invalid_token') });
+    expect((await apiRefusal(server, page, verifierV1)).message).toMatch(/a Microsoft Graph token.*ask for your API's scope \(e\.g\. api:\/\//);
   });
 
   it('logout: the end-session endpoint; no revocation endpoint, so revocation-failed says no_endpoint', async () => {

@@ -1,7 +1,7 @@
 // docs/providers.md "Keycloak": the recipe against the Keycloak profile (test/support/providers/keycloak.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
-import { callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
+import { apiRefusal, callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { KEYCLOAK_CLIENT_ID, KEYCLOAK_ISSUER, keycloak } from '../../support/providers/keycloak.js';
 import { APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
@@ -61,6 +61,8 @@ describe('Keycloak', () => {
       plugApi(server, verifier);
       expect((await callApi(page)).status, `audience mapper: ${audienceMapper}`).toBe(audienceMapper ? 200 : 401);
       expect(await statusWithDefaultProfile(server, page, verifier)).toBe(401);
+      expect((await apiRefusal(server, page, { ...verifier, profile: undefined })).message).toMatch(/its "typ" is "JWT", not "at\+jwt".*set profile: 'plain-jwt'/);
+      if (!audienceMapper) expect((await apiRefusal(server, page, verifier)).message).toMatch(/its "aud" is "account", the "audience" option is "orders-api".*a Keycloak Audience mapper/);
     }
   });
 

@@ -1,7 +1,7 @@
 // docs/providers.md "Okta": the recipe against the Okta profile (test/support/providers/okta.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
-import { callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
+import { apiRefusal, callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { OKTA_CLIENT_ID, OKTA_ISSUER, okta } from '../../support/providers/okta.js';
 import { APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
@@ -35,7 +35,7 @@ describe('Okta', () => {
     const server = await okta({ trustedOrigins: [] });
     const page = spa(server, recipe);
     await reachCallback(server, page);
-    await expect(page.auth.handleRedirect()).rejects.toMatchObject({ code: 'network_error' });
+    await expect(page.auth.handleRedirect()).rejects.toMatchObject({ code: 'network_error', message: expect.stringMatching(/does not allow this page's origin https:\/\/app\.example by CORS.*an Okta Trusted Origin/) });
   });
 
   it('refresh: every rotated refresh token is sent once; the 30 s grace period would hide a reuse, the log does not', async () => {
@@ -68,6 +68,10 @@ describe('Okta', () => {
     expect(await statusWithDefaultProfile(server, page, verifier)).toBe(401);
     plugApi(server, { ...verifier, scopeClaim: undefined });
     expect(await callApi(page)).toMatchObject({ status: 403, challenge: expect.stringContaining('insufficient_scope') });
+    expect(await apiRefusal(server, page, { ...verifier, scopeClaim: undefined })).toMatchObject({
+      message: expect.stringMatching(/carries the scopes in "scp" \(.*\), not in "scope": set scopeClaim: 'scp'/),
+      errorDescription: 'The access token does not have the required scope',
+    });
   });
 
   it('logout: /v1/logout with id_token_hint and a registered sign-out redirect; the refresh token is revoked', async () => {

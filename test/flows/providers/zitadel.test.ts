@@ -1,7 +1,7 @@
 // docs/providers.md "ZITADEL": the recipe against the ZITADEL profile (test/support/providers/zitadel.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
-import { callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
+import { apiRefusal, callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
 import { APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { ZITADEL_CLIENT_ID, ZITADEL_ISSUER, ZITADEL_PROJECT_ID, zitadel } from '../../support/providers/zitadel.js';
 import { resetPage } from '../../support/flow.js';
@@ -47,6 +47,7 @@ describe('ZITADEL', () => {
       await signIn(server, page);
       plugApi(server, verifier);
       expect((await callApi(page)).status, tokenType).toBe(tokenType === 'jwt' ? 200 : 401);
+      if (tokenType === 'bearer') expect((await apiRefusal(server, page, verifier)).message).toMatch(/not a JWT but an opaque token.*ZITADEL: access token type JWT/);
       expect(await statusWithDefaultProfile(server, page, verifier)).toBe(401);
     }
   });

@@ -1,7 +1,7 @@
 // A page using pkce-spa and an API using pkce-spa/server, both wired to one provider profile.
 import { vi } from 'vitest';
 import { createPkceClient, type PkceClientEvents, type PkceClientOptions } from '../../../src/index.js';
-import { createTokenVerifier, type JwksTokenVerifierOptions } from '../../../src/server/index.js';
+import { createTokenVerifier, isPkceError, type JwksTokenVerifierOptions } from '../../../src/server/index.js';
 import { API_ORIGIN, REDIRECT_URI, type Landing, type ProviderServer } from './provider-server.js';
 
 /** The client options a recipe gives; the harness adds the redirect URI, fetch and navigation. */
@@ -81,6 +81,20 @@ export async function statusWithDefaultProfile(server: ProviderServer, page: Pag
   const { status } = await callApi(page);
   plugApi(server, options);
   return status;
+}
+
+/**
+ * What the API's code gets (and logs) when the verifier with `options` refuses the page's access
+ * token: the error's `message` (with the hint), and the `error_description` the caller sees.
+ */
+export async function apiRefusal(server: ProviderServer, page: Page, options: JwksTokenVerifierOptions) {
+  const verifier = createTokenVerifier({ ...options, fetch: server.serverFetch });
+  const error = await verifier.verify(await page.auth.getAccessToken()).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isPkceError(error)) throw new Error(`the verifier did not refuse the token: ${String(error)}`);
+  return { code: error.code, message: error.message, errorDescription: error.errorDescription };
 }
 
 /** Refreshes now, as a due access token would. */

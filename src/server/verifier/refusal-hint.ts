@@ -1,0 +1,108 @@
+/**
+ * What to change when a token is refused: the values the token carried and the option of
+ * `createTokenVerifier` (or the authorization server's setting) that would make them agree. Goes into
+ * the error's `message`, for the API's logs; the `error_description` sent to the caller stays the
+ * generic RFC 6750 text. Built only on a refusal, from what jose already parsed where it can.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { base64url, errors, type JWTPayload } from 'jose';
+import type { ResolvedOptions } from '../options/resolve.js';
+import { grantedScopes } from './scopes.js';
+
+const GRAPH_AUDIENCES = new Set(['00000003-0000-0000-c000-000000000000', 'https://graph.microsoft.com', 'https://graph.microsoft.com/']);
+const ENTRA_V1 = /^https:\/\/sts\.windows\.net\/([0-9a-f-]{36})\/$/i;
+const ENTRA_V2 = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f-]{36})\/v2\.0$/i;
+
+type HintOptions = Pick<ResolvedOptions, 'issuer' | 'audience' | 'clientIds' | 'scopeClaim' | 'profile'>;
+
+const show = (value: unknown) => JSON.stringify(value) ?? String(value);
+
+function decodePart(token: string, index: 0 | 1): Record<string, unknown> | undefined {
+  const part = token.split('.')[index];
+  if (part === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(base64url.decode(part)));
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function issuerHint(iss: unknown, config: HintOptions): string {
+  const base = `its "iss" is ${show(iss)}, the "issuer" option is ${show(config.issuer)}`;
+  if (typeof iss !== 'string') return base;
+  if (iss.replace(/\/$/, '') === config.issuer.replace(/\/$/, '')) return `${base}: they differ only by the trailing "/", set "issuer" exactly as the token has it`;
+  const v1 = ENTRA_V1.exec(iss);
+  if (v1 && ENTRA_V2.exec(config.issuer)?.[1] === v1[1]) {
+    return `${base}: a Microsoft Entra v1.0 access token; set "issuer" to ${show(iss)} (with "audience" the API's App ID URI), or set requestedAccessTokenVersion: 2 in the API's app manifest`;
+  }
+  const v2 = ENTRA_V2.exec(iss);
+  if (v2 && ENTRA_V1.exec(config.issuer)?.[1] === v2[1]) {
+    return `${base}: a Microsoft Entra v2.0 access token; set "issuer" to ${show(iss)} (with "audience" the API's client id)`;
+  }
+  return base;
+}
+
+function audienceHint(payload: JWTPayload, config: HintOptions): string {
+  if (payload.aud === undefined && typeof payload['client_id'] === 'string') {
+    return `it has no "aud" but "client_id" ${show(payload['client_id'])} (as Amazon Cognito's access tokens): use the "clientId" option instead of "audience"`;
+  }
+  const aud = [payload.aud].flat();
+  if (aud.some((value) => typeof value === 'string' && GRAPH_AUDIENCES.has(value))) {
+    return `its "aud" is ${show(payload.aud)}: a Microsoft Graph token, for Graph only; the browser app must ask for your API's scope (e.g. api://<API app id>/<scope>) to get a token for this API`;
+  }
+  return (
+    `its "aud" is ${show(payload.aud)}, the "audience" option is ${show(config.audience)}: have the authorization server name this API ` +
+    '(a resource indicator, Auth0 and Hydra "audience", a Keycloak Audience mapper, Entra\'s API scope), or set "audience" to the value the token carries'
+  );
+}
+
+/**
+ * The hint for jose's refusal of `token`, or `undefined` when the generic description says all.
+ * @internal
+ */
+export function joseRefusalHint(error: unknown, token: string, config: HintOptions): string | undefined {
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const payload = error.payload;
+    switch (error.claim) {
+      case 'iss':
+        return issuerHint(payload.iss, config);
+      case 'aud':
+        return audienceHint(payload, config);
+      case 'typ': {
+        const typ = decodePart(token, 0)?.['typ'];
+        return `its "typ" is ${typ === undefined ? 'absent' : show(typ)}, not "at+jwt" (RFC 9068): for the plain JWT access tokens most servers issue, set profile: 'plain-jwt'; when you mint tokens yourself, set the header typ: 'at+jwt'`;
+      }
+      default:
+        return undefined;
+    }
+  }
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) {
+    if (token.split('.').length !== 3) {
+      return (
+        `it is not a JWT but an opaque token of ${token.length} characters, which only its issuer can read: ask for a JWT access token ` +
+        '(Auth0: send an "audience" with the sign-in; ZITADEL: access token type JWT; Ory Hydra: strategies.access_token: jwt)'
+      );
+    }
+    return undefined;
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    const aud = decodePart(token, 1)?.['aud'];
+    if ([aud].flat().some((value) => typeof value === 'string' && GRAPH_AUDIENCES.has(value))) {
+      return `its "aud" is ${show(aud)}: a Microsoft Graph token, whose signature only Graph can check; the browser app must ask for your API's scope (e.g. api://<API app id>/<scope>) to get a token for this API`;
+    }
+  }
+  return undefined;
+}
+
+/** The hint for a token that passed but lacks `needed` scopes in `config.scopeClaim`. @internal */
+export function scopeRefusalHint(payload: JWTPayload, needed: readonly string[], config: HintOptions): string | undefined {
+  const other = config.scopeClaim === 'scope' ? 'scp' : 'scope';
+  const there = grantedScopes(payload, other);
+  if (needed.every((scope) => there.has(scope))) {
+    return `it carries the scopes in "${other}" (${show([...there])}), not in "${config.scopeClaim}": set scopeClaim: '${other}'`;
+  }
+  return `it grants ${show([...grantedScopes(payload, config.scopeClaim)])} in "${config.scopeClaim}", this API needs ${show(needed)}: the browser app must ask for them in its "scope"`;
+}
