@@ -18,7 +18,10 @@ export async function logoutDestination(
   const refreshTokens = await ending;
   const md = await ctx.issuer.getMetadata().catch(() => undefined);
   await Promise.all(refreshTokens.map(({ refreshToken, sessionId }) => ctx.revoke(refreshToken, sessionId)));
-  if (!md?.end_session_endpoint) return target.href;
+  if (!md?.end_session_endpoint) {
+    ctx.events.emit('server-session-kept', { reason: md ? 'no_endpoint' : 'no_metadata' });
+    return target.href;
+  }
   const values = {
     idTokenHint: idToken,
     clientId: config.clientId,

@@ -14,8 +14,10 @@ function framedByThisOrigin(): boolean {
 
 /**
  * @internal `restoreSession()`: the session in memory, else the persistent store, else a silent
- * sign-in in a hidden iframe, else signed out. Never rejects for "no session"; only misuse
- * (a `ConfigError`) rejects. `followingAnotherTab` marks the `signed-in` event `elsewhere`.
+ * sign-in in a hidden iframe, else signed out. Never rejects for "no session"; a configuration
+ * mistake rejects (a `ConfigError`, or discovery's refusal of the issuer or its metadata), so the
+ * start-up code shows it instead of a "Signed out" that hides it. `followingAnotherTab` marks the
+ * `signed-in` event `elsewhere`.
  */
 export async function restoreSession(ctx: ClientContext, options: RestoreOptions = {}, followingAnotherTab = false): Promise<RestoreResult> {
   const { session, config } = ctx;
@@ -29,6 +31,14 @@ export async function restoreSession(ctx: ClientContext, options: RestoreOptions
     return { signedIn: false, via: 'none', reason: 'skipped' };
   }
   const ticket = session.loginTicket();
+  // The metadata first, outside the catch below: an issuer or metadata that cannot work is a mistake
+  // to show now, not a reason to report "signed out". No server reached is only a reason.
+  try {
+    await ctx.issuer.getMetadata();
+  } catch (error) {
+    if (!isPkceError(error, 'network_error') && !isPkceError(error, 'timeout')) throw error;
+    return { signedIn: false, via: 'none', reason: error.code, error };
+  }
   try {
     const { loginSilently } = await import('./login/silent.js');
     const completed = await session.track('signingIn', () => loginSilently(ctx, options.timeout ?? 10_000));

@@ -147,8 +147,11 @@ export interface PkceClient {
    * does not see its session in the iframe and the result is `{ signedIn: false, reason:
    * 'login_required' }`.
    *
-   * @throws {@link ConfigError} `invalid_config` only for misuse (outside a browser, a silent
-   *   redirect URI on another origin than the page).
+   * @throws {@link ConfigError} `invalid_config` for misuse (outside a browser, a silent redirect
+   *   URI on another origin than the page); before a silent sign-in, {@link ValidationError}
+   *   `invalid_issuer` or `invalid_response` when discovery refuses the issuer or its metadata (a
+   *   configuration mistake, shown at start-up rather than as "signed out"). A server out of reach
+   *   resolves signed out with `reason: 'network_error'` or `'timeout'`.
    */
   restoreSession(options?: RestoreOptions): Promise<RestoreResult>;
   /**

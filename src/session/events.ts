@@ -81,4 +81,16 @@ export interface PkceClientEvents {
    * (e.g. in `sessionStorage`) to tell the user on the next page.
    */
   'revocation-failed': RevocationFailure;
+  /**
+   * `logout()` ended the session in the app but cannot end the user's session at the authorization
+   * server: its metadata has no `end_session_endpoint` (`no_endpoint`), or the metadata could not be
+   * read (`no_metadata`). The browser goes straight to the return URL, and the next sign-in may not
+   * ask for a password. When the server has a logout URL of its own (Auth0's `/v2/logout`, Cognito's
+   * `/logout`), give it with `metadataOverrides: { end_session_endpoint }` and `endSessionParams`.
+   * Fires before the browser leaves.
+   */
+  'server-session-kept': {
+    /** Why the server's session could not be ended. */
+    reason: 'no_endpoint' | 'no_metadata';
+  };
 }

@@ -299,3 +299,16 @@ describe('appState', () => {
     expect(sessionStorage.length).toBe(0);
   });
 });
+
+describe('restoreSession() at start-up', () => {
+  it('rejects for a configuration mistake (an issuer the server does not publish), instead of reporting signed out', async () => {
+    const client = createClient(server, { issuer: `${ISSUER}/` });
+    const error = await expectRejected(client.auth.restoreSession(), 'invalid_issuer');
+    expect(error.message).toContain(`set "issuer" to exactly "${ISSUER}" (mind the trailing slash)`);
+  });
+
+  it('resolves signed out when the server cannot be reached: that is no mistake of the app', async () => {
+    const client = createClient(server, { fetch: () => Promise.reject(new TypeError('Failed to fetch')) });
+    expect(await client.auth.restoreSession()).toMatchObject({ signedIn: false, via: 'none', reason: 'network_error' });
+  });
+});

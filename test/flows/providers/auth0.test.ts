@@ -116,6 +116,10 @@ describe('Auth0', () => {
     resetPage();
     const plain = spa(server, recipe);
     await signIn(server, plain);
+    const kept: unknown[] = [];
+    plain.auth.on('server-session-kept', (event) => kept.push(event));
     expect((await signOut(server, plain)).url.href).toBe(`${APP_ORIGIN}/`);
+    // ...and the app is told so, with what to change in the docs of the event.
+    expect(kept).toEqual([{ reason: 'no_endpoint' }]);
   });
 });
