@@ -5,9 +5,10 @@ import { createTokenVerifier, rotatingDpopNonces } from 'pkce-spa/server';
 
 /**
  * @param {{ pageOrigin: string, issuer: string, apiUrl: string, jwksUri: string, requiredScope?: string,
- *           dpopNonces?: boolean }} options
+ *           dpopNonces?: boolean, appOrigins?: string[] }} options `appOrigins`: a developer's own apps, allowed as the page is
  */
-export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, requiredScope = 'api:read', dpopNonces = false }) {
+export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, requiredScope = 'api:read', dpopNonces = false, appOrigins = [] }) {
+  const allowed = new Set([pageOrigin, ...appOrigins]);
   // Signature against the issuer's JWKS (fetched once, cached, refetched on an unknown kid),
   // then typ at+jwt, iss, aud, exp, sub (RFC 9068 §4) and the scope; 400/401/403 per RFC 6750 §3.
   // DPoP-bound tokens (RFC 9449) are taken with their proof only, never as Bearer.
@@ -44,12 +45,12 @@ export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, required
     // CORS: only the demo page may call, and it must be able to send Authorization and DPoP and
     // read WWW-Authenticate (to tell an expired token from a missing one) and DPoP-Nonce.
     res.setHeader('Vary', 'Origin');
-    if (req.headers.origin === pageOrigin) {
-      res.setHeader('Access-Control-Allow-Origin', pageOrigin);
+    if (allowed.has(req.headers.origin)) {
+      res.setHeader('Access-Control-Allow-Origin', req.headers.origin);
       res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, DPoP-Nonce');
     }
     if (req.method === 'OPTIONS') {
-      if (req.headers.origin === pageOrigin) {
+      if (allowed.has(req.headers.origin)) {
         res.setHeader('Access-Control-Allow-Methods', 'GET');
         res.setHeader('Access-Control-Allow-Headers', 'Authorization, DPoP');
         res.setHeader('Access-Control-Max-Age', '600');

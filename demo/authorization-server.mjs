@@ -53,10 +53,13 @@ const page = (title, body) => `<!DOCTYPE html><html lang="en"><head><meta charse
 </head><body>${body}</body></html>`;
 
 /**
- * @param {{ issuer: string, pageOrigin: string, apiUrl: string, accessTokenTtl?: number, dpopNonces?: boolean }} options
+ * `appOrigins`: the origins of a developer's own apps (a Vite dev server, say), registered like the
+ * demo page's: /callback and /silent-callback.html as redirect URIs, / after logout, and CORS.
+ * @param {{ issuer: string, pageOrigin: string, apiUrl: string, accessTokenTtl?: number, dpopNonces?: boolean, appOrigins?: string[] }} options
  * @returns {Promise<{ provider: any, handler: (req: any, res: any) => void, jwksUri: string, notices: string[] }>}
  */
-export async function createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl = 60, dpopNonces = false }) {
+export async function createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl = 60, dpopNonces = false, appOrigins = [] }) {
+  const origins = [pageOrigin, ...appOrigins];
   const notices = [];
   const { default: Provider, errors } = await collectNotices(() => import('oidc-provider'), notices);
 
@@ -69,8 +72,8 @@ export async function createAuthorizationServer({ issuer, pageOrigin, apiUrl, ac
         token_endpoint_auth_method: 'none', // public client: a browser cannot keep a secret
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
-        redirect_uris: [`${pageOrigin}/callback`, `${pageOrigin}/silent-callback.html`],
-        post_logout_redirect_uris: [`${pageOrigin}/`],
+        redirect_uris: origins.flatMap((origin) => [`${origin}/callback`, `${origin}/silent-callback.html`]),
+        post_logout_redirect_uris: origins.map((origin) => `${origin}/`),
         id_token_signed_response_alg: 'RS256',
         scope: 'openid profile email offline_access',
       },
@@ -131,7 +134,7 @@ export async function createAuthorizationServer({ issuer, pageOrigin, apiUrl, ac
     },
 
     // CORS only for the demo page's origin, and only for the SPA client's requests.
-    clientBasedCORS: (ctx, origin, client) => origin === pageOrigin && client.clientId === CLIENT_ID,
+    clientBasedCORS: (ctx, origin, client) => origins.includes(origin) && client.clientId === CLIENT_ID,
 
     features: {
       devInteractions: { enabled: true }, // built-in login and consent pages

@@ -39,15 +39,17 @@ const BASE_HEADERS = {
  * authorization server, which sends restoreSession()'s hidden iframe back to this origin.
  * Nobody may frame the app (clickjacking).
  */
-function appPolicy({ issuer, apiUrl } = {}, framedBySelf = false) {
+function appPolicy({ issuer, apiUrl } = {}, framedBySelf = false, ownApp = false) {
   const as = originOf(issuer);
   const api = originOf(apiUrl);
+  // A developer's own app (--public) calls its own APIs too, which this server cannot know.
+  const connect = ownApp ? ['*'] : ["'self'", as, api];
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self'",
-    ['connect-src', "'self'", as, api].filter(Boolean).join(' '),
+    ['connect-src', ...connect].filter(Boolean).join(' '),
     ['frame-src', as, "'self'"].filter(Boolean).join(' '),
     "base-uri 'none'",
     "form-action 'none'",
@@ -71,14 +73,14 @@ const CALLBACK_POLICY = "default-src 'none'; script-src 'self'; base-uri 'none';
 /** Everything else (scripts, styles, JSON, errors) is no document at all. */
 const OTHER_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
-function securityHeaders(file, config, path) {
+function securityHeaders(file, config, path, ownApp = false) {
   if (file && basename(file) === FRAMED_BY_APP) {
     return { 'Content-Security-Policy': CALLBACK_POLICY, 'X-Frame-Options': 'SAMEORIGIN' };
   }
   // The app's pages may not be framed by anyone (clickjacking), but the redirect URI's page by the
   // app itself: it is the default silentRedirectUri, where handleRedirect() hands the answer back.
   const framedBySelf = path === '/callback';
-  const policy = file && extname(file) === '.html' ? appPolicy(config, framedBySelf) : OTHER_POLICY;
+  const policy = file && extname(file) === '.html' ? appPolicy(config, framedBySelf, ownApp) : OTHER_POLICY;
   return { 'Content-Security-Policy': policy, 'X-Frame-Options': framedBySelf ? 'SAMEORIGIN' : 'DENY' };
 }
 
@@ -89,10 +91,12 @@ function inside(root, relative) {
 }
 
 /**
- * @param {{ publicDir: string, distDir: string, config: () => object }} options
- *   config is called per request so it always reflects the running servers.
+ * @param {{ publicDir: string, distDir: string, config: () => object, ownApp?: boolean }} options
+ *   config is called per request so it always reflects the running servers. `ownApp`: publicDir is
+ *   a developer's built app (--public): any path without a file of its own (a deep link such as
+ *   /inbox) loads its index.html, and its pages may call any origin (their own APIs).
  */
-export function createPageHandler({ publicDir, distDir, config }) {
+export function createPageHandler({ publicDir, distDir, config, ownApp = false }) {
   const roots = { public: resolve(publicDir), dist: resolve(distDir) };
   const favicon = createFavicon();
 
@@ -128,11 +132,15 @@ export function createPageHandler({ publicDir, distDir, config }) {
     else file = inside(roots.public, path.slice(1));
     if (!file) return fail(404, 'Not Found');
 
+    let info = await stat(file).catch(() => undefined);
+    if (ownApp && !info?.isFile() && extname(path) === '') {
+      file = join(roots.public, 'index.html');
+      info = await stat(file).catch(() => undefined);
+    }
     const type = TYPES[extname(file)];
-    const info = await stat(file).catch(() => undefined);
     if (!info?.isFile() || !type) return fail(404, 'Not Found');
 
-    res.writeHead(200, { ...BASE_HEADERS, ...securityHeaders(file, config(), path), 'Content-Type': type, 'Content-Length': info.size });
+    res.writeHead(200, { ...BASE_HEADERS, ...securityHeaders(file, config(), path, ownApp), 'Content-Type': type, 'Content-Length': info.size });
     if (req.method === 'HEAD') return res.end();
     createReadStream(file).on('error', () => res.destroy()).pipe(res);
   };

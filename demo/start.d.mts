@@ -47,8 +47,16 @@ export interface StartDemoOptions {
   accessTokenTtl?: number;
   /** No console output (server errors are not printed). */
   quiet?: boolean;
-  /** Served at the page origin instead of the demo page ('/' and '/callback' get its index.html). */
+  /**
+   * Served at the page origin instead of the demo page: a built app, whose index.html answers '/',
+   * '/callback' and every path without a file of its own; its pages may call any origin.
+   */
   publicDir?: string;
+  /**
+   * Origins of a developer's own apps (a Vite dev server): their /callback and /silent-callback.html
+   * are registered redirect URIs, their / the post-logout URI, and both servers allow them by CORS.
+   */
+  appOrigins?: string[];
   /** Wraps the page server's, the authorization server's or the API's handler. */
   wrap?: { page?: WrapHandler; auth?: WrapHandler; api?: WrapHandler };
 }
@@ -63,6 +71,8 @@ export interface RunningDemo {
   scope: string;
   /** What the page server serves as /config.json. */
   config: DemoConfig;
+  /** The `appOrigins` the servers accept besides the page's. */
+  appOrigins: string[];
   /** oidc-provider's development notices, collected instead of printed. */
   notices: string[];
   close(): Promise<void>;

@@ -35,8 +35,13 @@ const originOf = (host, port) => `http://${host.includes(':') ? `[${host}]` : ho
  */
 export async function startDemo({
   host = 'localhost', pageHost = host, pagePort = 0, authPort = 0, apiPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl,
-  coop = false, dpop = true, dpopNonces = dpop, quiet = false, publicDir = here('./public'), wrap = {},
+  coop = false, dpop = true, dpopNonces = dpop, quiet = false, publicDir = here('./public'), wrap = {}, appOrigins = [],
 } = {}) {
+  for (const origin of appOrigins) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin || !/^https?:$/.test(new URL(origin).protocol)) {
+      throw new Error(`appOrigins: "${origin}" is not an origin; give scheme, host and port only, e.g. http://localhost:5174`);
+    }
+  }
   if (!Number.isInteger(accessTokenTtl) || accessTokenTtl < 1) {
     throw new Error(`accessTokenTtl must be a positive number of seconds, got ${accessTokenTtl}`);
   }
@@ -51,7 +56,7 @@ export async function startDemo({
     const issuer = origin(auth.port);
     const apiUrl = origin(api.port); // also the resource indicator and the access tokens' audience
 
-    const as = await createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl, dpopNonces });
+    const as = await createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl, dpopNonces, appOrigins });
     as.provider.on('server_error', (ctx, error) => {
       if (!quiet) console.error(`authorization server error: ${error.message}`);
     });
@@ -75,10 +80,11 @@ export async function startDemo({
 
     const { page: wrapPage = same, auth: wrapAuth = same, api: wrapApi = same } = wrap;
     auth.setHandler(wrapAuth(coop ? (req, res) => (res.setHeader('Cross-Origin-Opener-Policy', 'same-origin'), as.handler(req, res)) : as.handler));
-    api.setHandler(wrapApi(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE, dpopNonces })));
-    page.setHandler(wrapPage(createPageHandler({ publicDir, distDir: DIST_DIR, config: () => config })));
+    api.setHandler(wrapApi(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE, dpopNonces, appOrigins })));
+    const ownApp = resolve(publicDir) !== here('./public');
+    page.setHandler(wrapPage(createPageHandler({ publicDir, distDir: DIST_DIR, config: () => config, ownApp })));
 
-    return { pageUrl: `${pageOrigin}/`, pageOrigin, issuer, apiUrl, clientId: CLIENT_ID, scope: SCOPE, config, notices: as.notices, close };
+    return { pageUrl: `${pageOrigin}/`, pageOrigin, issuer, apiUrl, clientId: CLIENT_ID, scope: SCOPE, config, appOrigins, notices: as.notices, close };
   } catch (error) {
     await close();
     throw error;
@@ -110,6 +116,11 @@ const HELP = `Usage: node demo/start.mjs [options]   (npm run demo builds first)
                           ahead of time then stay usable for their whole window
   --public <dir>          serve this built app instead of the demo page, e.g. a framework
                           example (docs/frameworks.md); its index.html answers / and /callback
+                          and every other path without a file (deep links such as /inbox)
+  --app-origin <origin>   your own app's dev server, e.g. http://localhost:5174 (repeatable;
+                          env DEMO_APP_ORIGINS, comma-separated): its /callback and
+                          /silent-callback.html become redirect URIs, / the post-logout URI,
+                          and the authorization server and the API allow it by CORS
   --verbose               also print oidc-provider's development notices
   -h, --help              this text
 Use port 0 for any free port.`;
@@ -125,6 +136,7 @@ function readOptions() {
       public: { type: 'string' },
       'no-dpop': { type: 'boolean' },
       'no-dpop-nonces': { type: 'boolean' },
+      'app-origin': { type: 'string', multiple: true },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -147,6 +159,7 @@ function readOptions() {
     ...(values.public && { publicDir: resolve(values.public) }),
     dpop: !values['no-dpop'],
     dpopNonces: !values['no-dpop'] && !values['no-dpop-nonces'],
+    appOrigins: values['app-origin'] ?? (process.env.DEMO_APP_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
   };
 }
 
@@ -165,7 +178,8 @@ pkce-spa demo is running. Open ${demo.pageUrl}
   demo page             ${demo.config.redirectUri.replace(/\/callback$/, '')}
   authorization server  ${demo.issuer}   (sign in with any username and password)
   demo API              ${demo.apiUrl}/api/me
-  access tokens last ${options.accessTokenTtl} s, so refreshes are easy to watch.
+  access tokens last ${options.accessTokenTtl} s, so refreshes are easy to watch.${demo.appOrigins.map((o) => `
+  your app              ${o}   (client_id ${demo.clientId}, redirect URI ${o}/callback, scope "${demo.scope}")`).join('')}
 
 Storage is in memory and the sign-in pages are oidc-provider's development pages: not for production.
 Press Ctrl-C to stop.`);

@@ -5,6 +5,8 @@
 // built and type-checked by test/package/examples.test.ts only: its settings are compiled in. Each
 // framework example is built by its own Vite, from its own install (made here if missing).
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -16,11 +18,24 @@ import { newDemoPage, signInThroughProvider, startDemoEnv, textOf, type DemoEnv 
 let env: DemoEnv;
 // What the demo's page server serves at its origin: each test puts an example there.
 const site = mkdtempSync(join(tmpdir(), 'pkce-spa-example-site-'));
+// A developer's own app on Vite's dev server, which the demo is told of (--app-origin).
+let devOrigin: string;
+
+/** A port nothing listens on now, for a server that needs its number before it starts. */
+const freePort = () =>
+  new Promise<number>((done, fail) => {
+    const probe = createServer().listen(0, 'localhost', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => done(port));
+    });
+    probe.on('error', fail);
+  });
 
 beforeAll(async () => {
+  devOrigin = `http://localhost:${await freePort()}`;
   await Promise.all([
     installPackages('examples/react', 'examples/vue', 'examples/svelte'),
-    startDemoEnv(60, { publicDir: site }).then((started) => (env = started)),
+    startDemoEnv(60, { publicDir: site, appOrigins: [devOrigin] }).then((started) => (env = started)),
   ]);
 }, 300_000);
 
@@ -106,5 +121,51 @@ describe('framework quick starts against the demo authorization server', () => {
       exampleTools(example).vite,
     );
     await signInAndOut((page) => textOf(page, root), user);
+  });
+});
+
+describe('your own app against npm run demo, on its dev server', () => {
+  // docs/frameworks.md "Your own app against the demo": `npm run demo -- --app-origin <dev server>`,
+  // then the app's own `npm run dev` (Vite, with hot reload) signs in, calls the demo API, and a
+  // reload of a deep link keeps the session.
+  it('a Vite dev server on another port signs in, calls the demo API with its scope, and stays signed in across a reload of a deep link', async () => {
+    const port = new URL(devOrigin).port;
+    const dev = spawn(process.execPath, [exampleTools('react').vite, '--port', port, '--strictPort', '--host', 'localhost'], {
+      cwd: join(repoRoot, 'examples/react'),
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        VITE_ISSUER: env.demo.issuer,
+        VITE_CLIENT_ID: env.demo.clientId,
+        VITE_API_URL: env.demo.apiUrl,
+        VITE_SCOPE: env.demo.scope,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    dev.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    dev.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await expect
+        .poll(() => fetch(devOrigin).then((r) => r.status, () => 0), { timeout: 30_000 })
+        .toBe(200)
+        .catch((error: unknown) => {
+          throw new Error(`Vite's dev server did not answer:\n${output}`, { cause: error });
+        });
+      const { context, page, pageErrors } = await newDemoPage(env);
+      const signInButton = 'button:text-is("Sign in")';
+      await page.goto(`${devOrigin}/inbox`);
+      await signInThroughProvider(page, env, { username: 'max', signInButton });
+      await expect.poll(() => textOf(page, '#root')).toContain('Signed in as max');
+      expect(page.url()).toBe(`${devOrigin}/inbox`);
+      await page.locator('button:text-is("Call the API")').click();
+      await expect.poll(() => textOf(page, 'pre')).toMatch(/^200 .*"sub":"max"/);
+      await page.reload();
+      await expect.poll(() => textOf(page, '#root')).toContain('Signed in as max');
+      expect(pageErrors).toEqual([]);
+      await context.close();
+    } finally {
+      dev.kill();
+    }
   });
 });

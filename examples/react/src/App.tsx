@@ -13,7 +13,8 @@ export function App() {
   const signOut = () => auth.logout({ returnTo: '/' }).catch(setFailure);
   const callApi = async () => {
     try {
-      // auth.fetch adds `Authorization: Bearer …` (refreshing the token first when it is due).
+      // auth.fetch adds the access token (`Authorization: Bearer …`, or `DPoP …` with dpop: true),
+      // refreshing it first when it is due.
       const response = await auth.fetch(`${apiUrl}/api/me`);
       setAnswer(`${response.status} ${await response.text()}`);
     } catch (e) {

@@ -7,6 +7,8 @@ export const auth = createPkceClient({
   issuer: import.meta.env.VITE_ISSUER,
   clientId: import.meta.env.VITE_CLIENT_ID,
   redirectUri: `${location.origin}/callback`,
+  // Your API's scopes besides the OpenID ones (the demo API needs api:read), when it asks for any.
+  ...(import.meta.env.VITE_SCOPE && { scope: import.meta.env.VITE_SCOPE }),
   // Send the token to your API too (the page's own origin always gets it), and ask for a token for it.
   ...(apiUrl && { apiOrigins: [new URL(apiUrl).origin], resource: apiUrl }),
 });
