@@ -1,5 +1,6 @@
 import type { DpopSigner } from '../protocol/http.js';
 import type { FetchLike } from '../shared/fetch-like.js';
+import { hintUnauthorized } from './dev-hints.js';
 
 /** @internal What the fetch wrapper needs from the client. */
 export interface TokenSource {
@@ -49,13 +50,23 @@ export function createAuthorizedFetch(
   return async (input, init) => {
     // A Request is kept unsent and cloned per attempt, so the body can be sent twice.
     const request = new Request(input, init);
-    if (!isAllowed(request.url)) return fetchImpl()(request);
     const { origin } = new URL(request.url);
+    if (!isAllowed(request.url)) {
+      const response = await fetchImpl()(request);
+      if (tokens.currentToken()) hintUnauthorized(response, origin, false, false);
+      return response;
+    }
     const token = await tokens.getAccessToken();
-    const attempt = async (value: string) => authorize(request, value, await tokens.signer?.(), fetchImpl());
+    let dpop = false;
+    const attempt = async (value: string) => {
+      const signer = await tokens.signer?.();
+      dpop = signer !== undefined;
+      return authorize(request, value, signer, fetchImpl());
+    };
     const response = await attempt(token);
     if (!refusesToken(response)) {
       refusing.delete(origin);
+      hintUnauthorized(response, origin, true, dpop);
       return response;
     }
     const latest = tokens.currentToken();

@@ -1,0 +1,44 @@
+/**
+ * Hints for the developer, on the console, only while the page is served from loopback (a dev
+ * server): production pages never print them. Each is printed once per page, and none carries a
+ * token.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+
+const said = new Set<string>();
+
+const developing = (): boolean =>
+  typeof location !== 'undefined' && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(location.hostname);
+
+/** Prints `message` once under `key`, on a page served from loopback. @internal */
+export function devHint(key: string, message: string): void {
+  if (!developing() || said.has(key)) return;
+  said.add(key);
+  console.warn(`pkce-spa: ${message}`);
+}
+
+/**
+ * After `auth.fetch` got a 401: says why when the cause is the app's configuration, a request sent
+ * without the token (its origin is not in `apiOrigins`), or a DPoP token sent to an API that takes
+ * only Bearer ones.
+ * @internal
+ */
+export function hintUnauthorized(response: Response, origin: string, sentToken: boolean, dpop: boolean): void {
+  if (response.status !== 401) return;
+  if (!sentToken) {
+    devHint(
+      `no-token ${origin}`,
+      `${origin} answered 401 to a request auth.fetch sent without the access token: only the page's origin and those in "apiOrigins" get it. If it is your API, add '${origin}' to "apiOrigins".`,
+    );
+    return;
+  }
+  const challenge = response.headers.get('www-authenticate') ?? '';
+  if (dpop && !/(^|,)\s*DPoP\b/i.test(challenge)) {
+    devHint(
+      `dpop ${origin}`,
+      `${origin} answered 401 to the DPoP-bound access token, and its challenge offers no DPoP scheme (${JSON.stringify(challenge.slice(0, 80))}): turn DPoP on at the API (pkce-spa/server: createTokenVerifier({ dpop: { publicUrl } })), or set dpop: false in the client.`,
+    );
+  }
+}
