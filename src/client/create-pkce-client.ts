@@ -71,8 +71,10 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       if (mode && mode !== 'redirect' && (await relayCallback(href))) return never();
       await session.load();
       // Back from logout first: its lone `state` may land on the redirect URI's path too.
-      if (await finishLogout(ctx, callback)) {
-        tidyAddressBar(href);
+      const loggedOut = await finishLogout(ctx, callback);
+      if (loggedOut) {
+        if (loggedOut.returnTo && href === location.href) history.replaceState(history.state, '', loggedOut.returnTo);
+        else tidyAddressBar(href);
         return null;
       }
       void ctx.transactions.sweep();

@@ -38,7 +38,7 @@ export function hintUnauthorized(response: Response, origin: string, sentToken: 
   if (dpop && !/(^|,)\s*DPoP\b/i.test(challenge)) {
     devHint(
       `dpop ${origin}`,
-      `${origin} answered 401 to the DPoP-bound access token, and its challenge offers no DPoP scheme (${JSON.stringify(challenge.slice(0, 80))}): turn DPoP on at the API (pkce-spa/server: createTokenVerifier({ dpop: { publicUrl } })), or set dpop: false in the client.`,
+      `${origin} answered 401 to the DPoP-bound access token, and its challenge offers no DPoP scheme (${JSON.stringify(challenge.slice(0, 80))}): turn DPoP on at the API (with pkce-spa/server, its verifier's dpop: { publicUrl } option), or set dpop: false in the client.`,
     );
   }
 }

@@ -29,6 +29,9 @@ export async function logoutDestination(
     state: randomToken(),
   };
   const { url, sendsState } = buildEndSessionUrl(md.end_session_endpoint, values, config.endSessionParams);
-  if (sendsState) await ctx.storage().setItem(ctx.names.logoutState, values.state);
+  // With a fixed postLogoutRedirectUri the server sends the browser there: the `returnTo` of this
+  // logout waits beside the state, and the way back puts it in the address bar.
+  const returnTo = config.postLogoutRedirectUri === undefined ? undefined : target.pathname + target.search + target.hash;
+  if (sendsState) await ctx.storage().setItem(ctx.names.logoutState, JSON.stringify({ state: values.state, returnTo }));
   return url.href;
 }

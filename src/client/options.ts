@@ -27,23 +27,23 @@ export interface PkceClientOptions {
    * Where the hidden iframe of `restoreSession()` is answered: a registered URL on the app's origin
    * whose page calls `handleRedirect()` or, leaner, only `relayCallback()`. Default `redirectUri`.
    */
-  silentRedirectUri?: string;
+  silentRedirectUri?: string | undefined;
   /** Where `loginWithPopup()` is answered, as `silentRedirectUri`. Default `redirectUri`. */
-  popupRedirectUri?: string;
+  popupRedirectUri?: string | undefined;
   /**
    * Space-separated scopes. Default `openid profile offline_access`; without `openid` no ID token is
    * asked for or expected. `offline_access` gets a refresh token from most servers; Cognito and Google
    * refuse it (`invalid_scope`), and Keycloak makes it an offline token that outlives sign-out.
    */
-  scope?: string;
+  scope?: string | undefined;
   /** The server's metadata; when given, discovery is skipped. */
-  metadata?: Partial<AuthorizationServerMetadata> & Pick<AuthorizationServerMetadata, 'authorization_endpoint' | 'token_endpoint'>;
+  metadata?: Partial<AuthorizationServerMetadata> & Pick<AuthorizationServerMetadata, 'authorization_endpoint' | 'token_endpoint'> | undefined;
   /**
    * Values merged over the discovered metadata (or over `metadata`), then checked like the rest:
    * an `end_session_endpoint` the server does not advertise (Auth0's `/v2/logout`), or `undefined`
    * to drop an endpoint that cannot work from a browser.
    */
-  metadataOverrides?: Partial<AuthorizationServerMetadata>;
+  metadataOverrides?: Partial<AuthorizationServerMetadata> | undefined;
   /**
    * Entra ID multi-tenant sign-in (`issuer` `https://login.microsoftonline.com/common/v2.0`, or
    * `organizations`, `consumers`): accept the discovered issuer template
@@ -56,76 +56,78 @@ export interface PkceClientOptions {
     | {
         /** The tenant ids (`tid`, a GUID) allowed to sign in; at least one. */
         tenants: readonly string[];
-      };
+      }
+    | undefined;
   /**
    * RFC 8707 resource indicators, sent on authorization, token and refresh requests: absolute URIs
    * without a fragment (`https://api.example.com`, `api://orders`, `urn:example:api`).
    */
-  resource?: string | string[];
+  resource?: string | string[] | undefined;
   /**
    * Extra authorization request parameters for every login (`audience`, `prompt`, `ui_locales`, …).
    * Parameters the SDK sets (`state`, `code_challenge`, `redirect_uri`, `request`, …) are refused.
    */
-  authorizationParams?: Record<string, string>;
+  authorizationParams?: Record<string, string> | undefined;
   /**
    * Origins besides the page's own to which `auth.fetch` attaches the access token, such as
    * `https://api.example.com`. A request to any other origin goes out without it. An entry with a
    * path, query, user info or `*` is refused by name: the token would go to the whole origin.
    * Default `[]`.
    */
-  apiOrigins?: string[];
+  apiOrigins?: string[] | undefined;
   /**
    * Seconds of slack when checking an ID token's `exp`, `iat` and `auth_time`. Default 30. The checks
    * are made in the authorization server's time, read from each token response's `iat`, so a device
    * clock that is minutes off needs no more slack.
    */
-  clockTolerance?: number;
+  clockTolerance?: number | undefined;
   /** Refresh this many seconds before the access token expires (never before half its lifetime). Default 60. */
-  refreshLeeway?: number;
+  refreshLeeway?: number | undefined;
   /** Milliseconds before a request to the authorization server is abandoned (`timeout` error). Default 10 000. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** The fetch implementation for the authorization server, the JWKS and `auth.fetch`. */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /**
    * Where the one-time login transaction (verifier, `state`, `nonce`, `returnTo`, `appState`) waits
    * during the redirect, for at most 10 minutes. Default `sessionStorage`.
    */
-  transactionStorage?: StorageLike;
+  transactionStorage?: StorageLike | undefined;
   /**
    * Where tokens live. Default: memory only, gone on reload. Opt-ins, since script on the origin can
    * then read the tokens: `webStorageTokenStore(sessionStorage)` keeps this tab's session across
    * reloads; `indexedDbTokenStore()` shares one session between tabs. Not `localStorage`: browsers
    * propagate it between tabs asynchronously, so a tab could spend a refresh token another already used.
    */
-  tokenStore?: TokenStore;
+  tokenStore?: TokenStore | undefined;
   /**
    * Where the server sends the browser after logout; must be registered there. Default: the absolute
-   * `returnTo` of `logout()`.
+   * `returnTo` of `logout()`. When set, `logout({ returnTo })` still counts: back on this page,
+   * `handleRedirect()` puts `returnTo` in the address bar (the `state` carried it).
    */
-  postLogoutRedirectUri?: string;
+  postLogoutRedirectUri?: string | undefined;
   /**
    * The query of the end-session request, for servers that want other names than RP-Initiated
    * Logout's (`id_token_hint`, `client_id`, `post_logout_redirect_uri`, `state`): Cognito wants
    * `client_id` and `logout_uri`, Auth0's `/v2/logout` wants `client_id` and `returnTo`. Receives the
    * values pkce-spa would send and returns the parameters to send instead.
    */
-  endSessionParams?: (values: EndSessionValues) => Record<string, string>;
+  endSessionParams?: ((values: EndSessionValues) => Record<string, string>) | undefined;
   /** Performs the navigations of `login()` and `logout()`. Default `location.assign`. */
-  navigate?: (url: string) => void;
+  navigate?: ((url: string) => void) | undefined;
   /**
    * Sender-constrained tokens (DPoP, RFC 9449): one non-extractable ES256 key per session signs a
    * proof for every token, refresh, revocation and API request, and the server must answer
    * `token_type: DPoP`. A token copied out of the page is then useless elsewhere. The code is loaded
    * only when this is on. Default off.
    */
-  dpop?: boolean;
+  dpop?: boolean | undefined;
   /**
    * Pushed authorization requests (RFC 9126): the parameters go to the server first and the browser
    * goes to the authorization endpoint with only `client_id` and `request_uri`. Default: when the
    * metadata has a `pushed_authorization_request_endpoint`. `false` never pushes (unless the server
    * requires it); `true` requires the endpoint.
    */
-  par?: boolean;
+  par?: boolean | undefined;
 }
 
 

@@ -287,6 +287,19 @@ describe('logout', () => {
     expect(location.search).toBe(`?state=${state}`);
   });
 
+  it('with a fixed postLogoutRedirectUri, logout({ returnTo }) still counts: back on that page, the address bar shows returnTo', async () => {
+    const fixed = { postLogoutRedirectUri: 'https://app.example/signed-out' };
+    const { client } = await signIn(server, createClient(server, fixed));
+    void client.auth.logout({ returnTo: '/goodbye?from=settings' });
+    await expect.poll(() => client.navigations.length).toBe(2);
+    const url = new URL(client.navigations.at(-1)!);
+    expect(url.searchParams.get('post_logout_redirect_uri')).toBe('https://app.example/signed-out');
+    const back = createClient(server, fixed);
+    history.replaceState(null, '', `/signed-out?state=${url.searchParams.get('state')}`);
+    expect(await back.auth.handleRedirect()).toBeNull();
+    expect(location.href).toBe('https://app.example/goodbye?from=settings');
+  });
+
   it('signs out locally even when revocation fails', async () => {
     const { client } = await signIn(server);
     server.revokeFails = true;

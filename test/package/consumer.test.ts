@@ -67,10 +67,15 @@ async function writeApp() {
     'src/browser.ts',
     `import { createPkceClient, isPkceError, type IdTokenClaims, type PkceClient, type RedirectResult } from 'pkce-spa';
 
+// An option read from the environment may be undefined: the README says undefined takes the
+// default, and exactOptionalPropertyTypes (on here) must let it through.
+const api: string | undefined = undefined;
 export const auth: PkceClient = createPkceClient({
   issuer: 'https://auth.example.com',
   clientId: 'spa',
   redirectUri: 'https://app.example/callback',
+  apiOrigins: api === undefined ? undefined : [api],
+  scope: undefined,
 });
 
 export async function start(): Promise<RedirectResult | null> {
