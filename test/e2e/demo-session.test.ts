@@ -150,6 +150,8 @@ describe('demo page: a whole session in Chromium', () => {
     expect(await page.locator('#signed-in').isVisible()).toBe(false);
     await expect.poll(() => page.locator('[data-step="signout"]').getAttribute('data-state')).toBe('done');
     expect(traffic.all.some((s) => s.url.href.startsWith(env.discovery.end_session_endpoint))).toBe(true);
+    // The load panel says why no silent sign-in was tried, and that the steps are the ended session's.
+    expect(await textOf(page, '#page-load')).toContain('You signed out in this browser: the steps below are the session that ended');
 
     const after = await refreshFromNode(env, latest.refresh_token);
     expect(after.status).toBe(400);

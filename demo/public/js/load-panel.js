@@ -19,6 +19,9 @@ function describe(r, silent) {
     default:
       return { state: 'done', badge: 'Not needed', text: `Nothing to restore: this load completed a sign-in (${r.via}, steps 1–5).` };
   }
+  if (r.reason === 'signed_out') {
+    return { state: 'skipped', badge: 'Signed out', text: 'You signed out in this browser: the steps below are the session that ended. No silent sign-in is tried until you sign in again, so a session at the authorization server that outlived the sign-out cannot bring you back.' };
+  }
   if (r.reason === 'skipped') {
     return { state: 'skipped', badge: 'Skipped', text: 'No silent sign-in on this load: it was the answer to a sign-in or a sign-out, shown as it came.' };
   }
