@@ -77,8 +77,23 @@ export interface DemoEnv {
   discovery: Discovery;
   /** Every request the page server, the authorization server and the API received, in order. */
   received: Received[];
+  /**
+   * Milliseconds the authorization server waits before it answers a token request (default 0): a
+   * test about what runs alongside the token request gives it a fixed length instead of a race.
+   */
+  tokenDelay: number;
   close(): Promise<void>;
 }
+
+/** Holds token requests for `env.tokenDelay` ms before the server sees them. */
+const delayingTokens =
+  (delay: () => number): WrapHandler =>
+  (handler) =>
+  (req, res) => {
+    const ms = delay();
+    if (ms <= 0 || req.method !== 'POST' || !/\/token(\?|$)/.test(req.url ?? '')) return handler(req, res);
+    setTimeout(() => void handler(req, res), ms);
+  };
 
 /**
  * The demo servers on free ports, their discovery document, and a headless Chromium. The page
@@ -90,6 +105,8 @@ export async function startDemoEnv(
 ): Promise<DemoEnv> {
   const { chromiumArgs, ...demoOptions } = options;
   const received: Received[] = [];
+  // Filled in once the servers run; the token delay is read per request.
+  const env = { tokenDelay: 0 } as DemoEnv;
   const demo = await startDemo({
     pagePort: 0,
     authPort: 0,
@@ -99,14 +116,14 @@ export async function startDemoEnv(
     ...demoOptions,
     wrap: {
       page: (handler) => recordInto(received, 'page')(serveBareApp(handler)),
-      auth: recordInto(received, 'auth'),
+      auth: (handler) => recordInto(received, 'auth')(delayingTokens(() => env.tokenDelay)(handler)),
       api: recordInto(received, 'api'),
     },
   });
   try {
     const discovery = (await (await fetch(`${demo.issuer}/.well-known/openid-configuration`)).json()) as Discovery;
     const browser = await launchChromium(chromiumArgs);
-    return {
+    return Object.assign(env, {
       demo,
       browser,
       discovery,
@@ -115,7 +132,7 @@ export async function startDemoEnv(
         await browser.close();
         await demo.close();
       },
-    };
+    });
   } catch (error) {
     await demo.close();
     throw error;
