@@ -2,6 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Two at a time even on two cores (Vitest's default leaves one free): the browser tests, one file
+    // after another, wait on servers and Chromium most of the time, and the unit, package and docs
+    // files use that time.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -42,6 +46,13 @@ export default defineConfig({
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
           fileParallelism: false,
+          // One after another in one worker, sharing its module cache: oidc-provider and the demo
+          // servers load once (1.4 s a file otherwise). Each file still starts its own servers and
+          // browser, so no test sees another's state.
+          isolate: false,
+          // A run of its own after the other projects (Vitest runs projects whose worker counts
+          // differ in separate groups).
+          sequence: { groupOrder: 1 },
           testTimeout: 90_000,
           hookTimeout: 90_000,
         },
