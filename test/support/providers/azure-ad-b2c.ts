@@ -6,6 +6,8 @@
 //   (AzureAD/microsoft-authentication-library-for-js#3234, panva/oauth4webapi#71).
 // - As Entra: CORS on the token endpoint for "Single-page application" redirect URIs only, no
 //   revocation endpoint, alg-less JWKS keys.
+// - Its 404 (discovery under the GUID issuer) has no CORS headers: a page sees a network error
+//   (observed by issue 19's one-wrong-setting trial).
 // Assumed (not in PROVIDERS.md): nothing is served for discovery under the GUID issuer; the claim
 // sets (`tfp`, `scp`, `azp`) follow Microsoft's B2C token reference; refresh tokens are treated as
 // single-use, the strictest reading, so a client holding on to an old one would fail here.
@@ -32,6 +34,7 @@ export async function azureAdB2c() {
   const key = await serverKey('RS256', 'X5eXk4xyojNFum1kl2Ytv8dlNP4-c57dO6QGTVBwaNk');
   const asString = (value: unknown) => (value === undefined ? undefined : String(value));
   return createProviderServer({
+    notFoundWithoutCors: true,
     issuer: B2C_ISSUER,
     clientId: B2C_CLIENT_ID,
     discovery: {

@@ -81,6 +81,8 @@ export interface ProviderProfile {
   jwks?: (keys: readonly ServerKey[]) => JWK[];
   /** Who gets CORS headers; default `any` origin everywhere (as a correctly configured provider). */
   cors?: Partial<Record<CorsEndpoint, CorsRule>>;
+  /** A 404 (a path the provider does not serve) comes without CORS headers: the page sees a network error. */
+  notFoundWithoutCors?: boolean;
   /** A refusal at the authorization endpoint, sent back to the redirect URI. */
   refuseAuthorization?: (query: URLSearchParams) => { error: string; error_description: string } | undefined;
   /** Parameters of the callback besides `code` and `state` (RFC 9207 `iss`, `session_state`). */
@@ -358,7 +360,7 @@ export function createProviderServer(profile: ProviderProfile) {
     const corsAllowed = origin !== undefined && (rule === 'any' || (Array.isArray(rule) && rule.includes(origin)));
     const response = request.method === 'OPTIONS' ? new Response(null, { status: 204 }) : await respond(request, url, form, origin);
     if (endpoint === 'token' && response.ok) record.tokens = (await response.clone().json()) as Claims;
-    if (corsAllowed) response.headers.set('access-control-allow-origin', origin!);
+    if (corsAllowed && !(response.status === 404 && profile.notFoundWithoutCors)) response.headers.set('access-control-allow-origin', origin!);
     return response;
   }
 
