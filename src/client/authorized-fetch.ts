@@ -1,6 +1,14 @@
 import type { DpopSigner } from '../protocol/http.js';
 import type { FetchLike } from '../shared/fetch-like.js';
-import { hintUnauthorized } from './dev-hints.js';
+
+/**
+ * The development hints load only when a page served from loopback gets a 401: production pages
+ * never fetch them.
+ */
+function hintUnauthorized(response: Response, origin: string, sentToken: boolean, dpop: boolean): void {
+  if (response.status !== 401 || typeof location === 'undefined' || !/^(localhost|127\.0\.0\.1|\[::1\])$/.test(location.hostname)) return;
+  void import('./dev-hints.js').then((hints) => hints.hintUnauthorized(response, origin, sentToken, dpop)).catch(() => undefined);
+}
 
 /** @internal What the fetch wrapper needs from the client. */
 export interface TokenSource {

@@ -46,24 +46,11 @@ export async function send(url: string, init: RequestInit, options: HttpOptions 
     const timedOut = (cause as Error | undefined)?.name === 'TimeoutError';
     // The query is left out of the message: it is no place for secrets, but who knows.
     const message = `${timedOut ? 'Timeout' : 'Network error'}: ${url.split('?')[0]}`;
-    throw new NetworkError(timedOut ? 'timeout' : 'network_error', timedOut ? message : message + corsHint(cause), cause);
+    // The explanation is a chunk of its own, fetched only now; offline, it cannot load, and a CORS
+    // hint would be wrong then anyway.
+    const hint = timedOut ? '' : await import('./cors-hint.js').then((m) => m.corsHint(cause), () => '');
+    throw new NetworkError(timedOut ? 'timeout' : 'network_error', message + hint, cause);
   }
-}
-
-/**
- * A browser reports a CORS refusal as the same `TypeError` as a server that cannot be reached, and
- * lets no script tell them apart; while the browser says it is online, the refusal is the likelier,
- * and the one a developer can fix.
- */
-function corsHint(cause: unknown): string {
-  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
-  const online = (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false;
-  if (!(cause instanceof TypeError) || !origin || origin === 'null' || !online) return '';
-  return (
-    ` (no answer this page may read: if the server is up, it does not allow this page's origin ${origin} by CORS; ` +
-    'register it where the provider asks: an Entra "Single-page application" redirect URI, an Okta Trusted Origin, ' +
-    "Hydra's serve.public.cors.allowed_origins, Keycloak's Web origins; see docs/troubleshooting.md#cors-at-the-token-endpoint)"
-  );
 }
 
 /**
