@@ -179,7 +179,9 @@ pkce-spa demo is running. Open ${demo.pageUrl}
   authorization server  ${demo.issuer}   (sign in with any username and password)
   demo API              ${demo.apiUrl}/api/me
   access tokens last ${options.accessTokenTtl} s, so refreshes are easy to watch.${demo.appOrigins.map((o) => `
-  your app              ${o}   (client_id ${demo.clientId}, redirect URI ${o}/callback, scope "${demo.scope}")`).join('')}
+  your app              ${o}, with:
+    createPkceClient({ issuer: '${demo.issuer}', clientId: '${demo.clientId}', redirectUri: '${o}/callback',
+      scope: '${demo.scope}', resource: '${demo.apiUrl}', apiOrigins: ['${demo.apiUrl}'] })`).join('')}
 
 Storage is in memory and the sign-in pages are oidc-provider's development pages: not for production.
 Press Ctrl-C to stop.`);

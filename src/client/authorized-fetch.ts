@@ -5,9 +5,9 @@ import type { FetchLike } from '../shared/fetch-like.js';
  * The development hints load only when a page served from loopback gets a 401: production pages
  * never fetch them.
  */
-function hintUnauthorized(response: Response, origin: string, sentToken: boolean, dpop: boolean): void {
+function hintUnauthorized(response: Response, origin: string, sent: { dpop: boolean; opaque: boolean } | undefined): void {
   if (response.status !== 401 || typeof location === 'undefined' || !/^(localhost|127\.0\.0\.1|\[::1\])$/.test(location.hostname)) return;
-  void import('./dev-hints.js').then((hints) => hints.hintUnauthorized(response, origin, sentToken, dpop)).catch(() => undefined);
+  void import('./dev-hints.js').then((hints) => hints.hintUnauthorized(response, origin, sent)).catch(() => undefined);
 }
 
 /** @internal What the fetch wrapper needs from the client. */
@@ -61,7 +61,7 @@ export function createAuthorizedFetch(
     const { origin } = new URL(request.url);
     if (!isAllowed(request.url)) {
       const response = await fetchImpl()(request);
-      if (tokens.currentToken()) hintUnauthorized(response, origin, false, false);
+      if (tokens.currentToken()) hintUnauthorized(response, origin, undefined);
       return response;
     }
     const token = await tokens.getAccessToken();
@@ -71,18 +71,25 @@ export function createAuthorizedFetch(
       dpop = signer !== undefined;
       return authorize(request, value, signer, fetchImpl());
     };
+    // What the app can fix about a refusal: not the token, which no hint carries.
+    const sent = () => ({ dpop, opaque: token.split('.').length !== 3 });
     const response = await attempt(token);
     if (!refusesToken(response)) {
       refusing.delete(origin);
-      hintUnauthorized(response, origin, true, dpop);
+      hintUnauthorized(response, origin, sent());
       return response;
     }
     const latest = tokens.currentToken();
     if (latest && latest !== token) return attempt(latest);
-    if (refusing.has(origin) || !tokens.canRenew()) return response;
+    if (refusing.has(origin) || !tokens.canRenew()) {
+      hintUnauthorized(response, origin, sent());
+      return response;
+    }
     const retry = await attempt(await tokens.renew(token));
-    if (refusesToken(retry)) refusing.add(origin);
-    else refusing.delete(origin);
+    if (refusesToken(retry)) {
+      refusing.add(origin);
+      hintUnauthorized(retry, origin, sent());
+    } else refusing.delete(origin);
     return retry;
   };
 }

@@ -21,13 +21,13 @@ export function devHint(key: string, message: string): void {
 
 /**
  * After `auth.fetch` got a 401: says why when the cause is the app's configuration, a request sent
- * without the token (its origin is not in `apiOrigins`), or a DPoP token sent to an API that takes
- * only Bearer ones.
+ * without the token (`sent` undefined: its origin is not in `apiOrigins`), a DPoP token sent to an
+ * API that takes only Bearer ones, or an opaque token refused by an API that verifies JWTs.
  * @internal
  */
-export function hintUnauthorized(response: Response, origin: string, sentToken: boolean, dpop: boolean): void {
+export function hintUnauthorized(response: Response, origin: string, sent: { dpop: boolean; opaque: boolean } | undefined): void {
   if (response.status !== 401) return;
-  if (!sentToken) {
+  if (!sent) {
     devHint(
       `no-token ${origin}`,
       `${origin} answered 401 to a request auth.fetch sent without the access token: only the page's origin and those in "apiOrigins" get it. If it is your API, add '${origin}' to "apiOrigins".`,
@@ -35,7 +35,14 @@ export function hintUnauthorized(response: Response, origin: string, sentToken: 
     return;
   }
   const challenge = response.headers.get('www-authenticate') ?? '';
-  if (dpop && !/(^|,)\s*DPoP\b/i.test(challenge)) {
+  if (sent.opaque && /error="?invalid_token/.test(challenge)) {
+    devHint(
+      `opaque ${origin}`,
+      `${origin} refused the access token, which is opaque (not a JWT): an API that verifies JWTs needs the authorization server to issue one for it. Name the API in the client: "resource" (RFC 8707, e.g. '${origin}'), or the server's own parameter (Auth0 and Hydra: authorizationParams: { audience }).`,
+    );
+    return;
+  }
+  if (sent.dpop && !/(^|,)\s*DPoP\b/i.test(challenge)) {
     devHint(
       `dpop ${origin}`,
       `${origin} answered 401 to the DPoP-bound access token, and its challenge offers no DPoP scheme (${JSON.stringify(challenge.slice(0, 80))}): turn DPoP on at the API (with pkce-spa/server, its verifier's dpop: { publicUrl } option), or set dpop: false in the client.`,

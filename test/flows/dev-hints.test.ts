@@ -45,6 +45,18 @@ describe('development hints', () => {
     expect(warnings.join()).not.toContain(token);
   });
 
+  it('an opaque token refused by an API that verifies JWTs: the hint says to name the API with resource or audience', async () => {
+    // A server that issues opaque tokens unless asked for an API (Auth0 without audience, say).
+    server.transformTokenResponse = (body) => ({ ...body, access_token: `opaque-${String(body.access_token).length}-${'x'.repeat(24)}` });
+    const client = createClient(server, { resource: undefined });
+    await signIn(server, client);
+    onDevServer();
+    expect((await client.auth.fetch(`${API_ORIGIN}/api/me`)).status).toBe(401);
+    await expect.poll(() => warnings.length).toBe(1);
+    expect(warnings[0]).toMatch(/refused the access token, which is opaque \(not a JWT\).*"resource" \(RFC 8707, e\.g\. 'https:\/\/api\.example'\)/);
+    expect(warnings[0]).not.toContain('opaque-');
+  });
+
   it('says nothing on a page that is not served from loopback (production)', async () => {
     const client = createClient(server);
     await signIn(server, client);
