@@ -32,7 +32,11 @@ export async function verifyJwt(token: string, jwks: JWTVerifyGetKey, options: J
   }
 }
 
-const show = (value: unknown) => JSON.stringify(value) ?? String(value);
+/** JSON, at most 120 characters: a claim in a message can neither forge a log line nor flood it. */
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
 
 /** What the token carried against what this client expects, where jose's message names neither. */
 function whatToChange(cause: unknown, token: string, options: JWTVerifyOptions): string | undefined {

@@ -17,7 +17,14 @@ const ENTRA_V2 = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f-]{36})\/v2\.0
 
 type HintOptions = Pick<ResolvedOptions, 'issuer' | 'audience' | 'clientIds' | 'scopeClaim' | 'profile'>;
 
-const show = (value: unknown) => JSON.stringify(value) ?? String(value);
+/**
+ * A claim as it goes into the message: JSON (so a newline in it cannot forge a log line), and at
+ * most 120 characters of it (so a token stuffed with a huge claim cannot flood the logs).
+ */
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
 
 function decodePart(token: string, index: 0 | 1): Record<string, unknown> | undefined {
   const part = token.split('.')[index];

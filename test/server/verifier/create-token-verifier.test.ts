@@ -360,3 +360,21 @@ describe('a refusal is an answer, not a fault to trace', () => {
     expect(err.stack).toBe('TokenVerificationError: The request has no DPoP proof');
   });
 });
+
+describe('what a refusal tells the API (its message) and the caller (error_description)', () => {
+  it("names the token's iss and the issuer option in the message; the challenge keeps RFC 6750's generic text", async () => {
+    const token = await as.sign(rsa, { iss: `${as.issuer}/` });
+    const err = await expectRejected(verifier.verify(token), 'invalid_token', token);
+    expect(err.message).toContain(`its "iss" is "${as.issuer}/", the "issuer" option is "${as.issuer}": they differ only by the trailing "/"`);
+    expect(err.errorDescription).toBe('The access token was issued by another issuer');
+    expect(err.wwwAuthenticate).not.toContain('option');
+  });
+
+  it('a claim stuffed by the caller can neither forge a log line nor flood the log: JSON, 120 characters at most', async () => {
+    const token = await as.sign(rsa, { aud: `evil\n2026-12-07 INFO admin logged in ${'x'.repeat(10_000)}` });
+    const err = await expectRejected(verifier.verify(token), 'invalid_token', token);
+    expect(err.message).not.toContain('\n');
+    expect(err.message.length).toBeLessThan(600);
+    expect(err.message).toContain('its "aud" is "evil\\n2026-12-07 INFO admin logged in xxx');
+  });
+});
