@@ -19,5 +19,7 @@ export async function finishLogout(ctx: ClientContext, url: URL): Promise<false 
   }
   if (state !== waiting.state) return false;
   await ctx.storage().removeItem(key);
-  return typeof waiting.returnTo === 'string' && waiting.returnTo.startsWith('/') ? { returnTo: waiting.returnTo } : {};
+  // Only a path of this origin ("//host" would name another one).
+  const { returnTo } = waiting;
+  return typeof returnTo === 'string' && returnTo.startsWith('/') && !returnTo.startsWith('//') ? { returnTo } : {};
 }

@@ -31,7 +31,8 @@ export async function logoutDestination(
   const { url, sendsState } = buildEndSessionUrl(md.end_session_endpoint, values, config.endSessionParams);
   // With a fixed postLogoutRedirectUri the server sends the browser there: the `returnTo` of this
   // logout waits beside the state, and the way back puts it in the address bar.
-  const returnTo = config.postLogoutRedirectUri === undefined ? undefined : target.pathname + target.search + target.hash;
+  const path = target.pathname.replace(/^\/+/, '/'); // "//x" is a path here but another origin in a URL
+  const returnTo = config.postLogoutRedirectUri === undefined ? undefined : path + target.search + target.hash;
   if (sendsState) await ctx.storage().setItem(ctx.names.logoutState, JSON.stringify({ state: values.state, returnTo }));
   return url.href;
 }
