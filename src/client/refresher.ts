@@ -82,7 +82,7 @@ export function createRefresher(ctx: ClientContext) {
       return giveUp(error, (await carriedRefreshToken(raw)) ?? current.refreshToken);
     }
     const nextRefreshToken = body.refresh_token ?? current.refreshToken;
-    const clockOffset = serverClockOffset(body, Date.now()) ?? current.clockOffset;
+    const clockOffset = serverClockOffset(body, Date.now(), current.claims?.iat) ?? current.clockOffset;
     let claims: IdTokenClaims | undefined;
     if (body.id_token && ctx.openid && session.isCurrent(ticket)) {
       try {

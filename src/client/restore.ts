@@ -31,13 +31,14 @@ export async function restoreSession(ctx: ClientContext, options: RestoreOptions
     return { signedIn: false, via: 'none', reason: 'skipped' };
   }
   const ticket = session.loginTicket();
-  // The metadata first, outside the catch below: an issuer or metadata that cannot work is a mistake
-  // to show now, not a reason to report "signed out". No server reached is only a reason.
+  // The metadata first: an issuer the server does not publish is a mistake to show now, not a reason
+  // to report "signed out". Anything else (no server reached, a 503, a captive portal's page) may
+  // pass, and is only a reason.
   try {
     await ctx.issuer.getMetadata();
   } catch (error) {
-    if (!isPkceError(error, 'network_error') && !isPkceError(error, 'timeout')) throw error;
-    return { signedIn: false, via: 'none', reason: error.code, error };
+    if (isPkceError(error, 'invalid_issuer') || isPkceError(error, 'invalid_config')) throw error;
+    return { signedIn: false, via: 'none', reason: isPkceError(error) ? error.code : 'error', ...(isPkceError(error) ? { error } : {}) };
   }
   try {
     const { loginSilently } = await import('./login/silent.js');

@@ -149,9 +149,9 @@ export interface PkceClient {
    *
    * @throws {@link ConfigError} `invalid_config` for misuse (outside a browser, a silent redirect
    *   URI on another origin than the page); before a silent sign-in, {@link ValidationError}
-   *   `invalid_issuer` or `invalid_response` when discovery refuses the issuer or its metadata (a
-   *   configuration mistake, shown at start-up rather than as "signed out"). A server out of reach
-   *   resolves signed out with `reason: 'network_error'` or `'timeout'`.
+   *   `invalid_issuer` when the server publishes another issuer (a configuration mistake, shown at
+   *   start-up rather than as "signed out"). Any other discovery failure (no server reached, a 503)
+   *   resolves signed out with its code as `reason`.
    */
   restoreSession(options?: RestoreOptions): Promise<RestoreResult>;
   /**

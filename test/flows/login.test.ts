@@ -307,8 +307,10 @@ describe('restoreSession() at start-up', () => {
     expect(error.message).toContain(`set "issuer" to exactly "${ISSUER}" (mind the trailing slash)`);
   });
 
-  it('resolves signed out when the server cannot be reached: that is no mistake of the app', async () => {
+  it('resolves signed out when the server cannot be reached or answers 503: that is no mistake of the app', async () => {
     const client = createClient(server, { fetch: () => Promise.reject(new TypeError('Failed to fetch')) });
     expect(await client.auth.restoreSession()).toMatchObject({ signedIn: false, via: 'none', reason: 'network_error' });
+    const busy = createClient(server, { fetch: async () => new Response('busy', { status: 503 }) });
+    expect(await busy.auth.restoreSession()).toMatchObject({ signedIn: false, via: 'none', reason: 'invalid_response' });
   });
 });

@@ -34,7 +34,11 @@ export async function verifyJwt(token: string, jwks: JWTVerifyGetKey, options: J
 
 /** JSON, at most 120 characters: a claim in a message can neither forge a log line nor flood it. */
 function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON leaves line and paragraph separators, C1 controls and bidi overrides as they are.
+  const text = (JSON.stringify(value) ?? String(value)).replace(
+    /[\u0080-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
 

@@ -22,13 +22,18 @@ type HintOptions = Pick<ResolvedOptions, 'issuer' | 'audience' | 'clientIds' | '
  * most 120 characters of it (so a token stuffed with a huge claim cannot flood the logs).
  */
 function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON leaves line and paragraph separators, C1 controls and bidi overrides as they are.
+  const text = (JSON.stringify(value) ?? String(value)).replace(
+    /[\u0080-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
 
 function decodePart(token: string, index: 0 | 1): Record<string, unknown> | undefined {
   const part = token.split('.')[index];
-  if (part === undefined) return undefined;
+  // A hint is worth little work: a flood of huge forged tokens must not cost more than small ones.
+  if (part === undefined || part.length > 4096) return undefined;
   try {
     const value: unknown = JSON.parse(new TextDecoder().decode(base64url.decode(part)));
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;

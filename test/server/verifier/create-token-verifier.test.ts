@@ -377,4 +377,11 @@ describe('what a refusal tells the API (its message) and the caller (error_descr
     expect(err.message.length).toBeLessThan(600);
     expect(err.message).toContain('its "aud" is "evil\\n2026-12-07 INFO admin logged in xxx');
   });
+
+  it('line and paragraph separators, C1 controls and bidi overrides in a claim are escaped too', async () => {
+    const token = await as.sign(rsa, { aud: 'a\u2028b\u0085c\u202ed' });
+    const err = await expectRejected(verifier.verify(token), 'invalid_token', token);
+    expect(err.message).toContain('"a\\u2028b\\u0085c\\u202ed"');
+    expect(err.message).not.toMatch(/[\u2028\u0085\u202e]/);
+  });
 });

@@ -6,9 +6,20 @@ const jwt = (claims: object) => `${part({ alg: 'RS256' })}.${part(claims)}.c2ln`
 const receivedAt = 1_800_000_000_000;
 
 describe('serverClockOffset', () => {
-  it("reads the server's clock from the ID token's iat, else the JWT access token's", () => {
-    expect(serverClockOffset({ id_token: jwt({ iat: 1_800_000_300 }), access_token: jwt({ iat: 1 }) }, receivedAt)).toBe(300_000);
-    expect(serverClockOffset({ access_token: jwt({ iat: 1_799_999_700 }) }, receivedAt)).toBe(-300_000);
+  it("reads the server's clock from the JWT access token's iat (new with every response), else the ID token's", () => {
+    expect(serverClockOffset({ id_token: jwt({ iat: 1 }), access_token: jwt({ iat: 1_800_000_300 }) }, receivedAt)).toBe(300_000);
+    expect(serverClockOffset({ id_token: jwt({ iat: 1_799_999_700 }), access_token: 'opaque-2YotnFZFEjr1zCsicMWpAA' }, receivedAt)).toBe(-300_000);
+  });
+
+  it("ignores an ID token no newer than the session's (a server that hands the sign-in's back on refresh)", () => {
+    const cached = { id_token: jwt({ iat: 1_799_998_200 }), access_token: 'opaque' };
+    expect(serverClockOffset(cached, receivedAt, 1_799_998_200)).toBeUndefined();
+    expect(serverClockOffset(cached, receivedAt, 1_799_998_000)).toBe(-1_800_000);
+  });
+
+  it('ignores an iat more than 2 hours away: more likely wrong than the device', () => {
+    expect(serverClockOffset({ access_token: jwt({ iat: 1_800_000_000 - 86_400 }) }, receivedAt)).toBeUndefined();
+    expect(serverClockOffset({ access_token: jwt({ iat: 1_800_000_000 + 7_000 }) }, receivedAt)).toBe(7_000_000);
   });
 
   it('says 0 within 5 s (the rounding of iat and the round trip), undefined when no token has an iat', () => {
