@@ -5,9 +5,10 @@ import { createTokenVerifier, rotatingDpopNonces } from 'pkce-spa/server';
 
 /**
  * @param {{ pageOrigin: string, issuer: string, apiUrl: string, jwksUri: string, requiredScope?: string,
- *           dpopNonces?: boolean, appOrigins?: string[] }} options `appOrigins`: a developer's own apps, allowed as the page is
+ *           dpopNonces?: boolean, appOrigins?: string[], nonceRotation?: number }} options `appOrigins`: a developer's own
+ *           apps, allowed as the page is; `nonceRotation`: seconds between the API's DPoP nonces (default 60)
  */
-export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, requiredScope = 'api:read', dpopNonces = false, appOrigins = [] }) {
+export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, requiredScope = 'api:read', dpopNonces = false, appOrigins = [], nonceRotation = 60 }) {
   const allowed = new Set([pageOrigin, ...appOrigins]);
   // Signature against the issuer's JWKS (fetched once, cached, refetched on an unknown kid),
   // then typ at+jwt, iss, aud, exp, sub (RFC 9068 §4) and the scope; 400/401/403 per RFC 6750 §3.
@@ -22,7 +23,7 @@ export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, required
     // Server nonces (pkce-spa/server's default) unless --no-dpop-nonces: the SDK takes the next one
     // from every answer, so only the first call of a page pays the use_dpop_nonce round trip.
     // The proofs' htu is checked against apiUrl, the URL the page calls, never against Host.
-    dpop: { mode: 'allowed', algorithms: ['ES256'], publicUrl: apiUrl, nonces: dpopNonces ? rotatingDpopNonces() : false },
+    dpop: { mode: 'allowed', algorithms: ['ES256'], publicUrl: apiUrl, nonces: dpopNonces ? rotatingDpopNonces({ rotateEvery: nonceRotation }) : false },
   });
 
   const routes = {

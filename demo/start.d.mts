@@ -57,6 +57,8 @@ export interface StartDemoOptions {
    * are registered redirect URIs, their / the post-logout URI, and both servers allow them by CORS.
    */
   appOrigins?: string[];
+  /** Seconds between two DPoP nonces of the API (default 60): a test of their life shortens it. */
+  nonceRotation?: number;
   /** Wraps the page server's, the authorization server's or the API's handler. */
   wrap?: { page?: WrapHandler; auth?: WrapHandler; api?: WrapHandler };
 }

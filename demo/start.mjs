@@ -35,7 +35,7 @@ const originOf = (host, port) => `http://${host.includes(':') ? `[${host}]` : ho
  */
 export async function startDemo({
   host = 'localhost', pageHost = host, pagePort = 0, authPort = 0, apiPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl,
-  coop = false, dpop = true, dpopNonces = dpop, quiet = false, publicDir = here('./public'), wrap = {}, appOrigins = [],
+  coop = false, dpop = true, dpopNonces = dpop, quiet = false, publicDir = here('./public'), wrap = {}, appOrigins = [], nonceRotation = 60,
 } = {}) {
   for (const origin of appOrigins) {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin || !/^https?:$/.test(new URL(origin).protocol)) {
@@ -80,7 +80,7 @@ export async function startDemo({
 
     const { page: wrapPage = same, auth: wrapAuth = same, api: wrapApi = same } = wrap;
     auth.setHandler(wrapAuth(coop ? (req, res) => (res.setHeader('Cross-Origin-Opener-Policy', 'same-origin'), as.handler(req, res)) : as.handler));
-    api.setHandler(wrapApi(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE, dpopNonces, appOrigins })));
+    api.setHandler(wrapApi(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE, dpopNonces, appOrigins, nonceRotation })));
     const ownApp = resolve(publicDir) !== here('./public');
     page.setHandler(wrapPage(createPageHandler({ publicDir, distDir: DIST_DIR, config: () => config, ownApp })));
 
