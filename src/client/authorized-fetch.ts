@@ -1,12 +1,13 @@
 import type { DpopSigner } from '../protocol/http.js';
 import type { FetchLike } from '../shared/fetch-like.js';
+import { isLoopbackHost } from '../shared/secure-url.js';
 
 /**
  * The development hints load only when a page served from loopback gets a 401: production pages
  * never fetch them.
  */
 function hintUnauthorized(response: Response, origin: string, sent: { dpop: boolean; opaque: boolean } | undefined): void {
-  if (response.status !== 401 || typeof location === 'undefined' || !/^(localhost|127\.0\.0\.1|\[::1\])$/.test(location.hostname)) return;
+  if (response.status !== 401 || typeof location === 'undefined' || !isLoopbackHost(location.hostname)) return;
   void import('./dev-hints.js').then((hints) => hints.hintUnauthorized(response, origin, sent)).catch(() => undefined);
 }
 

@@ -8,6 +8,7 @@ import type { PkceClientEvents } from '../session/events.js';
 import { createSession, type Session } from '../session/session.js';
 import { createSessionLock, createTabChannel } from '../session/tab-sync.js';
 import { bindTokenStore, memoryTokenStore } from '../session/token-store.js';
+import { serverTime } from '../session/token-set.js';
 import { guardedStorage, type StorageLike } from '../browser/storage.js';
 import { createTransactionStore, type TransactionStore } from '../session/transaction.js';
 
@@ -51,7 +52,7 @@ export function createClientContext(config: Config): ClientContext {
   let runtime: Promise<DpopRuntime> | undefined;
   const dpop = config.dpop ? () => (runtime ??= import('../session/dpop-keys.js').then(({ createDpopRuntime }) => createDpopRuntime())) : undefined;
   // Proofs are dated in the server's time, as the session last learnt it.
-  const serverNow = () => Date.now() + (session.tokens?.clockOffset ?? 0);
+  const serverNow = () => serverTime(session.tokens?.clockOffset) * 1000;
   const signer = async (id: string) => (dpop ? (await dpop()).signer(id, serverNow) : undefined);
   const revoke = async (token: string, sessionId: string) => {
     const result = await issuer.revoke(token, await signer(sessionId).catch(() => undefined));

@@ -1,7 +1,7 @@
 /**
- * Hints for the developer, on the console, only while the page is served from loopback (a dev
- * server): production pages never print them. Each is printed once per page, and none carries a
- * token.
+ * Hints for the developer, on the console. authorized-fetch.ts loads this module only on a 401 to a
+ * page served from loopback (a dev server): production pages never fetch or print them. Each is
+ * printed once per page, and none carries a token.
  *
  * @internal
  * @packageDocumentation
@@ -9,12 +9,9 @@
 
 const said = new Set<string>();
 
-const developing = (): boolean =>
-  typeof location !== 'undefined' && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(location.hostname);
-
-/** Prints `message` once under `key`, on a page served from loopback. @internal */
-export function devHint(key: string, message: string): void {
-  if (!developing() || said.has(key)) return;
+/** Prints `message` once under `key`. */
+function devHint(key: string, message: string): void {
+  if (said.has(key)) return;
   said.add(key);
   console.warn(`pkce-spa: ${message}`);
 }
@@ -26,7 +23,6 @@ export function devHint(key: string, message: string): void {
  * @internal
  */
 export function hintUnauthorized(response: Response, origin: string, sent: { dpop: boolean; opaque: boolean } | undefined): void {
-  if (response.status !== 401) return;
   if (!sent) {
     devHint(
       `no-token ${origin}`,

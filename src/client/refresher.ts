@@ -82,11 +82,12 @@ export function createRefresher(ctx: ClientContext) {
       return giveUp(error, (await carriedRefreshToken(raw)) ?? current.refreshToken);
     }
     const nextRefreshToken = body.refresh_token ?? current.refreshToken;
-    const clockOffset = serverClockOffset(body, Date.now(), current.claims?.iat) ?? current.clockOffset;
+    // Undefined when the response says nothing of the time: the session's offset stays (tokenSetFrom).
+    const clockOffset = serverClockOffset(body, Date.now(), current.claims?.iat);
     let claims: IdTokenClaims | undefined;
     if (body.id_token && ctx.openid && session.isCurrent(ticket)) {
       try {
-        claims = await ctx.issuer.verifyIdToken(body.id_token, md, { previous: current.claims, currentTime: serverTime(clockOffset) });
+        claims = await ctx.issuer.verifyIdToken(body.id_token, md, { previous: current.claims, currentTime: serverTime(clockOffset ?? current.clockOffset) });
       } catch (error) {
         // Keys out of reach say nothing against the token: the session goes on with the new access
         // and refresh tokens and the claims it had. Anything else is a token that must not be used.

@@ -14,6 +14,8 @@ const NOISE_MS = 5_000;
 // device's own clock is used then. Two hours cover a clock set by hand and a daylight-saving slip.
 const MAX_OFFSET_MS = 2 * 3_600_000;
 
+// Not jose's decodeJwt: this runs on every refresh, on pages that have not loaded jose (a chunk of
+// its own, fetched only to verify an ID token).
 function issuedAt(jwt: string | undefined): number | undefined {
   const payload = jwt?.split('.')[1];
   if (jwt?.split('.').length !== 3 || !payload) return undefined;

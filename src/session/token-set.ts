@@ -58,8 +58,12 @@ export function belongsTo(tokens: TokenSet, issuer: string, clientId: string): b
   return audience.includes(clientId) && (claims.azp === undefined || claims.azp === clientId);
 }
 
-/** @internal Now in the server's time, epoch seconds: this device's clock moved by `clockOffset` milliseconds. */
-export const serverTime = (clockOffset: number | undefined): number => (Date.now() + (clockOffset ?? 0)) / 1000;
+/**
+ * @internal Now in the server's time, epoch seconds: this device's clock moved by `clockOffset`
+ * milliseconds. An offset that is no finite number (a store edited by hand) counts as none.
+ */
+export const serverTime = (clockOffset: number | undefined): number =>
+  (Date.now() + (typeof clockOffset === 'number' && Number.isFinite(clockOffset) ? clockOffset : 0)) / 1000;
 
 /** True for a stored value that has what a session needs; anything else reads as no session. */
 export const usable = (value: unknown): value is TokenSet =>

@@ -8,6 +8,7 @@
  */
 import { createRemoteJWKSet, customFetch, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
 import { NetworkError, ValidationError, isPkceError } from '../../shared/errors.js';
+import { claimText } from '../../shared/claim-text.js';
 
 /**
  * @internal Verifies a JWT's signature and registered claims with jose. Several keys matching the
@@ -32,30 +33,21 @@ export async function verifyJwt(token: string, jwks: JWTVerifyGetKey, options: J
   }
 }
 
-/** JSON, at most 120 characters: a claim in a message can neither forge a log line nor flood it. */
-function show(value: unknown): string {
-  // JSON leaves line and paragraph separators, C1 controls and bidi overrides as they are.
-  const text = (JSON.stringify(value) ?? String(value)).replace(
-    /[\u0080-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
-}
 
 /** What the token carried against what this client expects, where jose's message names neither. */
 function whatToChange(cause: unknown, token: string, options: JWTVerifyOptions): string | undefined {
   if (cause instanceof errors.JWTClaimValidationFailed) {
     if (cause.claim === 'iss') {
-      return `its "iss" is ${show(cause.payload.iss)}, the issuer is ${show(options.issuer)}: set "issuer" (and the metadata's "issuer") to the token's value exactly`;
+      return `its "iss" is ${claimText(cause.payload.iss)}, the issuer is ${claimText(options.issuer)}: set "issuer" (and the metadata's "issuer") to the token's value exactly`;
     }
-    if (cause.claim === 'aud') return `its "aud" is ${show(cause.payload.aud)}, this client is ${show(options.audience)} ("clientId")`;
+    if (cause.claim === 'aud') return `its "aud" is ${claimText(cause.payload.aud)}, this client is ${claimText(options.audience)} ("clientId")`;
   }
   if (cause instanceof errors.JOSEAlgNotAllowed) {
     const alg = (decodeProtectedHeader(token) as { alg?: unknown }).alg;
     if (typeof alg === 'string' && /^HS/.test(alg)) {
       return `it is ${alg}-signed, with a secret shared with the server, which a public client cannot have: give the server an asymmetric signing key (RS256 or ES256; authentik: the provider's Signing Key)`;
     }
-    return `it is signed with ${show(alg)}; the algorithms accepted are ${show(options.algorithms)}`;
+    return `it is signed with ${claimText(alg)}; the algorithms accepted are ${claimText(options.algorithms)}`;
   }
   return undefined;
 }

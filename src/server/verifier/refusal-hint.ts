@@ -7,7 +7,8 @@
  * @internal
  * @packageDocumentation
  */
-import { base64url, errors, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
+import { claimText } from '../../shared/claim-text.js';
 import type { ResolvedOptions } from '../options/resolve.js';
 import { grantedScopes } from './scopes.js';
 
@@ -17,56 +18,43 @@ const ENTRA_V2 = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f-]{36})\/v2\.0
 
 type HintOptions = Pick<ResolvedOptions, 'issuer' | 'audience' | 'clientIds' | 'scopeClaim' | 'profile'>;
 
-/**
- * A claim as it goes into the message: JSON (so a newline in it cannot forge a log line), and at
- * most 120 characters of it (so a token stuffed with a huge claim cannot flood the logs).
- */
-function show(value: unknown): string {
-  // JSON leaves line and paragraph separators, C1 controls and bidi overrides as they are.
-  const text = (JSON.stringify(value) ?? String(value)).replace(
-    /[\u0080-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
-}
 
+/** The token's header (0) or payload (1), when it decodes; a hint is worth little work, so not over 4 KB. */
 function decodePart(token: string, index: 0 | 1): Record<string, unknown> | undefined {
   const part = token.split('.')[index];
-  // A hint is worth little work: a flood of huge forged tokens must not cost more than small ones.
   if (part === undefined || part.length > 4096) return undefined;
   try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(base64url.decode(part)));
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+    return index === 0 ? decodeProtectedHeader(token) : decodeJwt(token);
   } catch {
     return undefined;
   }
 }
 
 function issuerHint(iss: unknown, config: HintOptions): string {
-  const base = `its "iss" is ${show(iss)}, the "issuer" option is ${show(config.issuer)}`;
+  const base = `its "iss" is ${claimText(iss)}, the "issuer" option is ${claimText(config.issuer)}`;
   if (typeof iss !== 'string') return base;
   if (iss.replace(/\/$/, '') === config.issuer.replace(/\/$/, '')) return `${base}: they differ only by the trailing "/", set "issuer" exactly as the token has it`;
   const v1 = ENTRA_V1.exec(iss);
   if (v1 && ENTRA_V2.exec(config.issuer)?.[1] === v1[1]) {
-    return `${base}: a Microsoft Entra v1.0 access token; set "issuer" to ${show(iss)} (with "audience" the API's App ID URI), or set requestedAccessTokenVersion: 2 in the API's app manifest`;
+    return `${base}: a Microsoft Entra v1.0 access token; set "issuer" to ${claimText(iss)} (with "audience" the API's App ID URI), or set requestedAccessTokenVersion: 2 in the API's app manifest`;
   }
   const v2 = ENTRA_V2.exec(iss);
   if (v2 && ENTRA_V1.exec(config.issuer)?.[1] === v2[1]) {
-    return `${base}: a Microsoft Entra v2.0 access token; set "issuer" to ${show(iss)} (with "audience" the API's client id)`;
+    return `${base}: a Microsoft Entra v2.0 access token; set "issuer" to ${claimText(iss)} (with "audience" the API's client id)`;
   }
   return base;
 }
 
 function audienceHint(payload: JWTPayload, config: HintOptions): string {
   if (payload.aud === undefined && typeof payload['client_id'] === 'string') {
-    return `it has no "aud" but "client_id" ${show(payload['client_id'])} (as Amazon Cognito's access tokens): use the "clientId" option instead of "audience"`;
+    return `it has no "aud" but "client_id" ${claimText(payload['client_id'])} (as Amazon Cognito's access tokens): use the "clientId" option instead of "audience"`;
   }
   const aud = [payload.aud].flat();
   if (aud.some((value) => typeof value === 'string' && GRAPH_AUDIENCES.has(value))) {
-    return `its "aud" is ${show(payload.aud)}: a Microsoft Graph token, for Graph only; the browser app must ask for your API's scope (e.g. api://<API app id>/<scope>) to get a token for this API`;
+    return `its "aud" is ${claimText(payload.aud)}: a Microsoft Graph token, for Graph only; the browser app must ask for your API's scope (e.g. api://<API app id>/<scope>) to get a token for this API`;
   }
   return (
-    `its "aud" is ${show(payload.aud)}, the "audience" option is ${show(config.audience)}: have the authorization server name this API ` +
+    `its "aud" is ${claimText(payload.aud)}, the "audience" option is ${claimText(config.audience)}: have the authorization server name this API ` +
     '(a resource indicator, Auth0 and Hydra "audience", a Keycloak Audience mapper, Entra\'s API scope), or set "audience" to the value the token carries'
   );
 }
@@ -85,7 +73,7 @@ export function joseRefusalHint(error: unknown, token: string, config: HintOptio
         return audienceHint(payload, config);
       case 'typ': {
         const typ = decodePart(token, 0)?.['typ'];
-        return `its "typ" is ${typ === undefined ? 'absent' : show(typ)}, not "at+jwt" (RFC 9068): for the plain JWT access tokens most servers issue, set profile: 'plain-jwt'; when you mint tokens yourself, set the header typ: 'at+jwt'`;
+        return `its "typ" is ${typ === undefined ? 'absent' : claimText(typ)}, not "at+jwt" (RFC 9068): for the plain JWT access tokens most servers issue, set profile: 'plain-jwt'; when you mint tokens yourself, set the header typ: 'at+jwt'`;
       }
       default:
         return undefined;
@@ -103,7 +91,7 @@ export function joseRefusalHint(error: unknown, token: string, config: HintOptio
   if (error instanceof errors.JWSSignatureVerificationFailed) {
     const aud = decodePart(token, 1)?.['aud'];
     if ([aud].flat().some((value) => typeof value === 'string' && GRAPH_AUDIENCES.has(value))) {
-      return `its "aud" is ${show(aud)}: a Microsoft Graph token, whose signature only Graph can check; the browser app must ask for your API's scope (e.g. api://<API app id>/<scope>) to get a token for this API`;
+      return `its "aud" is ${claimText(aud)}: a Microsoft Graph token, whose signature only Graph can check; the browser app must ask for your API's scope (e.g. api://<API app id>/<scope>) to get a token for this API`;
     }
   }
   return undefined;
@@ -114,7 +102,7 @@ export function scopeRefusalHint(payload: JWTPayload, needed: readonly string[],
   const other = config.scopeClaim === 'scope' ? 'scp' : 'scope';
   const there = grantedScopes(payload, other);
   if (needed.every((scope) => there.has(scope))) {
-    return `it carries the scopes in "${other}" (${show([...there])}), not in "${config.scopeClaim}": set scopeClaim: '${other}'`;
+    return `it carries the scopes in "${other}" (${claimText([...there])}), not in "${config.scopeClaim}": set scopeClaim: '${other}'`;
   }
-  return `it grants ${show([...grantedScopes(payload, config.scopeClaim)])} in "${config.scopeClaim}", this API needs ${show(needed)}: the browser app must ask for them in its "scope"`;
+  return `it grants ${claimText([...grantedScopes(payload, config.scopeClaim)])} in "${config.scopeClaim}", this API needs ${claimText(needed)}: the browser app must ask for them in its "scope"`;
 }
