@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { errors, exportSPKI } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -368,6 +369,8 @@ describe('what a refusal tells the API (its message) and the caller (error_descr
     expect(err.message).toContain(`its "iss" is "${as.issuer}/", the "issuer" option is "${as.issuer}": they differ only by the trailing "/"`);
     expect(err.errorDescription).toBe('The access token was issued by another issuer');
     expect(err.wwwAuthenticate).not.toContain('option');
+    // What a logger prints (Node's inspect reads the stack) carries it too.
+    expect(inspect(err)).toContain('the "issuer" option is');
   });
 
   it('a claim stuffed by the caller can neither forge a log line nor flood the log: JSON, 120 characters at most', async () => {
