@@ -60,11 +60,10 @@ export interface TokenVerificationErrorOptions {
   /** A fresh server nonce for the `DPoP-Nonce` response header (RFC 9449 §9). */
   dpopNonce?: string | undefined;
   /**
-   * What the token carried and what to change, appended to the `message` (and `stack`) for the API's
-   * logs; never in `errorDescription`, the challenge or the answer's body, which the caller sees. A
-   * function is called when the message is first read, so a refusal nobody logs costs nothing more.
+   * What the token carried and what to change, appended to the `message` for the API's logs; never
+   * in `errorDescription`, the challenge or the answer's body, which the caller sees.
    */
-  hint?: string | (() => string | undefined) | undefined;
+  hint?: string | undefined;
 }
 
 /**
@@ -114,27 +113,12 @@ export class TokenVerificationError extends PkceError<TokenVerificationErrorCode
   constructor(code: TokenVerificationErrorCode, description: string, options: TokenVerificationErrorOptions = {}) {
     // RFC 6750 §3.1: no error code when the request had no credentials at all.
     const error = code === 'missing_token' ? undefined : code;
-    super(code, typeof options.hint === 'string' ? `${description}: ${options.hint}` : description, {
+    super(code, options.hint === undefined ? description : `${description}: ${options.hint}`, {
       cause: options.cause,
       error,
       errorDescription: error === undefined ? undefined : description,
     });
     this.name = 'TokenVerificationError';
-    if (typeof options.hint === 'function') {
-      // Worked out when read (a log line), never on the refusal itself: a flood of bad tokens costs
-      // no more than it did without hints.
-      const hint = options.hint;
-      let message: string | undefined;
-      const read = () => {
-        if (message === undefined) {
-          const text = hint();
-          message = text === undefined ? description : `${description}: ${text}`;
-        }
-        return message;
-      };
-      Object.defineProperty(this, 'message', { get: read, configurable: true, enumerable: false });
-      Object.defineProperty(this, 'stack', { get: () => `${this.name}: ${read()}`, configurable: true, enumerable: false });
-    }
     this.status = STATUS[code];
     const scope = options.scope !== undefined && options.scope.length > 0 ? options.scope : undefined;
     if (scope !== undefined) this.scope = scope;

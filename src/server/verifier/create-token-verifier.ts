@@ -78,7 +78,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     code: TokenVerificationErrorCode,
     description: string,
     scheme: AuthScheme | undefined,
-    extra: { scope?: readonly string[]; cause?: unknown; dpopNonce?: string | undefined; hint?: () => string | undefined } = {},
+    extra: { scope?: readonly string[]; cause?: unknown; dpopNonce?: string | undefined; hint?: string | undefined } = {},
   ) =>
     withoutStackTrace(
       () =>
@@ -138,7 +138,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     } catch (error) {
       // Failures to get or use the keys are not the token's fault: let them through as they are.
       if (isPkceError(error)) throw error;
-      throw refuse('invalid_token', describeJoseError(error), parsed.scheme, { cause: error, hint: () => joseRefusalHint(error, parsed.token, config) });
+      throw refuse('invalid_token', describeJoseError(error), parsed.scheme, { cause: error, hint: joseRefusalHint(error, parsed.token, config) });
     }
     const problem = refuseClaims(payload, config);
     if (problem !== undefined) throw refuse('invalid_token', problem, parsed.scheme);
@@ -149,7 +149,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       if (!scopes.every((scope) => granted.has(scope))) {
         throw refuse('insufficient_scope', 'The access token does not have the required scope', parsed.scheme, {
           scope: scopes,
-          hint: () => scopeRefusalHint(payload, scopes, config),
+          hint: scopeRefusalHint(payload, scopes, config),
         });
       }
     }
