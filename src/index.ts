@@ -22,12 +22,14 @@ export type {
   UserInfo,
 } from './client/types.js';
 export type { PkceClientEvents, RevocationFailure, SessionEndReason, SessionSource } from './session/events.js';
-export type { EndSessionValues, PkceClientOptions } from './client/options.js';
+export type { ApiOrigin, EndSessionValues, PkceClientOptions } from './client/options.js';
+export type { ApiTarget, ResourceParameter } from './protocol/api-token.js';
 export type { IdTokenClaims } from './protocol/id-token/claims.js';
 export type { AuthorizationServerMetadata } from './protocol/discovery.js';
 
 export { memoryTokenStore, webStorageTokenStore, indexedDbTokenStore } from './session/token-store.js';
 export type { TokenSet, TokenStore } from './session/token-store.js';
+export type { ApiToken } from './session/token-set.js';
 export type { StorageLike } from './browser/storage.js';
 export type { FetchLike } from './shared/fetch-like.js';
 

@@ -11,14 +11,17 @@ function hintUnauthorized(response: Response, origin: string, sent: { dpop: bool
   void import('./dev-hints.js').then((hints) => hints.hintUnauthorized(response, origin, sent)).catch(() => undefined);
 }
 
-/** @internal What the fetch wrapper needs from the client. */
-export interface TokenSource {
+/**
+ * @internal What the fetch wrapper needs from the client. `api` is the named API a request goes to
+ * (`undefined`: the sign-in's token).
+ */
+export interface TokenSource<Api> {
   /** A usable access token, refreshed first when it is (nearly) expired. */
-  getAccessToken(): Promise<string>;
-  /** The session's access token right now, without refreshing; `undefined` when signed out. */
-  currentToken(): string | undefined;
+  getAccessToken(api: Api | undefined): Promise<string>;
+  /** The access token right now, without refreshing; `undefined` when signed out or none yet. */
+  currentToken(api: Api | undefined): string | undefined;
   /** A new access token after the server refused `stale`; shared by concurrent callers. */
-  renew(stale: string): Promise<string>;
+  renew(stale: string, api: Api | undefined): Promise<string>;
   /** Whether a refusal is worth a refresh (there is a refresh token). */
   canRenew(): boolean;
   /** The DPoP signer when the session's tokens are DPoP-bound: the scheme is then DPoP, with a proof. */
@@ -43,16 +46,17 @@ function authorize(request: Request, token: string, signer: DpopSigner | undefin
 }
 
 /**
- * @internal A `fetch` that sends the access token (Bearer, or DPoP with a proof) to the allowed origins only, and on
+ * @internal A `fetch` that sends an access token (Bearer, or DPoP with a proof) to the allowed origins
+ * only, each the token `route` picks for it (a named API's never goes to another origin), and on
  * a 401 `invalid_token` (RFC 6750 §3.1) retries once: with the current token when the refused one
  * was replaced meanwhile, else after one refresh. An origin that refuses even a token fresh from
  * such a refresh (a wrong audience, a token type it does not take) is remembered until it accepts
  * one, so an API that never will costs one refresh, not one per call. The token never goes in a
  * URL; other origins get the request untouched, without the token.
  */
-export function createAuthorizedFetch(
-  tokens: TokenSource,
-  isAllowed: (url: string) => boolean,
+export function createAuthorizedFetch<Api>(
+  tokens: TokenSource<Api>,
+  route: (url: string) => Api | null | undefined,
   fetchImpl: () => FetchLike,
 ): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
   const refusing = new Set<string>();
@@ -60,12 +64,14 @@ export function createAuthorizedFetch(
     // A Request is kept unsent and cloned per attempt, so the body can be sent twice.
     const request = new Request(input, init);
     const { origin } = new URL(request.url);
-    if (!isAllowed(request.url)) {
+    // `null`: an origin that gets no token at all.
+    const api = route(request.url);
+    if (api === null) {
       const response = await fetchImpl()(request);
-      if (tokens.currentToken()) hintUnauthorized(response, origin, undefined);
+      if (tokens.currentToken(undefined)) hintUnauthorized(response, origin, undefined);
       return response;
     }
-    const token = await tokens.getAccessToken();
+    const token = await tokens.getAccessToken(api);
     let dpop = false;
     const attempt = async (value: string) => {
       const signer = await tokens.signer?.();
@@ -80,13 +86,13 @@ export function createAuthorizedFetch(
       hintUnauthorized(response, origin, sent());
       return response;
     }
-    const latest = tokens.currentToken();
+    const latest = tokens.currentToken(api);
     if (latest && latest !== token) return attempt(latest);
     if (refusing.has(origin) || !tokens.canRenew()) {
       hintUnauthorized(response, origin, sent());
       return response;
     }
-    const retry = await attempt(await tokens.renew(token));
+    const retry = await attempt(await tokens.renew(token, api));
     if (refusesToken(retry)) {
       refusing.add(origin);
       hintUnauthorized(retry, origin, sent());

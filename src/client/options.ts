@@ -5,6 +5,17 @@ import type { FetchLike } from '../shared/fetch-like.js';
 export type { EndSessionValues } from '../protocol/end-session.js';
 import type { TokenStore } from '../session/token-store.js';
 import type { StorageLike } from '../browser/storage.js';
+import type { ApiTarget, ResourceParameter } from '../protocol/api-token.js';
+
+/**
+ * An API origin whose requests get a token of their own (see {@link PkceClientOptions.apiOrigins}):
+ * `auth.fetch` sends that origin the token `getAccessToken({ resource, scope })` returns, never the
+ * sign-in's or another API's.
+ */
+export interface ApiOrigin extends ApiTarget {
+  /** The API's origin (scheme, host, port), such as `https://graph.microsoft.com`. */
+  origin: string;
+}
 
 /** Options of {@link createPkceClient}. Only `issuer`, `clientId` and `redirectUri` are required. */
 export interface PkceClientOptions {
@@ -69,12 +80,24 @@ export interface PkceClientOptions {
    */
   authorizationParams?: Record<string, string> | undefined;
   /**
-   * Origins besides the page's own to which `auth.fetch` attaches the access token, such as
+   * Origins besides the page's own to which `auth.fetch` attaches an access token, such as
    * `https://api.example.com`. A request to any other origin goes out without it. An entry with a
    * path, query, user info or `*` is refused by name: the token would go to the whole origin.
-   * Default `[]`.
+   *
+   * An origin given as `{ origin, resource, scope }` gets a token of its own, asked for with the
+   * session's refresh token the first time it is needed (RFC 8707 §2.2; RFC 6749 §6): each API gets
+   * its token and never another's. A plain origin gets the sign-in's token. With the `resource`
+   * {@link PkceClientOptions.resourceParameter}, the entries' resources are also sent with the
+   * sign-in (RFC 8707 §2.1), so the grant covers them. Default `[]`.
    */
-  apiOrigins?: string[] | undefined;
+  apiOrigins?: (string | ApiOrigin)[] | undefined;
+  /**
+   * How the token for a named API (an `apiOrigins` entry with `resource`, or
+   * `getAccessToken({ resource })`) is asked for: `resource` (RFC 8707), `audience` (Auth0), or
+   * `scope` (Entra ID: each scope prefixed with the resource). Default: `scope` for Entra ID's hosts,
+   * `audience` for `*.auth0.com`, else `resource`; an Auth0 custom domain sets `audience`.
+   */
+  resourceParameter?: ResourceParameter | undefined;
   /**
    * Seconds of slack when checking an ID token's `exp`, `iat` and `auth_time`. Default 30. The checks
    * are made in the authorization server's time, read from each token response's `iat`, so a device
@@ -131,13 +154,23 @@ export interface PkceClientOptions {
 }
 
 
+/** @internal An origin whose requests get the token of `target`, kept under `key`. */
+export interface ApiRoute {
+  origin: string;
+  target: ApiTarget;
+  key: string;
+}
+
 /** The validated, defaulted, frozen options. @internal */
 export interface Config
   extends Readonly<
     Required<Pick<PkceClientOptions, 'issuer' | 'clientId' | 'redirectUri' | 'scope' | 'clockTolerance' | 'refreshLeeway' | 'timeout'>> &
       Omit<PkceClientOptions, 'metadata' | 'apiOrigins' | 'multiTenant'>
   > {
+  /** Every origin of `apiOrigins`. */
   readonly apiOrigins: string[];
+  /** The entries of `apiOrigins` that name an API of their own, with where their tokens are kept. */
+  readonly apis: readonly ApiRoute[];
   readonly metadata?: AuthorizationServerMetadata;
   /** Set when `multiTenant` is on: the allowed tenants, or `undefined` for any. */
   readonly multiTenant?: { tenants?: readonly string[] };

@@ -1,10 +1,11 @@
 import { createAuthorizedFetch } from './authorized-fetch.js';
 import type { ClientContext } from './context.js';
-import { LoginRequiredError, isPkceError, type PkceError } from '../shared/errors.js';
+import { LoginRequiredError, OAuthError, isPkceError, type PkceError } from '../shared/errors.js';
+import { isDue, scheduleRefreshes, type Held } from './refresh-timer.js';
+import { apiRefusal, apiRequestOf, apiRoute, askFor, describe, type ApiRequest } from './api-tokens.js';
 import type { IdTokenClaims } from '../protocol/id-token/claims.js';
 import { readJson } from '../protocol/http.js';
-import { singleFlight } from '../session/single-flight.js';
-import { serverTime, tokenSetFrom } from '../session/token-set.js';
+import { serverTime, tokenSetFrom, withApiToken } from '../session/token-set.js';
 import { serverClockOffset } from '../protocol/server-time.js';
 import { processTokenResponse, refreshGrant, sendTokenRequest, type TokenResponse } from '../protocol/token-endpoint.js';
 import type { TokenSet } from '../session/token-store.js';
@@ -13,8 +14,7 @@ import type { TokenSet } from '../session/token-store.js';
 const FINAL_REFUSALS = new Set(['invalid_grant', 'invalid_request', 'invalid_client', 'unauthorized_client', 'unsupported_grant_type']);
 
 const isOffline = (error: unknown) => isPkceError(error, 'network_error') || isPkceError(error, 'timeout');
-const isDue = (tokens: TokenSet) => tokens.refreshAt !== undefined && Date.now() >= tokens.refreshAt;
-const isExpired = (tokens: TokenSet) => tokens.expiresAt !== undefined && Date.now() >= tokens.expiresAt;
+const isExpired = (tokens: Held) => tokens.expiresAt !== undefined && Date.now() >= tokens.expiresAt;
 
 /** The refresh token a 200 carried even if the rest of it is unusable, so it can be revoked. */
 async function carriedRefreshToken(response: Response): Promise<string | undefined> {
@@ -27,26 +27,43 @@ async function carriedRefreshToken(response: Response): Promise<string | undefin
 }
 
 /**
- * @internal Keeps the session's access token usable: refreshes on demand and ahead of expiry
- * (RFC 6749 §6), one at a time per tab (single-flight) and across tabs (the session lock), with
- * refresh token rotation made atomic: after the token endpoint answered 200, the refresh token that
- * was sent is never sent again, whatever fails afterwards (RFC 9700 §4.14.2).
+ * @internal Keeps the session's access tokens usable, the sign-in's and those of the APIs the app
+ * named: refreshes on demand and ahead of expiry (RFC 6749 §6), with refresh token rotation made
+ * atomic: after the token endpoint answered 200, the refresh token that was sent is never sent
+ * again, whatever fails afterwards (RFC 9700 §4.14.2). Every refresh, for any API, spends the one
+ * refresh token, so refreshes run one after another in this tab and under the session lock across
+ * tabs; callers asking for the same token while it is refreshed share the run.
  */
 export function createRefresher(ctx: ClientContext) {
   const { config, session, events, locked } = ctx;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let listening = false;
+  // The session lock is re-entrant within the tab, so it cannot order this tab's own refreshes.
+  let queue: Promise<unknown> = Promise.resolve();
+  const flights = new Map<string, Promise<Held>>();
 
-  /** Replaces the access token `stale`; whoever asks while it runs waits for the same run. */
-  const refresh = singleFlight((stale: string) => locked(() => run(stale)));
+  /**
+   * Replaces the access token `stale` of `api` (the sign-in's without `api`; `undefined` when the
+   * API has none yet); whoever asks for the same while it runs waits for the same run.
+   */
+  function refresh(stale: string | undefined, api?: ApiRequest): Promise<Held> {
+    const id = `${api?.key ?? ''}\n${stale ?? ''}`;
+    let flight = flights.get(id);
+    if (!flight) {
+      const step = () => locked(() => run(stale, api));
+      flight = queue.then(step, step).finally(() => flights.delete(id));
+      queue = flight.catch(() => undefined);
+      flights.set(id, flight);
+    }
+    return flight;
+  }
 
-  async function run(stale: string): Promise<TokenSet> {
+  async function run(stale: string | undefined, api: ApiRequest | undefined): Promise<Held> {
     // Another tab sharing the store may have refreshed, signed out or in while this one waited.
     await session.sync();
     const ticket = session.ticket();
     const current = session.tokens;
     if (!current) throw new LoginRequiredError('Not signed in');
-    if (current.accessToken !== stale) return current;
+    const held = api ? current.apiTokens?.[api.key] : current;
+    if (held && held.accessToken !== stale) return held;
     if (!current.refreshToken) throw new LoginRequiredError('There is no refresh token: a new access token needs login()');
     if (await session.spentElsewhere(current)) {
       // Spending it again would make a rotating server revoke the grant for the copy that moved on.
@@ -55,16 +72,17 @@ export function createRefresher(ctx: ClientContext) {
       throw error;
     }
     const md = await ctx.issuer.getMetadata();
+    const asked = api && (await askFor(api, config));
     if (!session.isCurrent(ticket)) throw new LoginRequiredError('The session ended before it was refreshed');
     // A DPoP-bound session refreshes with a proof of its key, and must get DPoP back (RFC 9449 §5).
     const dpop = current.tokenType === 'DPoP' ? await ctx.signer(current.sessionId) : undefined;
     const response = await session.track('refreshing', () =>
       sendTokenRequest(
-        { ...ctx.http, dpop, tokenEndpoint: md.token_endpoint, clientId: config.clientId, resource: config.resource },
-        refreshGrant(current.refreshToken!),
+        { ...ctx.http, dpop, tokenEndpoint: md.token_endpoint, clientId: config.clientId, resource: asked ? asked.resource : config.resource },
+        { ...refreshGrant(current.refreshToken!), ...asked?.grant },
       ),
     );
-    if (!response.ok) return refused(response, current);
+    if (!response.ok) return refused(response, current, api);
 
     // A 200 that cannot be used ends the session it refreshed, only if it is still this tab's; what
     // it carried is revoked either way.
@@ -95,10 +113,12 @@ export function createRefresher(ctx: ClientContext) {
         claims = undefined;
       }
     }
-    const next = tokenSetFrom(body, claims, { refreshLeeway: config.refreshLeeway, previous: current, clockOffset });
+    const inputs = { refreshLeeway: config.refreshLeeway, previous: current, clockOffset };
+    const next = api ? withApiToken(api.key, api.target, body, claims, inputs) : tokenSetFrom(body, claims, inputs);
     await session.replace(ticket, next);
-    events.emit('refreshed', { expiresAt: next.expiresAt });
-    return next;
+    const fresh = api ? next.apiTokens![api.key]! : next;
+    events.emit('refreshed', { expiresAt: fresh.expiresAt, ...api?.target });
+    return fresh;
   }
 
   /**
@@ -107,19 +127,23 @@ export function createRefresher(ctx: ClientContext) {
    * succeed (`invalid_request`: LemonLDAP::NG so answers a purged refresh token; `invalid_client`,
    * `unauthorized_client`, `unsupported_grant_type`), and a 400 or 401 without an OAuth error body
    * (glewlwyd so answers a spent refresh token). Other refusals keep the session while its access
-   * token works (see `getAccessToken`).
+   * token works (see `getAccessToken`); a refused API (`invalid_target`, `invalid_scope`) keeps it too,
+   * and the error names what was asked for.
    */
-  async function refused(response: Response, sent: TokenSet): Promise<TokenSet> {
+  async function refused(response: Response, sent: TokenSet, api: ApiRequest | undefined): Promise<Held> {
     const error = await processTokenResponse(response).then(
       () => undefined,
       (e: unknown) => e,
     );
     const code = isPkceError(error, 'oauth_error') ? error.error : undefined;
     const final = code !== undefined ? FINAL_REFUSALS.has(code) : response.status === 400 || response.status === 401;
-    if (!final) throw error;
+    if (!final) {
+      throw api && error instanceof OAuthError ? apiRefusal(error, api, config) : error;
+    }
     await session.sync();
     const latest = session.tokens;
-    if (latest && latest.refreshToken !== sent.refreshToken) return latest;
+    // Another tab refreshed first: its refresh token is the one to ask with.
+    if (latest && latest.refreshToken !== sent.refreshToken) return api ? run(latest.apiTokens?.[api.key]?.accessToken, api) : latest;
     const ended = new LoginRequiredError(
       `The session ended: the refresh token was refused${code ? '' : ` (HTTP ${response.status} without an error code)`}`,
       isPkceError(error, 'oauth_error') ? { cause: error, error: error.error, errorDescription: error.errorDescription } : { cause: error },
@@ -128,48 +152,16 @@ export function createRefresher(ctx: ClientContext) {
     throw ended;
   }
 
-  /** A refresh nobody waits for: a failure that keeps the session is reported as an event. */
-  async function refreshInBackground(): Promise<void> {
-    const current = session.tokens;
-    if (!current?.refreshToken || !isDue(current)) return schedule();
-    try {
-      await refresh(current.accessToken);
-    } catch (error) {
-      if (session.tokens !== current) return;
-      if (isPkceError(error)) events.emit('refresh-failed', { error });
-      schedule(30_000);
-    }
-  }
-
-  // Timers are only a head start: expiry is checked again whenever a token is asked for and when
-  // the tab returns to the foreground, since background tabs and sleeping laptops delay timers.
-  // Ticks are capped at a minute so a wake-up from sleep is noticed soon, and come at least 5 s
-  // apart so a server that issues very short lifetimes (even `expires_in: 0`) gets no storm.
-  function schedule(delay?: number): void {
-    clearTimeout(timer);
-    const current = session.tokens;
-    if (!listening && typeof document !== 'undefined') {
-      listening = true;
-      document.addEventListener('visibilitychange', () => {
-        if (document.visibilityState === 'visible') void session.sync().then(refreshInBackground);
-      });
-    }
-    if (!current?.refreshToken || current.refreshAt === undefined) return;
-    const ticket = session.ticket();
-    timer = setTimeout(
-      () => void (session.isCurrent(ticket) && refreshInBackground()),
-      delay ?? Math.min(Math.max(current.refreshAt - Date.now(), 5_000), 60_000),
-    );
-    // Outside browsers (tests, SSR, Electron's main process) a refresh timer must not keep the process alive.
-    (timer as { unref?: () => void } | undefined)?.unref?.();
-  }
-  session.watch(() => schedule());
+  scheduleRefreshes(ctx, refresh);
 
   /** See {@link PkceClient.getAccessToken}. */
-  async function getAccessToken({ forceRefresh = false } = {}): Promise<string> {
+  async function getAccessToken(options: { forceRefresh?: boolean; resource?: string | undefined; scope?: string | undefined } = {}): Promise<string> {
+    const { forceRefresh = false } = options;
+    const api = apiRequestOf(options);
     await session.load();
     const current = session.tokens;
     if (!current) throw new LoginRequiredError('Not signed in: call login()');
+    if (api) return getApiToken(current, api, forceRefresh);
     if (!forceRefresh && !isDue(current)) return current.accessToken;
     if (!current.refreshToken) {
       if (!isExpired(current)) {
@@ -204,25 +196,41 @@ export function createRefresher(ctx: ClientContext) {
     }
   }
 
+  /** A named API's token: the one held while it is fresh, else one asked for with the refresh token. */
+  async function getApiToken(current: TokenSet, api: ApiRequest, forceRefresh: boolean): Promise<string> {
+    const held = current.apiTokens?.[api.key];
+    if (held && !forceRefresh && !isDue(held)) return held.accessToken;
+    if (!current.refreshToken) {
+      if (held && !forceRefresh && !isExpired(held)) return held.accessToken;
+      throw new LoginRequiredError(`There is no refresh token: a token for ${describe(api.target)} needs one (ask for offline_access, or sign in again)`);
+    }
+    try {
+      return (await refresh(held?.accessToken, api)).accessToken;
+    } catch (error) {
+      if (isOffline(error) && !forceRefresh && held && !isExpired(held) && session.tokens?.apiTokens?.[api.key] === held) {
+        events.emit('refresh-failed', { error: error as PkceError });
+        return held.accessToken;
+      }
+      throw error;
+    }
+  }
+
   return {
     refresh,
     getAccessToken,
-    /** `auth.fetch`: the token for the page's origin and `apiOrigins` only. */
-    fetch: createAuthorizedFetch(
+    /** `auth.fetch`: each API origin gets its own token; the page's origin and plain `apiOrigins` the sign-in's. */
+    fetch: createAuthorizedFetch<ApiRequest>(
       {
-        getAccessToken,
-        currentToken: () => session.tokens?.accessToken,
-        renew: async (stale) => (await refresh(stale)).accessToken,
+        getAccessToken: (api) => getAccessToken(api?.target ?? {}),
+        currentToken: (api) => (api ? session.tokens?.apiTokens?.[api.key] : session.tokens)?.accessToken,
+        renew: async (stale, api) => (await refresh(stale, api)).accessToken,
         canRenew: () => !!session.tokens?.refreshToken,
         signer: async () => {
           const current = session.tokens;
           return current?.tokenType === 'DPoP' ? ctx.signer(current.sessionId) : undefined;
         },
       },
-      (target) => {
-        const { origin } = new URL(target, location.href);
-        return origin === location.origin || config.apiOrigins.includes(origin);
-      },
+      (url) => apiRoute(config, url),
       () => ctx.http.fetch ?? fetch,
     ),
   };

@@ -3,7 +3,8 @@ import { checkExtraParams } from '../protocol/authorization-request.js';
 import { validateMetadata, type AuthorizationServerMetadata } from '../protocol/discovery.js';
 import { ConfigError } from '../shared/errors.js';
 import { secureUrl } from '../shared/secure-url.js';
-import type { Config, PkceClientOptions } from './options.js';
+import type { ApiOrigin, ApiRoute, Config, PkceClientOptions } from './options.js';
+import { apiTokenKey } from '../session/token-set.js';
 
 const bad = (field: string, rule: string) => new ConfigError(`"${field}" ${rule}`);
 
@@ -11,7 +12,7 @@ const OPTIONS = [
   'issuer', 'clientId', 'redirectUri', 'silentRedirectUri', 'popupRedirectUri', 'scope', 'metadata',
   'metadataOverrides', 'multiTenant', 'resource', 'authorizationParams', 'apiOrigins', 'clockTolerance',
   'refreshLeeway', 'timeout', 'fetch', 'transactionStorage', 'tokenStore', 'postLogoutRedirectUri',
-  'endSessionParams', 'navigate', 'dpop', 'par',
+  'endSessionParams', 'navigate', 'dpop', 'par', 'resourceParameter',
 ] as const satisfies readonly (keyof PkceClientOptions)[];
 
 const url = (field: string, value: unknown): URL => {
@@ -22,15 +23,16 @@ const url = (field: string, value: unknown): URL => {
 };
 
 /** RFC 8707 §2: an absolute URI without a fragment; any scheme (`api://`, `urn:`) names an API. */
-function resourceIndicator(value: unknown): void {
+export function resourceIndicator(value: unknown, field = 'resource'): void {
+  const bad = (rule: string) => new ConfigError(`"${field}" ${rule}`);
   let parsed: URL | undefined;
   try {
     parsed = typeof value === 'string' && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value) ? new URL(value) : undefined;
   } catch {
     // not a URI
   }
-  if (!parsed) throw bad('resource', 'must be an absolute URI (https://api.example.com, api://orders, urn:example:api)');
-  if ((value as string).includes('#')) throw bad('resource', 'must not have a fragment (RFC 8707 §2)');
+  if (!parsed) throw bad('must be an absolute URI (https://api.example.com, api://orders, urn:example:api)');
+  if ((value as string).includes('#')) throw bad('must not have a fragment (RFC 8707 §2)');
 }
 
 function resolveMultiTenant(value: PkceClientOptions['multiTenant']): Config['multiTenant'] {
@@ -49,6 +51,7 @@ function resolveMultiTenant(value: PkceClientOptions['multiTenant']): Config['mu
  */
 function apiOrigin(entry: unknown): string {
   const field = `apiOrigins: ${JSON.stringify(entry)}`;
+  if (typeof entry === 'object' && entry !== null) return apiOrigin((entry as ApiOrigin).origin);
   const parsed = typeof entry === 'string' ? secureUrl(entry) : undefined;
   if (!parsed) throw new ConfigError(`"${field}" must be an https: origin such as "https://api.example.com" (http: only on loopback)`);
   if (parsed.username || parsed.password) throw new ConfigError(`"${field}" must not contain user info`);
@@ -59,6 +62,23 @@ function apiOrigin(entry: unknown): string {
     throw new ConfigError(`"${field}" must be an origin only (scheme, host, port): the token goes to every path of an origin`);
   }
   return parsed.origin;
+}
+
+/**
+ * An `apiOrigins` entry that names an API: `{ origin, resource, scope }`, at least one of the last
+ * two, checked as `resource` and `scope` are.
+ */
+function apiRoute(entry: ApiOrigin, origin: string, index: number): ApiRoute[] {
+  const at = `apiOrigins[${index}]`;
+  for (const name of Object.keys(entry)) {
+    if (!['origin', 'resource', 'scope'].includes(name)) throw bad(`${at}.${name}`, 'is not a field of an API origin: { origin, resource, scope }');
+  }
+  const { resource, scope } = entry;
+  if (resource !== undefined) resourceIndicator(resource, `${at}.resource`);
+  if (scope !== undefined && (typeof scope !== 'string' || !scope.trim())) throw bad(`${at}.scope`, 'must be a non-empty string of space-separated scopes');
+  if (resource === undefined && scope === undefined) return [];
+  const target = { ...(resource !== undefined ? { resource } : {}), ...(scope !== undefined ? { scope } : {}) };
+  return [{ origin, target, key: apiTokenKey(target) }];
 }
 
 /**
@@ -90,6 +110,12 @@ export function resolveConfig(options: PkceClientOptions): Config {
   for (const resource of [options.resource ?? []].flat()) resourceIndicator(resource);
   if (options.apiOrigins !== undefined && !Array.isArray(options.apiOrigins)) throw bad('apiOrigins', 'must be an array of origins');
   const apiOrigins = (options.apiOrigins ?? []).map(apiOrigin);
+  const apis = (options.apiOrigins ?? []).flatMap((entry, i) => (typeof entry === 'object' && entry !== null ? apiRoute(entry, apiOrigins[i]!, i) : []));
+  const twice = apiOrigins.find((origin, i) => apiOrigins.indexOf(origin) !== i && apis.some((api) => api.origin === origin));
+  if (twice) throw bad('apiOrigins', `lists ${twice} twice, once with an API of its own: an origin gets one token`);
+  if (options.resourceParameter !== undefined && !['resource', 'audience', 'scope'].includes(options.resourceParameter)) {
+    throw bad('resourceParameter', "must be 'resource', 'audience' or 'scope'");
+  }
   for (const field of ['clockTolerance', 'refreshLeeway', 'timeout'] as const) {
     const value = options[field];
     if (value !== undefined && !(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {
@@ -129,6 +155,7 @@ export function resolveConfig(options: PkceClientOptions): Config {
     timeout: 10_000,
     ...given,
     apiOrigins,
+    apis,
     metadata,
     multiTenant,
     defaultScope: options.scope === undefined,

@@ -173,15 +173,27 @@ export interface PkceClient {
    * before it expires, never before half its lifetime); concurrent callers (and tabs sharing the
    * store) share one refresh.
    *
-   * @param options - `forceRefresh`: refresh even if the token is not due.
+   * Without `resource` and `scope`: the sign-in's token. With either: a token for that API, held
+   * while it is fresh, else asked for at the token endpoint with the session's refresh token
+   * (RFC 8707 §2.2 `resource`, in the server's dialect: see `resourceParameter`; RFC 6749 §6
+   * `scope`, no wider than the sign-in granted). Every refresh, for any API, rotates the session's
+   * one refresh token: they run one after another, never two with the same refresh token. API
+   * tokens are kept in the token store with the session, bound to its DPoP key with `dpop: true`,
+   * refreshed ahead of expiry, and gone when it ends.
+   *
+   * @param options - `forceRefresh`: refresh even if the token is not due. `resource`: the API's
+   *   resource indicator (an absolute URI). `scope`: space-separated scopes for the token.
    * @throws {@link LoginRequiredError} `login_required` when there is no session, the refresh token
-   *   was refused (`error: 'invalid_grant'`; the session then ends), or `forceRefresh` was asked
-   *   without a refresh token (the session is kept); {@link NetworkError} `network_error` or
-   *   `timeout` (the session is kept); {@link ValidationError} (`invalid_response`,
-   *   `invalid_id_token`) when a refresh answered 200 with something unusable (the session then ends
-   *   and the new refresh token is revoked).
+   *   was refused (`error: 'invalid_grant'`; the session then ends), or a new token was needed
+   *   without a refresh token (the session is kept); {@link OAuthError} `oauth_error` when the server
+   *   refused an API's `resource` or `scope` (`invalid_target`, `invalid_scope`: the message names
+   *   what was asked for; the session is kept); {@link ConfigError} `invalid_config` for a `resource`
+   *   that is no absolute URI or an empty `scope`; {@link NetworkError} `network_error` or `timeout`
+   *   (the session is kept); {@link ValidationError} (`invalid_response`, `invalid_id_token`) when a
+   *   refresh answered 200 with something unusable (the session then ends and the new refresh token
+   *   is revoked).
    */
-  getAccessToken(options?: { forceRefresh?: boolean }): Promise<string>;
+  getAccessToken(options?: { forceRefresh?: boolean; resource?: string | undefined; scope?: string | undefined }): Promise<string>;
   /**
    * `fetch` with `Authorization: Bearer` (RFC 6750 §2.1; with `dpop: true`, `Authorization: DPoP`
    * and a proof, RFC 9449 §7) for the page's own origin and `apiOrigins`; other origins get the

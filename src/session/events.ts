@@ -46,10 +46,17 @@ export interface PkceClientEvents {
      */
     elsewhere: boolean;
   };
-  /** New tokens arrived from a refresh. `expiresAt` is epoch milliseconds. */
+  /**
+   * New tokens arrived from a refresh: the sign-in's access token, or, with `resource` or `scope`,
+   * the token of the API named so. `expiresAt` is epoch milliseconds.
+   */
   refreshed: {
     /** When the new access token expires, epoch milliseconds; absent when the server did not say. */
     expiresAt?: number;
+    /** The API's resource indicator, for a named API's token (see `getAccessToken`). */
+    resource?: string;
+    /** The API's scopes as asked for, for a named API's token. */
+    scope?: string;
   };
   /**
    * A refresh no caller was waiting for (the timer, the tab coming back, an early refresh) failed

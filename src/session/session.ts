@@ -97,8 +97,6 @@ export function createSession(options: SessionOptions) {
   };
   const ended = (what: string) => new LoginRequiredError(`The session ended while ${what}`);
 
-
-
   /** Ends the session in memory at once: other tabs are told, listeners hear of it. */
   function forget(reason: SessionEndReason, { error, revoke, elsewhere = false }: EndOptions): TokenSet | undefined {
     const had = tokens;
@@ -125,7 +123,8 @@ export function createSession(options: SessionOptions) {
     const stored = await read();
     if (before !== generation || signingOut) return; // something newer happened meanwhile
     if (stored?.sessionId === tokens?.sessionId) {
-      if (stored && tokens && stored.accessToken !== tokens.accessToken) {
+      // Another tab refreshed: the sign-in's token, or a named API's (which rotates the refresh token too).
+      if (stored && tokens && JSON.stringify([stored.accessToken, stored.refreshToken, stored.apiTokens]) !== JSON.stringify([tokens.accessToken, tokens.refreshToken, tokens.apiTokens])) {
         tokens = stored;
         notify();
       }

@@ -36,7 +36,36 @@ export interface TokenSet {
    * are dated by it (RFC 9449 §11.1).
    */
   clockOffset?: number;
+  /**
+   * Tokens for the other APIs the app named (`apiOrigins` entries with `resource` or `scope`, or
+   * `getAccessToken({ resource, scope })`), by {@link apiTokenKey}; all obtained with this session's
+   * one refresh token, and gone with it.
+   */
+  apiTokens?: Record<string, ApiToken>;
 }
+
+/** An access token for one named API, held beside the sign-in's in its {@link TokenSet}. */
+export interface ApiToken {
+  /** The resource indicator it was asked for with, as the app gave it. */
+  resource?: string;
+  /** The scopes it was asked for with, as the app gave them. */
+  scope?: string;
+  /** The access token. */
+  accessToken: string;
+  /** `DPoP` when bound to the session's DPoP key (RFC 9449); absent for Bearer. */
+  tokenType?: 'DPoP';
+  /** Epoch milliseconds when it expires; absent when the server did not say. */
+  expiresAt?: number;
+  /** Epoch milliseconds after which it is refreshed ahead of its expiry. */
+  refreshAt?: number;
+}
+
+/**
+ * @internal Where a named API's token is kept in {@link TokenSet.apiTokens}: its resource and its
+ * scopes, in any order, so `read write` and `write read` share one token.
+ */
+export const apiTokenKey = (target: { resource?: string | undefined; scope?: string | undefined }): string =>
+  `${target.resource ?? ''} ${(target.scope ?? '').split(' ').filter(Boolean).sort().join(' ')}`;
 
 /**
  * When to refresh a token issued now for `expiresIn` seconds: `leeway` seconds before it
@@ -105,5 +134,40 @@ export function tokenSetFrom(response: TokenResponse, claims: IdTokenClaims | un
     claims: claims && previous?.claims ? { ...previous.claims, ...claims } : (claims ?? previous?.claims),
     scope: response.scope ?? previous?.scope,
     ...(clockOffset ? { clockOffset } : {}),
+    ...(previous?.apiTokens ? { apiTokens: previous.apiTokens } : {}),
+  };
+}
+
+/**
+ * @internal The session's tokens after a refresh for the named API `target` (kept under `key`): the
+ * response's access token becomes that API's; the rest (the rotated refresh token, a refreshed ID
+ * token, the server's clock) is the session's as after any refresh, and the sign-in's access token
+ * stays.
+ */
+export function withApiToken(
+  key: string,
+  target: { resource?: string | undefined; scope?: string | undefined },
+  response: TokenResponse,
+  claims: IdTokenClaims | undefined,
+  inputs: TokenSetInputs & { previous: TokenSet },
+): TokenSet {
+  const { previous } = inputs;
+  const { accessToken, tokenType, expiresAt, refreshAt, scope: _granted, apiTokens: _kept, ...session } = tokenSetFrom(response, claims, inputs);
+  const token: ApiToken = {
+    ...(target.resource ? { resource: target.resource } : {}),
+    ...(target.scope ? { scope: target.scope } : {}),
+    accessToken,
+    ...(tokenType ? { tokenType } : {}),
+    expiresAt,
+    refreshAt,
+  };
+  return {
+    ...session,
+    accessToken: previous.accessToken,
+    ...(previous.tokenType ? { tokenType: previous.tokenType } : {}),
+    expiresAt: previous.expiresAt,
+    refreshAt: previous.refreshAt,
+    scope: previous.scope,
+    apiTokens: { ...previous.apiTokens, [key]: token },
   };
 }

@@ -124,8 +124,12 @@ export class OAuthError extends PkceError {
   declare readonly error: string;
   /** HTTP status of the response, when the error came from an endpoint. */
   declare readonly status?: number;
-  constructor(options: PkceErrorOptions & { error: string; status?: number }) {
-    super('oauth_error', options.error + (options.errorDescription ? `: ${options.errorDescription}` : ''), options);
+  /**
+   * @param detail - What the SDK asked for and what to change, appended to the message (the server's
+   *   `error` and `error_description` come first).
+   */
+  constructor(options: PkceErrorOptions & { error: string; status?: number }, detail?: string) {
+    super('oauth_error', options.error + (options.errorDescription ? `: ${options.errorDescription}` : '') + (detail ? ` (${detail})` : ''), options);
     this.name = 'OAuthError';
   }
 }

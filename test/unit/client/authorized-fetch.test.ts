@@ -30,7 +30,7 @@ function api(refused: string[] = [], challenge = 'Bearer error="invalid_token"')
 function tokenSource(first = 'token-1', renewed = 'token-2', canRenew = true) {
   const calls = { get: 0, renew: [] as string[] };
   let current = first;
-  const source: TokenSource = {
+  const source: TokenSource<never> = {
     getAccessToken: async () => {
       calls.get += 1;
       return first;
@@ -46,7 +46,8 @@ function tokenSource(first = 'token-1', renewed = 'token-2', canRenew = true) {
   return { source, calls };
 }
 
-const allowed = (url: string) => new URL(url).origin === 'https://app.example' || new URL(url).origin === 'https://api.example';
+// The sign-in's token (`undefined`) for the app and its API, none (`null`) for any other origin.
+const allowed = (url: string) => (new URL(url).origin === 'https://app.example' || new URL(url).origin === 'https://api.example' ? undefined : null);
 
 describe('createAuthorizedFetch', () => {
   it('retries a Request object with its body, method and headers, with the new token', async () => {
@@ -149,7 +150,7 @@ describe('createAuthorizedFetch', () => {
   it('passes a token failure through without sending the request', async () => {
     const server = api();
     const failure = Object.assign(new Error('Not signed in'), { code: 'login_required' });
-    const source: TokenSource = {
+    const source: TokenSource<never> = {
       getAccessToken: () => Promise.reject(failure),
       currentToken: () => undefined,
       renew: () => Promise.reject(failure),

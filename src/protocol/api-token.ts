@@ -1,0 +1,72 @@
+// How a refresh asks for a token for one named API (RFC 6749 §6, RFC 8707 §2.2), in the dialect of
+// the server: loaded only by apps that name APIs of their own.
+
+/**
+ * One API the session gets an access token of its own for: its RFC 8707 resource indicator, the
+ * scopes the token is for, or both. See {@link PkceClientOptions.apiOrigins} and
+ * {@link PkceClient.getAccessToken}.
+ */
+export interface ApiTarget {
+  /**
+   * The API's resource indicator: an absolute URI without a fragment (`https://api.example.com`,
+   * `api://orders`). Sent as `resource` (RFC 8707), as Auth0's `audience`, or as the prefix of
+   * Entra ID's scopes, by {@link PkceClientOptions.resourceParameter}.
+   */
+  resource?: string | undefined;
+  /**
+   * Space-separated scopes for this API's token, no wider than the sign-in granted (RFC 6749 §6).
+   * Entra ID: `User.Read` with `resource: 'https://graph.microsoft.com'`, or the full
+   * `https://graph.microsoft.com/User.Read` without `resource`.
+   */
+  scope?: string | undefined;
+}
+
+/**
+ * How a token for a named API is asked for: `resource` sends RFC 8707's `resource` parameter
+ * (oidc-provider, Keycloak 26+, most servers); `audience` sends Auth0's `audience` instead; `scope`
+ * sends no resource but prefixes each scope with it, Entra ID's way (`api://orders/read`; with no
+ * scope, `api://orders/.default`), since Entra refuses `resource` on v2.0 (AADSTS901002).
+ */
+export type ResourceParameter = 'resource' | 'audience' | 'scope';
+
+/** The scopes OpenID Connect defines, which Entra ID takes unprefixed beside any API's. */
+const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
+
+/**
+ * @internal The parameter the issuer's server takes: `scope` for Entra ID's hosts (its public,
+ * government and China clouds, B2C and External ID), `audience` for Auth0's tenant hosts (a custom
+ * domain must set it), `resource` for everything else.
+ */
+export function defaultResourceParameter(issuer: string): ResourceParameter {
+  const host = new URL(issuer).hostname;
+  if (/(^|\.)(login\.microsoftonline\.(com|us)|login\.partner\.microsoftonline\.cn|b2clogin\.com|ciamlogin\.com)$/.test(host)) return 'scope';
+  return /\.auth0\.com$/.test(host) ? 'audience' : 'resource';
+}
+
+/** @internal The parameters a refresh for `target` adds to its grant, and the resource it sends. */
+export interface ApiTokenParams {
+  /** Added to the refresh grant: `scope`, Auth0's `audience`. */
+  grant: Record<string, string>;
+  /** RFC 8707 `resource`, for the `resource` dialect. */
+  resource?: string;
+}
+
+/**
+ * @internal The refresh request's parameters for a token for `target` (RFC 8707 §2.2 with RFC 6749
+ * §6). With `scope`, the sign-in's OpenID scopes (`openid`, `offline_access`, …) go along unprefixed,
+ * as Entra ID wants them to go on issuing ID and refresh tokens.
+ */
+export function apiTokenParams(target: ApiTarget, parameter: ResourceParameter, signInScope: string): ApiTokenParams {
+  const { resource, scope } = target;
+  if (parameter === 'scope') {
+    const base = resource?.replace(/\/+$/, '');
+    const asked = scope ? scope.split(' ').filter(Boolean) : base ? ['.default'] : [];
+    // An item that is already a URI (`https://graph.microsoft.com/User.Read`) or OIDC's is kept.
+    const prefixed = asked.map((item) => (base && !OIDC_SCOPES.has(item) && !/[/:]/.test(item) ? `${base}/${item}` : item));
+    const oidc = signInScope.split(' ').filter((item) => OIDC_SCOPES.has(item) && !prefixed.includes(item));
+    return { grant: { scope: [...prefixed, ...oidc].join(' ') } };
+  }
+  const grant: Record<string, string> = scope ? { scope } : {};
+  if (resource && parameter === 'audience') grant.audience = resource;
+  return resource && parameter === 'resource' ? { grant, resource } : { grant };
+}
