@@ -205,19 +205,22 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
       return new SignJWT(claims as JWTPayload).setProtectedHeader(header as { alg: string }).sign(key.privateKey);
     },
 
-    async issueTokens(grant: Grant, withIdToken: boolean, idTokenExtra?: Record<string, unknown>): Promise<Record<string, unknown>> {
-      const body = await server.issueStandardTokens(grant, withIdToken, idTokenExtra);
+    /** `access`: what this access token is for, when narrower than the grant (RFC 8707 §2.2, RFC 6749 §6). */
+    async issueTokens(grant: Grant, withIdToken: boolean, idTokenExtra?: Record<string, unknown>, access?: Partial<Pick<Grant, 'resource' | 'scope'>>): Promise<Record<string, unknown>> {
+      const body = await server.issueStandardTokens(grant, withIdToken, idTokenExtra, access);
       return server.transformTokenResponse?.(body) ?? body;
     },
 
-    async issueStandardTokens(grant: Grant, withIdToken: boolean, idTokenExtra?: Record<string, unknown>) {
+    async issueStandardTokens(grant: Grant, withIdToken: boolean, idTokenExtra?: Record<string, unknown>, access: Partial<Pick<Grant, 'resource' | 'scope'>> = {}) {
       const now = Math.floor(Date.now() / 1000);
       const key = keys[0]!;
-      const accessToken = await new SignJWT({ scope: grant.scope, client_id: CLIENT_ID, ...(grant.jkt ? { cnf: { jkt: grant.jkt } } : {}) })
+      const scope = access.scope ?? grant.scope;
+      const resource = access.resource?.length ? access.resource : grant.resource;
+      const accessToken = await new SignJWT({ scope, client_id: CLIENT_ID, ...(grant.jkt ? { cnf: { jkt: grant.jkt } } : {}) })
         .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
         .setIssuer(ISSUER)
         .setSubject(grant.sub)
-        .setAudience(grant.resource.length ? grant.resource : API_ORIGIN)
+        .setAudience(resource.length ? resource : API_ORIGIN)
         .setIssuedAt(now)
         .setExpirationTime(now + Math.max(server.accessTokenTtl, 1) + 30)
         .setJti(crypto.randomUUID())
@@ -226,7 +229,7 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
         access_token: accessToken,
         token_type: grant.jkt ? 'DPoP' : 'Bearer',
         expires_in: server.accessTokenTtl,
-        scope: grant.scope,
+        scope,
       };
       if (server.issueRefreshTokens && grant.scope.split(' ').includes('offline_access')) {
         const refreshToken = base64url.encode(crypto.getRandomValues(new Uint8Array(24)));
@@ -234,7 +237,7 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
         server.issuedRefreshTokens.push(refreshToken);
         body.refresh_token = refreshToken;
       }
-      if (withIdToken) body.id_token = await server.signIdToken(grant, idTokenExtra);
+      if (withIdToken && scope.split(' ').includes('openid')) body.id_token = await server.signIdToken(grant, idTokenExtra);
       return body;
     },
 
@@ -263,18 +266,22 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
         }
         // RFC 9449 §10: a code bound with dpop_jkt is redeemed with that key only.
         if (grant.jkt !== undefined && grant.jkt !== jkt) return oauthError('invalid_dpop_proof', 'the code is bound to another DPoP key');
-        const resource = form.getAll('resource');
-        return json(
-          await server.issueTokens({ ...grant, jkt, resource: resource.length ? resource : grant.resource }, grant.scope.includes('openid'), { nonce: grant.nonce }),
-        );
+        // The grant keeps every resource of the authorization request; this token is for those asked now.
+        return json(await server.issueTokens({ ...grant, jkt }, grant.scope.includes('openid'), { nonce: grant.nonce }, { resource: form.getAll('resource') }));
       }
       if (form.get('grant_type') === 'refresh_token') {
         const grant = refreshTokens.get(form.get('refresh_token') ?? '');
         if (!grant?.active) return oauthError('invalid_grant', 'refresh token is invalid or was rotated');
         // RFC 9449 §5: a public client's refresh token is bound to its DPoP key.
         if (grant.jkt !== undefined && grant.jkt !== jkt) return oauthError('invalid_grant', 'the refresh token is bound to another DPoP key');
+        // RFC 8707 §2.2: one of the grant's resources, one per token (as oidc-provider); RFC 6749 §6: no wider scope.
+        const resource = form.getAll('resource');
+        const unknown = resource.find((r) => !grant.resource.includes(r));
+        if (unknown || resource.length > 1) return oauthError('invalid_target', unknown ? `${unknown} was not granted` : 'one resource per access token');
+        const scope = form.get('scope') ?? undefined;
+        if (scope?.split(' ').some((s) => !grant.scope.split(' ').includes(s))) return oauthError('invalid_scope', 'wider than granted');
         grant.active = false; // rotation: each refresh token works once
-        return json(await server.issueTokens(grant, grant.scope.includes('openid')));
+        return json(await server.issueTokens(grant, grant.scope.includes('openid'), undefined, { resource, ...(scope ? { scope } : {}) }));
       }
       return oauthError('unsupported_grant_type', 'unsupported');
     },
