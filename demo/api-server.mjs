@@ -1,14 +1,15 @@
-// The demo API (the "backend" of the docs): a resource server that accepts the authorization
-// server's JWT access tokens from the demo page. Plain node:http so nothing hides what it checks;
+// The demo APIs (the "backend" of the docs): resource servers that accept the authorization
+// server's JWT access tokens from the demo page, each only those issued for it (its audience). Plain node:http so nothing hides what it checks;
 // the token check is pkce-spa's own resource-server verifier, imported as a user would.
 import { createTokenVerifier, rotatingDpopNonces } from 'pkce-spa/server';
 
 /**
  * @param {{ pageOrigin: string, issuer: string, apiUrl: string, jwksUri: string, requiredScope?: string,
- *           dpopNonces?: boolean, appOrigins?: string[], nonceRotation?: number }} options `appOrigins`: a developer's own
- *           apps, allowed as the page is; `nonceRotation`: seconds between the API's DPoP nonces (default 60)
+ *           dpopNonces?: boolean, appOrigins?: string[], nonceRotation?: number, name?: string }} options `appOrigins`: a developer's own
+ *           apps, allowed as the page is; `nonceRotation`: seconds between the API's DPoP nonces (default 60);
+ *           `name`: how its answers call it (default "the demo API")
  */
-export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, requiredScope = 'api:read', dpopNonces = false, appOrigins = [], nonceRotation = 60 }) {
+export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, requiredScope = 'api:read', dpopNonces = false, appOrigins = [], nonceRotation = 60, name = 'the demo API' }) {
   const allowed = new Set([pageOrigin, ...appOrigins]);
   // Signature against the issuer's JWKS (fetched once, cached, refetched on an unknown kid),
   // then typ at+jwt, iss, aud, exp, sub (RFC 9068 §4) and the scope; 400/401/403 per RFC 6750 §3.
@@ -30,9 +31,10 @@ export function createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri, required
     '/api/me': (claims) => ({
       sub: claims.sub,
       client_id: claims.client_id,
+      aud: claims.aud,
       scope: claims.scope,
       exp: claims.exp,
-      message: `Hello ${claims.sub}, this answer comes from the demo API.`,
+      message: `Hello ${claims.sub}, this answer comes from ${name}.`,
     }),
     '/api/time': (claims) => ({ now: new Date().toISOString(), token_expires_in: claims.exp - Math.floor(Date.now() / 1000) }),
   };

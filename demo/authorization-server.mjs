@@ -7,9 +7,11 @@ import { exportJWK, generateKeyPair } from 'jose';
 
 export const CLIENT_ID = 'pkce-spa-demo';
 export const API_SCOPE = 'api:read';
+/** The second API's scope: the billing API takes tokens for it alone, issued for its own audience. */
+export const BILLING_SCOPE = 'billing:read';
 // What the page asks for. offline_access is listed for portability to other providers; see
 // issueRefreshToken below for why this server does not depend on it.
-export const SCOPE = `openid profile email offline_access ${API_SCOPE}`;
+export const SCOPE = `openid profile email offline_access ${API_SCOPE} ${BILLING_SCOPE}`;
 
 const HOUR = 60 * 60;
 
@@ -55,10 +57,14 @@ const page = (title, body) => `<!DOCTYPE html><html lang="en"><head><meta charse
 /**
  * `appOrigins`: the origins of a developer's own apps (a Vite dev server, say), registered like the
  * demo page's: /callback and /silent-callback.html as redirect URIs, / after logout, and CORS.
- * @param {{ issuer: string, pageOrigin: string, apiUrl: string, accessTokenTtl?: number, dpopNonces?: boolean, appOrigins?: string[] }} options
+ * `billingUrl`: the second API, a resource server of its own (RFC 8707): its tokens carry its URL as
+ * `aud` and `billing:read` alone.
+ * @param {{ issuer: string, pageOrigin: string, apiUrl: string, billingUrl?: string, accessTokenTtl?: number, dpopNonces?: boolean, appOrigins?: string[] }} options
  * @returns {Promise<{ provider: any, handler: (req: any, res: any) => void, jwksUri: string, notices: string[] }>}
  */
-export async function createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl = 60, dpopNonces = false, appOrigins = [] }) {
+export async function createAuthorizationServer({ issuer, pageOrigin, apiUrl, billingUrl, accessTokenTtl = 60, dpopNonces = false, appOrigins = [] }) {
+  // Each API a resource server with its own audience and scopes: a token is issued for one of them.
+  const resourceServers = new Map([[apiUrl, API_SCOPE], ...(billingUrl ? [[billingUrl, BILLING_SCOPE]] : [])]);
   const origins = [pageOrigin, ...appOrigins];
   const notices = [];
   const { default: Provider, errors } = await collectNotices(() => import('oidc-provider'), notices);
@@ -151,10 +157,11 @@ export async function createAuthorizationServer({ issuer, pageOrigin, apiUrl, ac
         // userinfo; the SDK sends resource=<API URL> to get the API's JWT.
         useGrantedResource: () => false,
         getResourceServerInfo(ctx, resourceIndicator) {
-          if (resourceIndicator !== apiUrl) throw new errors.InvalidTarget();
+          const scope = resourceServers.get(resourceIndicator);
+          if (!scope) throw new errors.InvalidTarget();
           return {
-            audience: apiUrl,
-            scope: API_SCOPE,
+            audience: resourceIndicator,
+            scope,
             accessTokenFormat: 'jwt',
             accessTokenTTL: accessTokenTtl,
             jwt: { sign: { alg: 'RS256' } },

@@ -35,15 +35,14 @@ const BASE_HEADERS = {
 
 /**
  * The Content-Security-Policy of the app's page: its own scripts and styles only (no inline
- * script), requests to itself, the authorization server and the API, and frames from the
+ * script), requests to itself, the authorization server and the two APIs, and frames from the
  * authorization server, which sends restoreSession()'s hidden iframe back to this origin.
  * Nobody may frame the app (clickjacking).
  */
-function appPolicy({ issuer, apiUrl } = {}, framedBySelf = false, ownApp = false) {
+function appPolicy({ issuer, apiUrl, billingUrl } = {}, framedBySelf = false, ownApp = false) {
   const as = originOf(issuer);
-  const api = originOf(apiUrl);
   // A developer's own app (--public) calls its own APIs too, which this server cannot know.
-  const connect = ownApp ? ['*'] : ["'self'", as, api];
+  const connect = ownApp ? ['*'] : ["'self'", as, originOf(apiUrl), originOf(billingUrl)];
   return [
     "default-src 'none'",
     "script-src 'self'",

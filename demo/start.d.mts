@@ -24,6 +24,9 @@ export interface DemoConfig {
   resource: string;
   apiUrl: string;
   apiScope: string;
+  /** The second API: its URL (its resource indicator and its tokens' audience) and its scope. */
+  billingUrl: string;
+  billingScope: string;
   /** Access token lifetime in seconds. */
   accessTokenTtl: number;
 }
@@ -43,6 +46,7 @@ export interface StartDemoOptions {
   pagePort?: number;
   authPort?: number;
   apiPort?: number;
+  billingPort?: number;
   /** Access token lifetime in seconds; default 60. */
   accessTokenTtl?: number;
   /** No console output (server errors are not printed). */
@@ -59,8 +63,8 @@ export interface StartDemoOptions {
   appOrigins?: string[];
   /** Seconds between two DPoP nonces of the API (default 60): a test of their life shortens it. */
   nonceRotation?: number;
-  /** Wraps the page server's, the authorization server's or the API's handler. */
-  wrap?: { page?: WrapHandler; auth?: WrapHandler; api?: WrapHandler };
+  /** Wraps the page server's, the authorization server's, the API's or the billing API's handler. */
+  wrap?: { page?: WrapHandler; auth?: WrapHandler; api?: WrapHandler; billing?: WrapHandler };
 }
 
 export interface RunningDemo {
@@ -69,6 +73,8 @@ export interface RunningDemo {
   pageOrigin: string;
   issuer: string;
   apiUrl: string;
+  /** The second API, whose tokens have their own audience. */
+  billingUrl: string;
   clientId: string;
   scope: string;
   /** What the page server serves as /config.json. */

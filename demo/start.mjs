@@ -6,19 +6,21 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { createApiHandler } from './api-server.mjs';
-import { API_SCOPE, CLIENT_ID, SCOPE, createAuthorizationServer } from './authorization-server.mjs';
+import { API_SCOPE, BILLING_SCOPE, CLIENT_ID, SCOPE, createAuthorizationServer } from './authorization-server.mjs';
 import { listenLoopback } from './listen.mjs';
 import { createPageHandler } from './page-server.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const DIST_DIR = here('../dist');
-export const DEFAULTS = { host: 'localhost', pagePort: 5173, authPort: 4000, apiPort: 4001, accessTokenTtl: 60 };
+export const DEFAULTS = { host: 'localhost', pagePort: 5173, authPort: 4000, apiPort: 4001, billingPort: 4002, accessTokenTtl: 60 };
 
 const same = (handler) => handler;
 const originOf = (host, port) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
 /**
- * Starts the three servers. Port 0 (the default here) means any free port: the servers listen
+ * Starts the four servers: the page, the authorization server, and two APIs (the demo API, and a
+ * billing API whose tokens have their own audience and scope, so the page holds a token per API).
+ * Port 0 (the default here) means any free port: the servers listen
  * first, then oidc-provider is configured with the real origins (issuer, redirect URIs).
  * `pageHost` puts the page on another loopback name than the servers (127.0.0.1 vs localhost are
  * different sites, as an app and a third-party authorization server are); `coop` makes the
@@ -30,11 +32,11 @@ const originOf = (host, port) => `http://${host.includes(':') ? `[${host}]` : ho
  * there, so it runs on the origin the authorization server has registered). `wrap` lets a test see
  * or change what a server answers, in the server itself (see start.d.mts).
  * @param {{ host?: 'localhost'|'127.0.0.1'|'::1', pageHost?: 'localhost'|'127.0.0.1'|'::1', pagePort?: number,
- *           authPort?: number, apiPort?: number, accessTokenTtl?: number, coop?: boolean, dpop?: boolean, dpopNonces?: boolean,
- *           quiet?: boolean, publicDir?: string, wrap?: { page?: Function, auth?: Function, api?: Function } }} [options]
+ *           authPort?: number, apiPort?: number, billingPort?: number, accessTokenTtl?: number, coop?: boolean, dpop?: boolean, dpopNonces?: boolean,
+ *           quiet?: boolean, publicDir?: string, wrap?: { page?: Function, auth?: Function, api?: Function, billing?: Function } }} [options]
  */
 export async function startDemo({
-  host = 'localhost', pageHost = host, pagePort = 0, authPort = 0, apiPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl,
+  host = 'localhost', pageHost = host, pagePort = 0, authPort = 0, apiPort = 0, billingPort = 0, accessTokenTtl = DEFAULTS.accessTokenTtl,
   coop = false, dpop = true, dpopNonces = dpop, quiet = false, publicDir = here('./public'), wrap = {}, appOrigins = [], nonceRotation = 60,
 } = {}) {
   for (const origin of appOrigins) {
@@ -49,14 +51,15 @@ export async function startDemo({
   const close = () => Promise.all(listeners.map((l) => l.close())).then(() => {});
   try {
     listeners.push(await listenLoopback(pageHost, pagePort));
-    for (const port of [authPort, apiPort]) listeners.push(await listenLoopback(host, port));
-    const [page, auth, api] = listeners;
+    for (const port of [authPort, apiPort, billingPort]) listeners.push(await listenLoopback(host, port));
+    const [page, auth, api, billing] = listeners;
     const origin = (port, name = host) => originOf(name, port);
     const pageOrigin = origin(page.port, pageHost);
     const issuer = origin(auth.port);
     const apiUrl = origin(api.port); // also the resource indicator and the access tokens' audience
+    const billingUrl = origin(billing.port); // the same for the second API
 
-    const as = await createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl, dpopNonces, appOrigins });
+    const as = await createAuthorizationServer({ issuer, pageOrigin, apiUrl, billingUrl, accessTokenTtl, dpopNonces, appOrigins });
     as.provider.on('server_error', (ctx, error) => {
       if (!quiet) console.error(`authorization server error: ${error.message}`);
     });
@@ -75,16 +78,21 @@ export async function startDemo({
       resource: apiUrl,
       apiUrl,
       apiScope: API_SCOPE,
+      // The second API: auth.fetch sends it a token of its own, asked for with the refresh token.
+      billingUrl,
+      billingScope: BILLING_SCOPE,
       accessTokenTtl,
     };
 
-    const { page: wrapPage = same, auth: wrapAuth = same, api: wrapApi = same } = wrap;
+    const { page: wrapPage = same, auth: wrapAuth = same, api: wrapApi = same, billing: wrapBilling = same } = wrap;
     auth.setHandler(wrapAuth(coop ? (req, res) => (res.setHeader('Cross-Origin-Opener-Policy', 'same-origin'), as.handler(req, res)) : as.handler));
-    api.setHandler(wrapApi(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE, dpopNonces, appOrigins, nonceRotation })));
+    const apiOptions = { pageOrigin, issuer, jwksUri: as.jwksUri, dpopNonces, appOrigins, nonceRotation };
+    api.setHandler(wrapApi(createApiHandler({ ...apiOptions, apiUrl, requiredScope: API_SCOPE })));
+    billing.setHandler(wrapBilling(createApiHandler({ ...apiOptions, apiUrl: billingUrl, requiredScope: BILLING_SCOPE, name: 'the billing API' })));
     const ownApp = resolve(publicDir) !== here('./public');
     page.setHandler(wrapPage(createPageHandler({ publicDir, distDir: DIST_DIR, config: () => config, ownApp })));
 
-    return { pageUrl: `${pageOrigin}/`, pageOrigin, issuer, apiUrl, clientId: CLIENT_ID, scope: SCOPE, config, appOrigins, notices: as.notices, close };
+    return { pageUrl: `${pageOrigin}/`, pageOrigin, issuer, apiUrl, billingUrl, clientId: CLIENT_ID, scope: SCOPE, config, appOrigins, notices: as.notices, close };
   } catch (error) {
     await close();
     throw error;
@@ -109,6 +117,7 @@ const HELP = `Usage: node demo/start.mjs [options]   (npm run demo builds first)
   --page-port <n>         demo page port            (env DEMO_PAGE_PORT, default ${DEFAULTS.pagePort})
   --auth-port <n>         authorization server port (env DEMO_AUTH_PORT, default ${DEFAULTS.authPort})
   --api-port <n>          demo API port             (env DEMO_API_PORT, default ${DEFAULTS.apiPort})
+  --billing-port <n>      billing API port          (env DEMO_BILLING_PORT, default ${DEFAULTS.billingPort})
   --access-token-ttl <s>  access token lifetime     (env DEMO_ACCESS_TOKEN_TTL, default ${DEFAULTS.accessTokenTtl})
   --host <name>           localhost, 127.0.0.1 or ::1 (env DEMO_HOST, default localhost)
   --no-dpop               plain Bearer tokens instead of DPoP-bound ones (RFC 9449)
@@ -131,6 +140,7 @@ function readOptions() {
       'page-port': { type: 'string' },
       'auth-port': { type: 'string' },
       'api-port': { type: 'string' },
+      'billing-port': { type: 'string' },
       'access-token-ttl': { type: 'string' },
       host: { type: 'string' },
       public: { type: 'string' },
@@ -155,6 +165,7 @@ function readOptions() {
     pagePort: number('page-port', 'DEMO_PAGE_PORT', DEFAULTS.pagePort),
     authPort: number('auth-port', 'DEMO_AUTH_PORT', DEFAULTS.authPort),
     apiPort: number('api-port', 'DEMO_API_PORT', DEFAULTS.apiPort),
+    billingPort: number('billing-port', 'DEMO_BILLING_PORT', DEFAULTS.billingPort),
     accessTokenTtl: number('access-token-ttl', 'DEMO_ACCESS_TOKEN_TTL', DEFAULTS.accessTokenTtl),
     ...(values.public && { publicDir: resolve(values.public) }),
     dpop: !values['no-dpop'],
@@ -178,10 +189,12 @@ pkce-spa demo is running. Open ${demo.pageUrl}
   demo page             ${demo.config.redirectUri.replace(/\/callback$/, '')}
   authorization server  ${demo.issuer}   (sign in with any username and password)
   demo API              ${demo.apiUrl}/api/me
+  billing API           ${demo.billingUrl}/api/me   (its own token: aud ${demo.billingUrl}, scope ${BILLING_SCOPE})
   access tokens last ${options.accessTokenTtl} s, so refreshes are easy to watch.${demo.appOrigins.map((o) => `
   your app              ${o}, with:
     createPkceClient({ issuer: '${demo.issuer}', clientId: '${demo.clientId}', redirectUri: '${o}/callback',
-      scope: '${demo.scope}', resource: '${demo.apiUrl}', apiOrigins: ['${demo.apiUrl}'] })`).join('')}
+      scope: '${demo.scope}', resource: '${demo.apiUrl}',
+      apiOrigins: ['${demo.apiUrl}', { origin: '${demo.billingUrl}', resource: '${demo.billingUrl}', scope: '${BILLING_SCOPE}' }] })`).join('')}
 
 Storage is in memory and the sign-in pages are oidc-provider's development pages: not for production.
 Press Ctrl-C to stop.`);

@@ -67,7 +67,9 @@ async function start() {
       popupRedirectUri: config.silentRedirectUri,
       scope: config.scope,
       resource: config.resource,
-      apiOrigins: [config.apiUrl],
+      // The demo API gets the sign-in's token; the billing API one of its own (its audience, its
+      // scope), asked for with the refresh token the first time the page calls it.
+      apiOrigins: [config.apiUrl, { origin: config.billingUrl, resource: config.billingUrl, scope: config.billingScope }],
       postLogoutRedirectUri: config.postLogoutRedirectUri,
       // Sender-constrained tokens (RFC 9449): a copied token is useless without this page's key.
       dpop: config.dpop,
@@ -98,7 +100,8 @@ async function start() {
     if (via === 'redirect' || via === 'popup' || via === 'iframe') flow.set({ verified: { at: Date.now() } });
     render().catch(() => undefined);
   });
-  auth.on('refreshed', () => token.refreshed().catch(() => undefined));
+  // A refresh of the billing API's token changes its row only; the sign-in's shows in the token card.
+  auth.on('refreshed', ({ resource }) => void (resource ? api.render() : token.refreshed()).catch(() => undefined));
   auth.on('refresh-failed', ({ error }) => flow.logEvent({ name: 'refresh-failed', text: `${error.code}: the session is kept` }));
   auth.on('revocation-failed', ({ reason }) => flow.logEvent({ name: 'revocation-failed', text: `${reason}: the refresh token may work until it expires` }));
   auth.on('session-ended', ({ reason, error, elsewhere }) => {

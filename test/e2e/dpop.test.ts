@@ -19,7 +19,7 @@ interface Seen {
 
 function watch(context: BrowserContext, env: DemoEnv) {
   const seen: Seen[] = [];
-  const servers = [env.demo.issuer, env.demo.apiUrl];
+  const servers = [env.demo.issuer, env.demo.apiUrl, env.demo.billingUrl];
   context.on('request', (request) => {
     if (!servers.some((origin) => request.url().startsWith(origin)) || request.method() === 'OPTIONS') return;
     seen.push({ url: request.url(), method: request.method(), headers: request.headers(), form: new URLSearchParams(request.postData() ?? '') });
@@ -95,6 +95,19 @@ describe('DPoP against oidc-provider and the demo API', () => {
     const refresh = seen.find((s) => s.form.get('grant_type') === 'refresh_token')!;
     expect(refresh.status).toBe(200);
     expect(headerOf(refresh.headers['dpop']!).jwk).toEqual(headerOf(proof).jwk);
+
+    // The billing API's own token is bound to the same key, and goes to that API alone, with a proof.
+    const billing = await page.evaluate(async (url) => (await window.auth.fetch(`${url}/api/me`)).status, env.demo.billingUrl);
+    expect(billing).toBe(200);
+    const billingRefreshes = () => seen.filter((s) => s.form.get('grant_type') === 'refresh_token' && s.form.get('resource') === env.demo.billingUrl && s.body?.access_token);
+    await expect.poll(() => billingRefreshes().length).toBe(1);
+    const billingRefresh = billingRefreshes()[0]!;
+    const billingToken = billingRefresh.body!.access_token as string;
+    expect(billingRefresh.body!.token_type).toBe('DPoP');
+    expect(claimsOf(billingToken)).toMatchObject({ aud: env.demo.billingUrl, cnf: { jkt: push.form.get('dpop_jkt') } });
+    const billingCall = seen.find((s) => s.url.startsWith(`${env.demo.billingUrl}/api/me`) && s.headers['authorization'])!;
+    expect(billingCall.headers['authorization']).toBe(`DPoP ${billingToken}`);
+    expect(claimsOf(billingCall.headers['dpop']!)).toMatchObject({ htu: `${env.demo.billingUrl}/api/me`, ath: createHash('sha256').update(billingToken).digest('base64url') });
 
     // The private key cannot leave the page, even for the page's own script.
     const exported = await page.evaluate(async () => {

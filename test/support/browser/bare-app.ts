@@ -81,7 +81,8 @@ export async function openBareApp(page: Page, options: BareAppOptions = {}): Pro
       metadataOverrides,
       scope: c.scope,
       resource: c.resource,
-      apiOrigins: [c.apiUrl],
+      // The demo's billing API gets a token of its own (pages pointed at other servers have none).
+      apiOrigins: [c.apiUrl, ...(c.billingUrl ? [{ origin: c.billingUrl, resource: c.billingUrl, scope: c.billingScope }] : [])],
       tokenStore:
         store === 'indexedDb'
           ? PkceSpa.indexedDbTokenStore('shared-session')

@@ -19,7 +19,7 @@ export interface Discovery {
   [key: string]: unknown;
 }
 
-export type DemoServer = 'page' | 'auth' | 'api';
+export type DemoServer = 'page' | 'auth' | 'api' | 'billing';
 
 /** A request as one of the demo's servers received it, and what the server answered. */
 export interface Received {
@@ -118,6 +118,7 @@ export async function startDemoEnv(
       page: (handler) => recordInto(received, 'page')(serveBareApp(handler)),
       auth: (handler) => recordInto(received, 'auth')(delayingTokens(() => env.tokenDelay)(handler)),
       api: recordInto(received, 'api'),
+      billing: recordInto(received, 'billing'),
     },
   });
   try {
@@ -307,17 +308,17 @@ export async function postForm(endpoint: string, params: Record<string, string>,
   return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
 
-/** Uses a refresh token from Node exactly as the SDK does: client_id and resource included. */
-export const refreshFromNode = (env: DemoEnv, refreshToken: string) =>
+/** Uses a refresh token from Node exactly as the SDK does: client_id and resource (default the sign-in's) included. */
+export const refreshFromNode = (env: DemoEnv, refreshToken: string, resource = env.demo.config.resource) =>
   postForm(
     env.discovery.token_endpoint,
-    { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: env.demo.clientId, resource: env.demo.config.resource },
+    { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: env.demo.clientId, resource },
     env.demo.pageOrigin,
   );
 
 /** Calls the demo API from Node with a bearer token. */
-export async function callApiFromNode(env: DemoEnv, token: string) {
-  const response = await fetch(`${env.demo.apiUrl}/api/me`, {
+export async function callApiFromNode(env: DemoEnv, token: string, apiUrl = env.demo.apiUrl) {
+  const response = await fetch(`${apiUrl}/api/me`, {
     headers: { Origin: env.demo.pageOrigin, Authorization: `Bearer ${token}` },
   });
   return { status: response.status, wwwAuthenticate: response.headers.get('www-authenticate'), body: await response.json() };
