@@ -4,6 +4,7 @@
 // after logout() neither token works.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { blockDemoApp, openBareApp } from '../support/browser/bare-app';
 import {
   callApiFromNode,
   expectSignedIn,
@@ -94,5 +95,21 @@ describe('a token per API, in Chromium against oidc-provider', () => {
     const lifetimes = ok(traffic.exchanges).map((e) => (e.body as { expires_in: number }).expires_in);
     expect(Math.max(...lifetimes)).toBeLessThanOrEqual(ACCESS_TOKEN_TTL);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('resource: [A, B] at sign-in: oidc-provider issues the sign-in token for its default resource, and the other per API', async () => {
+    const { demo } = env;
+    const { context, page } = await newDemoPage(env);
+    await blockDemoApp(context, env);
+    await page.goto(demo.pageUrl);
+    const resource = [demo.apiUrl, demo.billingUrl];
+    await openBareApp(page, { resource });
+    await signInThroughProvider(page, env, { username: 'dave' });
+    expect(await openBareApp(page, { resource })).toBe(true);
+    const audiences = await page.evaluate(async (billing) => {
+      const aud = (token: string) => JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).aud as string;
+      return [aud(await window.auth.getAccessToken()), aud(await window.auth.getAccessToken({ resource: billing.url, scope: billing.scope }))];
+    }, { url: demo.billingUrl, scope: demo.config.billingScope });
+    expect(audiences).toEqual([demo.apiUrl, demo.billingUrl]);
   });
 });

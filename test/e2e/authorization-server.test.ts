@@ -162,7 +162,9 @@ describe('demo authorization server and API (without the SDK)', () => {
       clientId: 'pkce-spa-demo',
       redirectUri: `${demo.pageOrigin}/callback`,
       resource: demo.apiUrl,
-      scope: 'openid profile email offline_access api:read',
+      scope: 'openid profile email offline_access api:read billing:read',
+      billingUrl: demo.billingUrl,
+      billingScope: 'billing:read',
     });
   });
 

@@ -39,8 +39,8 @@ describe('demo page server', () => {
       const callback = path.startsWith('/callback');
       expect(csp.get('frame-ancestors'), path).toEqual([callback ? "'self'" : "'none'"]);
       expect(csp.get('base-uri')).toEqual(["'none'"]);
-      // The page talks to itself, the authorization server and the API, and nothing else.
-      expect(csp.get('connect-src')?.sort()).toEqual(["'self'", demo.issuer, demo.apiUrl].sort());
+      // The page talks to itself, the authorization server and the two APIs, and nothing else.
+      expect(csp.get('connect-src')?.sort()).toEqual(["'self'", demo.issuer, demo.apiUrl, demo.billingUrl].sort());
       expect(response.headers.get('x-frame-options')).toBe(callback ? 'SAMEORIGIN' : 'DENY');
     }
   });

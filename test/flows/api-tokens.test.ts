@@ -168,4 +168,12 @@ describe('a token per API', () => {
       uninstall();
     }
   });
+
+  it('resource: [A, B] against a server that issues one resource per token: the sign-in fails saying to ask per API', async () => {
+    server.oneResourcePerToken = true;
+    const client = createClient(server, { ...OPTIONS, resource: [API_ORIGIN, BILLING] });
+    const refused = await signIn(server, client).catch((e: unknown) => e);
+    expect(isPkceError(refused, 'oauth_error') && refused.error).toBe('invalid_target');
+    expect((refused as Error).message).toContain('keep one in "resource", and ask for the others per API');
+  });
 });

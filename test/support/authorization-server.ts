@@ -71,6 +71,8 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
   const server = {
     accessTokenTtl: options.accessTokenTtl ?? 300,
     issueRefreshTokens: options.refreshTokens ?? true,
+    /** Refuses a code exchange for several resources, as oidc-provider without a `defaultResource` does. */
+    oneResourcePerToken: false,
     sub: 'alice',
     requests,
     /** Applied to the next ID token only. */
@@ -267,6 +269,9 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
         // RFC 9449 §10: a code bound with dpop_jkt is redeemed with that key only.
         if (grant.jkt !== undefined && grant.jkt !== jkt) return oauthError('invalid_dpop_proof', 'the code is bound to another DPoP key');
         // The grant keeps every resource of the authorization request; this token is for those asked now.
+        if (server.oneResourcePerToken && form.getAll('resource').length > 1) {
+          return oauthError('invalid_target', 'only a single resource indicator value must be requested/resolved during Access Token Request');
+        }
         return json(await server.issueTokens({ ...grant, jkt }, grant.scope.includes('openid'), { nonce: grant.nonce }, { resource: form.getAll('resource') }));
       }
       if (form.get('grant_type') === 'refresh_token') {

@@ -19,6 +19,8 @@ export interface BareAppOptions {
   par?: boolean;
   /** Metadata members to use instead of what discovery says. */
   metadataOverrides?: Record<string, string>;
+  /** RFC 8707 resource indicators instead of the demo's `resource`. */
+  resource?: string | string[];
 }
 
 declare global {
@@ -64,7 +66,7 @@ export const blockDemoApp = (context: BrowserContext, env: DemoEnv) => blockDemo
 /** Makes the client, handles a callback if the URL is one, and says whether the tab is signed in. */
 export async function openBareApp(page: Page, options: BareAppOptions = {}): Promise<boolean> {
   await page.waitForFunction(() => 'PkceSpa' in window);
-  return page.evaluate(async ({ store, noBroadcastChannel, dpop, clientId, metadataOverrides, par }) => {
+  return page.evaluate(async ({ store, noBroadcastChannel, dpop, clientId, metadataOverrides, par, resource }) => {
     if (noBroadcastChannel) delete (window as { BroadcastChannel?: unknown }).BroadcastChannel;
     const c = await (await fetch('/config.json')).json();
     window.events = [];
@@ -80,7 +82,7 @@ export async function openBareApp(page: Page, options: BareAppOptions = {}): Pro
       par,
       metadataOverrides,
       scope: c.scope,
-      resource: c.resource,
+      resource: resource ?? c.resource,
       // The demo's billing API gets a token of its own (pages pointed at other servers have none).
       apiOrigins: [c.apiUrl, ...(c.billingUrl ? [{ origin: c.billingUrl, resource: c.billingUrl, scope: c.billingScope }] : [])],
       tokenStore:
