@@ -54,21 +54,22 @@ export async function signOut(server: ProviderServer, page: Page, returnTo?: str
 }
 
 /**
- * The API on `API_ORIGIN`, verifying with `createTokenVerifier` and these options; its discovery
- * and JWKS requests go to the provider server to server. Answers `{ sub }` or the verifier's 401.
+ * The API on `origin` (default `API_ORIGIN`), verifying with `createTokenVerifier` and these
+ * options; its discovery and JWKS requests go to the provider server to server. Answers `{ sub }` or
+ * the verifier's 401 (403 for a missing scope).
  */
-export function plugApi(server: ProviderServer, options: JwksTokenVerifierOptions) {
+export function plugApi(server: ProviderServer, options: JwksTokenVerifierOptions, origin = API_ORIGIN) {
   const verifier = createTokenVerifier({ ...options, fetch: server.serverFetch });
-  server.api = async (request) => {
+  server.apis[origin] = async (request) => {
     const { claims, response } = await verifier.verifyRequest(request);
     return response ?? new Response(JSON.stringify({ sub: claims.sub }), { headers: { 'content-type': 'application/json' } });
   };
   return verifier;
 }
 
-/** The page calls the API through `auth.fetch`: status, body and the challenge on a refusal. */
-export async function callApi(page: Page) {
-  const response = await page.auth.fetch(`${API_ORIGIN}/orders`);
+/** The page calls an API (default `API_ORIGIN`'s) through `auth.fetch`: status, body and the challenge on a refusal. */
+export async function callApi(page: Page, url = `${API_ORIGIN}/orders`) {
+  const response = await page.auth.fetch(url);
   return { status: response.status, body: await response.text(), challenge: response.headers.get('www-authenticate') };
 }
 
@@ -103,4 +104,20 @@ export const refresh = (page: Page) => page.auth.getAccessToken({ forceRefresh: 
 /** Each value at most once: the proof that a spent refresh token was never sent again. */
 export function sentRefreshTokens(server: ProviderServer): string[] {
   return server.tokenRequests('refresh_token').map((r) => r.form!.get('refresh_token')!);
+}
+
+/**
+ * What each refresh request asked for besides the refresh token itself (`scope`, `resource`,
+ * `audience`, …), in order: the dialect the SDK spoke. A parameter sent twice comes as a list.
+ */
+export function refreshParams(server: ProviderServer): Record<string, string | string[]>[] {
+  return server.tokenRequests('refresh_token').map(({ form }) => {
+    const asked: Record<string, string | string[]> = {};
+    for (const name of new Set(form!.keys())) {
+      if (['grant_type', 'client_id', 'refresh_token'].includes(name)) continue;
+      const values = form!.getAll(name);
+      asked[name] = values.length === 1 ? values[0]! : values;
+    }
+    return asked;
+  });
 }

@@ -37,7 +37,10 @@ export function serverKey(alg: KeyAlg, kid: string): Promise<ServerKey> {
   return key;
 }
 
-/** What the user granted at the authorization endpoint, carried by codes and refresh tokens. */
+/**
+ * What the user granted at the authorization endpoint, carried by codes and refresh tokens; a
+ * profile's `refreshRequest` derives from it the grant one access token is issued for.
+ */
 export interface Grant {
   sub: string;
   scope: string;
@@ -98,6 +101,15 @@ export interface ProviderProfile {
   signIdToken?: (token: Jwt) => Promise<string>;
   /** The access token from the defaults, or `opaque` (a random string no API can verify). */
   accessToken?: (base: Jwt, grant: Grant) => Jwt | 'opaque';
+  /**
+   * A refresh that asks for another or a narrower token (RFC 6749 §6 `scope`, RFC 8707 §2.2
+   * `resource`, Auth0's `audience`), the way the provider takes it: the grant the new access token
+   * (and the response's `scope`) is issued for, or a refusal. Asked before the refresh token is
+   * spent: a refused request leaves it as it was. Whatever this returns, the rotated refresh token
+   * and the ID token keep the refresh token's own grant (RFC 6749 §6: "identical" scope). Default:
+   * the refresh token's grant, whatever the form asks for.
+   */
+  refreshRequest?: (grant: Grant, form: URLSearchParams) => Grant | Refusal;
   /** Refresh tokens: whether the code exchange brings one, and what using one does. */
   refresh: {
     issued: (grant: Grant) => boolean;
@@ -118,6 +130,19 @@ export interface ProviderProfile {
   tokenResponse?: (body: Claims, grantType: 'authorization_code' | 'refresh_token') => Claims;
   /** How revocation answers a public client: default it revokes (RFC 7009); `unauthorized`: 401. */
   revocation?: 'revokes' | 'unauthorized';
+}
+
+/** An OAuth error answer (RFC 6749 §5.2): its JSON body and HTTP status (default 400). */
+export interface Refusal {
+  refused: Claims & { error: string };
+  status?: number;
+}
+
+/** `grant` with these authorization request parameters replaced (Auth0's `audience` of a refresh). */
+export function withParams(grant: Grant, params: Record<string, string>): Grant {
+  const query = new URLSearchParams(grant.query);
+  for (const [name, value] of Object.entries(params)) query.set(name, value);
+  return { ...grant, query };
 }
 
 type RefreshRecord = { grant: Grant; usedAt?: number; revoked?: boolean };
@@ -143,8 +168,8 @@ export function createProviderServer(profile: ProviderProfile) {
     requests: [] as { method: string; url: string; form?: URLSearchParams; origin?: string; tokens?: Claims }[],
     /** Spent refresh tokens presented again past any grace period. */
     reuseDetected: 0,
-    /** The API behind `API_ORIGIN`; a test plugs its token verifier in here. */
-    api: undefined as ((request: Request) => Promise<Response>) | undefined,
+    /** The APIs, by origin (`API_ORIGIN` and any other); a test plugs each one's token verifier in here. */
+    apis: {} as Record<string, (request: Request) => Promise<Response>>,
     /** The page's fetch (the SDK's `fetch` option): CORS as a browser enforces it. */
     browserFetch: undefined as unknown as (input: Request | string | URL, init?: RequestInit) => Promise<Response>,
     /** The API's fetch (the verifier's `fetch` option): server to server. */
@@ -245,16 +270,17 @@ export function createProviderServer(profile: ProviderProfile) {
     return new SignJWT(token.claims).setProtectedHeader(header as { alg: string }).sign(key.privateKey);
   }
 
-  async function issue(grant: Grant, grantType: 'authorization_code' | 'refresh_token', refreshToken: string | undefined) {
+  /** A token response: the access token for `accessGrant`, the ID token (and refresh token) for `grant`. */
+  async function issue(grant: Grant, grantType: 'authorization_code' | 'refresh_token', refreshToken: string | undefined, accessGrant = grant) {
     const now = server.now();
     const expiresIn = profile.expiresIn ?? 3600;
     const accessBase: Jwt = { claims: { iss: profile.issuer, sub: grant.sub, iat: now, exp: now + expiresIn, jti: random() } };
-    const access = profile.accessToken ? profile.accessToken(accessBase, grant) : accessBase;
+    const access = profile.accessToken ? profile.accessToken(accessBase, accessGrant) : accessBase;
     const body: Claims = {
       access_token: access === 'opaque' ? random() : await sign(access),
       token_type: 'Bearer',
       expires_in: expiresIn,
-      scope: grant.scope,
+      scope: accessGrant.scope,
     };
     if (refreshToken) body.refresh_token = refreshToken;
     if (grant.scope.split(' ').includes('openid')) {
@@ -309,9 +335,11 @@ export function createProviderServer(profile: ProviderProfile) {
           return invalidGrant('refresh token reuse detected: the whole family is revoked');
         }
       }
-      if (rotation === 'none') return issue(record.grant, 'refresh_token', undefined);
+      const asked = profile.refreshRequest?.(record.grant, form) ?? record.grant;
+      if ('refused' in asked) return json(asked.refused, asked.status ?? 400);
+      if (rotation === 'none') return issue(record.grant, 'refresh_token', undefined, asked);
       record.usedAt ??= server.now();
-      return issue(record.grant, 'refresh_token', newRefreshToken(record.grant));
+      return issue(record.grant, 'refresh_token', newRefreshToken(record.grant), asked);
     }
     return json({ error: 'unsupported_grant_type' }, 400);
   }
@@ -354,7 +382,8 @@ export function createProviderServer(profile: ProviderProfile) {
     const form = request.method === 'POST' ? new URLSearchParams(await request.clone().text()) : undefined;
     const record: (typeof server.requests)[number] = { method: request.method, url: request.url, form, origin };
     server.requests.push(record);
-    if (new URL(url).origin === API_ORIGIN) return api(request, origin);
+    const target = new URL(url).origin;
+    if (target === API_ORIGIN || target in server.apis) return api(request, origin);
     const endpoint = endpointOf(url);
     const rule = (endpoint && profile.cors?.[endpoint]) ?? 'any';
     const corsAllowed = origin !== undefined && (rule === 'any' || (Array.isArray(rule) && rule.includes(origin)));
@@ -367,8 +396,9 @@ export function createProviderServer(profile: ProviderProfile) {
   async function api(request: Request, origin: string | undefined): Promise<Response> {
     const cors = { 'access-control-allow-origin': origin ?? '*', 'access-control-allow-headers': 'authorization, content-type' };
     if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
-    if (!server.api) return new Response('no API plugged in', { status: 500 });
-    const response = await server.api(request);
+    const handler = server.apis[new URL(request.url).origin];
+    if (!handler) return new Response(`no API plugged in at ${new URL(request.url).origin}`, { status: 500 });
+    const response = await handler(request);
     response.headers.set('access-control-allow-origin', cors['access-control-allow-origin']);
     return response;
   }
