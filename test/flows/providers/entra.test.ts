@@ -1,10 +1,25 @@
-// docs/providers.md "Microsoft Entra ID, single tenant" and "… multi-tenant": the recipes against the
-// Entra profile (test/support/providers/entra.ts). One file, so its three RSA keys are made once.
+// docs/providers.md "Microsoft Entra ID, single tenant" (with its "Two APIs") and "… multi-tenant":
+// the recipes against the Entra profile (test/support/providers/entra.ts). One file, so its three RSA
+// keys are made once.
+import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
-import { ENTRA_API_CLIENT_ID, ENTRA_CLIENT_ID, ENTRA_OTHER_TENANT, ENTRA_TENANT, LOGIN, entra } from '../../support/providers/entra.js';
-import { apiRefusal, callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
-import { APP_ORIGIN } from '../../support/providers/provider-server.js';
+import { ENTRA_API_CLIENT_ID, ENTRA_CLIENT_ID, ENTRA_OTHER_TENANT, ENTRA_TENANT, GRAPH, GRAPH_URI, LOGIN, entra } from '../../support/providers/entra.js';
+import {
+  apiRefusal,
+  callApi,
+  plugApi,
+  reachCallback,
+  refresh,
+  refreshParams,
+  sentRefreshTokens,
+  signIn,
+  signOut,
+  spa,
+  statusWithDefaultProfile,
+  type Recipe,
+} from '../../support/providers/harness.js';
+import { API_ORIGIN, APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
 
 const TENANT = '4a1c2b3d-5e6f-4708-9a1b-2c3d4e5f6a7b';
@@ -118,6 +133,102 @@ describe('Microsoft Entra ID, single tenant', () => {
     expect(landing).toEqual({ redirect: `${APP_ORIGIN}/?state=${url.searchParams.get('state')}` });
     expect(page.revocationFailures).toEqual([{ reason: 'no_endpoint' }]);
     expect(server.isRefreshTokenActive(server.issuedRefreshTokens[0]!)).toBe(true); // what the event warns of
+  });
+});
+
+/** "Two APIs: Microsoft Graph and yours": the sign-in's token is for your API, Graph gets one of its own. */
+const graphAndYours: Recipe = {
+  issuer: `https://login.microsoftonline.com/${TENANT}/v2.0`,
+  clientId: '6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
+  scope: 'openid profile offline_access api://orders/Orders.Read', // your API's scope: the sign-in's token is for it
+  apiOrigins: [
+    'https://api.example', // your API: the sign-in's token
+    { origin: 'https://graph.microsoft.com', resource: 'https://graph.microsoft.com', scope: 'User.Read' }, // Graph: a token of its own
+  ],
+};
+/**
+ * Graph checks its own tokens (their `nonce` header leaves the signature to Graph alone): this
+ * stand-in checks what Graph would, so that the test can show which token reached which API.
+ */
+const graphStandIn: JwksTokenVerifierOptions = {
+  issuer: `https://sts.windows.net/${TENANT}/`,
+  audience: GRAPH,
+  jwksUri: `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`,
+  profile: 'plain-jwt',
+  scopeClaim: 'scp',
+  requiredScopes: ['User.Read'],
+};
+const GRAPH_ME = 'https://graph.microsoft.com/v1.0/me';
+
+describe('Microsoft Entra ID, two APIs: Microsoft Graph and yours', () => {
+  it("one sign-in: your API gets the sign-in's token, Graph one refresh with its prefixed scope and no resource; each takes only its own", async () => {
+    expect(graphAndYours.apiOrigins![0]).toBe(API_ORIGIN);
+    const server = await entra();
+    const orders = plugApi(server, verifierV1);
+    const graph = plugApi(server, graphStandIn, GRAPH_URI);
+    const page = spa(server, graphAndYours);
+    const { authorizeUrl } = await signIn(server, page);
+    // One resource per request: the sign-in asks for your API alone, and never with `resource`.
+    expect(authorizeUrl.searchParams.get('scope')).toBe('openid profile offline_access api://orders/Orders.Read');
+    expect(authorizeUrl.searchParams.has('resource')).toBe(false);
+
+    expect(await callApi(page)).toMatchObject({ status: 200 });
+    expect(await callApi(page, GRAPH_ME)).toMatchObject({ status: 200 });
+    expect(await callApi(page, GRAPH_ME)).toMatchObject({ status: 200 }); // held while fresh
+
+    // One token request per API: the code exchange for yours, one refresh for Graph, in Entra's
+    // dialect (the scope prefixed with Graph's URI, the sign-in's OpenID scopes beside it).
+    expect(server.tokenRequests('authorization_code')).toHaveLength(1);
+    expect(refreshParams(server)).toEqual([{ scope: 'https://graph.microsoft.com/User.Read openid profile offline_access' }]);
+    expect(sentRefreshTokens(server)).toEqual(server.issuedRefreshTokens.slice(0, 1));
+
+    const ordersToken = await page.auth.getAccessToken();
+    const graphToken = await page.auth.getAccessToken({ resource: 'https://graph.microsoft.com', scope: 'User.Read' });
+    expect([decodeJwt(ordersToken).aud, decodeJwt(graphToken).aud]).toEqual(['api://orders', GRAPH]);
+    await expect(orders.verify(graphToken)).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(graph.verify(ordersToken)).rejects.toMatchObject({ code: 'invalid_token' });
+    expect(server.tokenRequests('refresh_token')).toHaveLength(1);
+  });
+
+  it('a resource the tenant does not know, or two resources in one request: refused by name, the session goes on', async () => {
+    const server = await entra();
+    plugApi(server, graphStandIn, GRAPH_URI);
+    const page = spa(server, graphAndYours);
+    await signIn(server, page);
+
+    const unknown = await page.auth.getAccessToken({ resource: 'api://payments', scope: 'Payments.Read' }).catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ code: 'oauth_error', error: 'invalid_resource', errorDescription: expect.stringContaining('AADSTS500011') });
+    expect((unknown as Error).message).toContain('resource "api://payments" and scope "Payments.Read"');
+    const two = await page.auth.getAccessToken({ scope: 'https://graph.microsoft.com/User.Read api://orders/Orders.Read' }).catch((e: unknown) => e);
+    expect(two).toMatchObject({ code: 'oauth_error', error: 'invalid_scope', errorDescription: expect.stringContaining('AADSTS28000') });
+    expect((two as Error).message).toContain('scope "https://graph.microsoft.com/User.Read api://orders/Orders.Read"');
+    expect(refreshParams(server)).toEqual([
+      { scope: 'api://payments/Payments.Read openid profile offline_access' },
+      { scope: 'https://graph.microsoft.com/User.Read api://orders/Orders.Read openid profile offline_access' },
+    ]);
+
+    expect(page.auth.isAuthenticated()).toBe(true);
+    expect(await callApi(page, GRAPH_ME)).toMatchObject({ status: 200 });
+  });
+
+  it('a Graph scope nobody consented to: Entra answers invalid_grant (AADSTS65001), which ends the session; consent comes first', async () => {
+    const server = await entra({ consented: [] });
+    const page = spa(server, graphAndYours);
+    await signIn(server, page);
+    await expect(page.auth.getAccessToken({ resource: 'https://graph.microsoft.com', scope: 'User.Read' })).rejects.toMatchObject({
+      code: 'login_required',
+      error: 'invalid_grant',
+      errorDescription: expect.stringContaining('AADSTS65001'),
+    });
+    expect(page.auth.isAuthenticated()).toBe(false);
+  });
+
+  it("with resourceParameter: 'resource' the sign-in would carry Graph's resource, which Entra refuses (AADSTS901002)", async () => {
+    const server = await entra();
+    const page = spa(server, { ...graphAndYours, resourceParameter: 'resource' });
+    const { authorizeUrl } = await reachCallback(server, page);
+    expect(authorizeUrl.searchParams.getAll('resource')).toEqual(['https://graph.microsoft.com']);
+    await expect(page.auth.handleRedirect()).rejects.toMatchObject({ code: 'oauth_error', error: 'invalid_request', errorDescription: expect.stringContaining('AADSTS901002') });
   });
 });
 

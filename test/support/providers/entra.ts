@@ -14,8 +14,20 @@
 // - JWKS keys have no `alg`; they carry `x5c`, `x5t` and `issuer`; several keys at once.
 // Assumed (not in PROVIDERS.md): a post_logout_redirect_uri must be a registered redirect URI (as
 // MSAL's docs ask); claim sets follow Microsoft's ID and access token references.
+// A token per API, through the one refresh token (a refresh's `scope` names the API):
+// - The scopes of one request are of one resource: two are refused, AADSTS28000 "contains more than
+//   one resource" (Earlybyte/aad_oauth#328, AzureAD/microsoft-authentication-library-for-js#1487).
+//   Its `error` code is not in those reports: `invalid_scope` here is assumed.
+// - An unprefixed scope (`User.Read`) is Microsoft Graph's; a resource the tenant does not know is
+//   `invalid_resource` AADSTS500011 (rootinc/laravel-azure-middleware#51).
+// - A scope nobody consented to is `invalid_grant` AADSTS65001 with `suberror: consent_required`,
+//   on a refresh too (O365/python-o365#323).
+// - `resource` on the token endpoint is refused as on the authorization endpoint (AADSTS901002).
+// - Graph's tokens are v1 (iss sts.windows.net), aud Graph's app id. Real ones also carry a `nonce`
+//   header that leaves their signature for Graph alone to check; left out here, so that a stand-in
+//   for Graph can check aud and scp as Graph does.
 import type { JWK } from 'jose';
-import { APP_ORIGIN, REDIRECT_URI, createProviderServer, serverKey, type Grant, type ProviderProfile } from './provider-server.js';
+import { APP_ORIGIN, REDIRECT_URI, createProviderServer, serverKey, type Grant, type ProviderProfile, type Refusal } from './provider-server.js';
 
 export const LOGIN = 'https://login.microsoftonline.com';
 export const ENTRA_TENANT = '4a1c2b3d-5e6f-4708-9a1b-2c3d4e5f6a7b';
@@ -26,7 +38,15 @@ export const ENTRA_CLIENT_ID = '6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
 /** The API's app registration: its client id (v2 `aud`) and App ID URI (v1 `aud`, scope prefix). */
 export const ENTRA_API_CLIENT_ID = 'c0ffee00-1234-4abc-9def-0123456789ab';
 export const ENTRA_API_URI = 'api://orders';
-const GRAPH = '00000003-0000-0000-c000-000000000000';
+/** Microsoft Graph: its resource URI (the prefix of its scopes) and its app id (its tokens' `aud`). */
+export const GRAPH_URI = 'https://graph.microsoft.com';
+export const GRAPH = '00000003-0000-0000-c000-000000000000';
+/** The OpenID Connect scopes, which go with any resource's. */
+const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
+/** The resource a scope item is for: what precedes its last `/`; Graph for an unprefixed one. */
+const resourceOf = (item: string) => (item.includes('/') ? item.slice(0, item.lastIndexOf('/')) : GRAPH_URI);
+/** A scope item in full: `User.Read` is `https://graph.microsoft.com/User.Read`. */
+const fullScope = (item: string) => (item.includes('/') ? item : `${GRAPH_URI}/${item}`);
 
 /** `{tenant}` of Entra's paths: a tenant GUID, or `common`. */
 export function entraEndpoints(segment: string) {
@@ -79,10 +99,15 @@ export interface EntraOptions {
   platform?: 'spa' | 'web';
   /** The API manifest's `requestedAccessTokenVersion` (null means 1). Default 1. */
   accessTokenVersion?: 1 | 2;
+  /**
+   * Scopes consented for the SPA besides those the sign-in asked for (admin consent of its API
+   * permissions). Default Graph's `User.Read`.
+   */
+  consented?: readonly string[];
 }
 
 export async function entra(options: EntraOptions = {}) {
-  const { tenancy = 'single', userTenant = ENTRA_TENANT, platform = 'spa', accessTokenVersion = 1 } = options;
+  const { tenancy = 'single', userTenant = ENTRA_TENANT, platform = 'spa', accessTokenVersion = 1, consented = [`${GRAPH_URI}/User.Read`] } = options;
   const segment = tenancy === 'single' ? ENTRA_TENANT : 'common';
   const e = entraEndpoints(segment);
   const tenantIssuer = (tid: string) => `${LOGIN}/${tid}/v2.0`;
@@ -97,9 +122,12 @@ export async function entra(options: EntraOptions = {}) {
     const { alg: _alg, ...rest } = k.jwk; // Entra's keys have no alg
     return { ...rest, x5t: k.kid, x5c: [X5C], issuer: published } as JWK;
   };
-  const apiScopes = (grant: Grant) =>
-    grant.scope.split(' ').filter((s) => s.startsWith(`${ENTRA_API_URI}/`)).map((s) => s.slice(ENTRA_API_URI.length + 1));
+  const scopesOf = (grant: Grant, resource: string) =>
+    grant.scope.split(' ').filter((s) => s && !OIDC_SCOPES.includes(s) && resourceOf(s) === resource).map((s) => s.slice(s.lastIndexOf('/') + 1));
   const oid = 'a1b2c3d4-0000-4000-8000-00000000a11c';
+  const refuse = (error: string, description: string, extra: Record<string, unknown> = {}): Refusal => ({
+    refused: { error, error_description: `${description}\r\nTrace ID: 0\r\nCorrelation ID: 0`, error_codes: [Number(/AADSTS(\d+)/.exec(description)![1])], ...extra },
+  });
 
   return createProviderServer({
     issuer: tenantIssuer(userTenant),
@@ -132,11 +160,36 @@ export async function entra(options: EntraOptions = {}) {
         claims: { ...rest, sub: 'pairwise-Q2xhc3NpY1N1YmplY3Q', tid: userTenant, oid, ver: '2.0', name: 'Alice Example', preferred_username: 'alice@contoso.com' },
       };
     },
+    refreshRequest: (grant, form) => {
+      if (form.has('resource')) return refuse('invalid_request', "AADSTS901002: The 'resource' request parameter is not supported.");
+      const asked = form.get('scope')?.split(' ').filter(Boolean);
+      if (!asked?.length) return grant; // the sign-in's scopes
+      const resources = [...new Set(asked.filter((s) => !OIDC_SCOPES.includes(s)).map(resourceOf))];
+      if (resources.length > 1) {
+        return refuse('invalid_scope', `AADSTS28000: Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${asked.join(' ')} is not valid.`);
+      }
+      const [resource] = resources;
+      if (resource && ![GRAPH_URI, ENTRA_API_URI].includes(resource)) {
+        return refuse('invalid_resource', `AADSTS500011: The resource principal named ${resource} was not found in the tenant named Contoso. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
+      }
+      const granted = new Set([...consented, ...grant.scope.split(' ')].map(fullScope));
+      const lacking = asked.filter((s) => !OIDC_SCOPES.includes(s) && !s.endsWith('/.default') && !granted.has(fullScope(s)));
+      if (lacking.length) {
+        return refuse('invalid_grant', `AADSTS65001: The user or administrator has not consented to use the application with ID '${ENTRA_CLIENT_ID}' named 'Orders SPA'. Send an interactive authorization request for this user and resource.`, { suberror: 'consent_required' });
+      }
+      // `.default`: every scope of that resource the SPA was granted (its static permissions).
+      const expanded = asked.flatMap((s) => (s.endsWith('/.default') ? [...granted].filter((g) => resourceOf(g) === resourceOf(s)) : [s]));
+      return { ...grant, scope: expanded.join(' ') };
+    },
     accessToken: ({ claims }, grant) => {
       const { jti: _jti, ...rest } = claims;
       const base = { ...rest, sub: 'api-pairwise-c3ViamVjdA', tid: userTenant, oid, uti: 'uti-1' };
-      const scopes = apiScopes(grant);
-      if (!scopes.length) return { claims: { ...base, iss: `https://sts.windows.net/${userTenant}/`, aud: GRAPH, scp: 'openid profile User.Read', ver: '1.0' } };
+      const scopes = scopesOf(grant, ENTRA_API_URI);
+      if (!scopes.length) {
+        const graph = scopesOf(grant, GRAPH_URI);
+        const scp = graph.length ? [...graph, ...grant.scope.split(' ').filter((s) => ['openid', 'profile', 'email'].includes(s))].join(' ') : 'openid profile User.Read';
+        return { claims: { ...base, iss: `https://sts.windows.net/${userTenant}/`, aud: GRAPH, appid: ENTRA_CLIENT_ID, scp, ver: '1.0' } };
+      }
       const header = { x5t: keys[1]!.kid };
       return accessTokenVersion === 1
         ? { header, claims: { ...base, iss: `https://sts.windows.net/${userTenant}/`, aud: ENTRA_API_URI, appid: ENTRA_CLIENT_ID, scp: scopes.join(' '), ver: '1.0' } }
