@@ -1,8 +1,22 @@
-// docs/providers.md "Auth0": the recipe, tested against the Auth0 profile (test/support/providers/auth0.ts).
+// docs/providers.md "Auth0" (with its "Two APIs"): the recipes, tested against the Auth0 profile
+// (test/support/providers/auth0.ts).
+import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
-import { AUTH0_API, AUTH0_CLIENT_ID, AUTH0_TENANT, auth0 } from '../../support/providers/auth0.js';
-import { apiRefusal, callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
+import { AUTH0_API, AUTH0_BILLING_API, AUTH0_CLIENT_ID, AUTH0_TENANT, auth0, type RefreshTokenPolicy } from '../../support/providers/auth0.js';
+import {
+  apiRefusal,
+  callApi,
+  plugApi,
+  refresh,
+  refreshParams,
+  sentRefreshTokens,
+  signIn,
+  signOut,
+  spa,
+  statusWithDefaultProfile,
+  type Recipe,
+} from '../../support/providers/harness.js';
 import { API_ORIGIN, APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
 
@@ -121,5 +135,82 @@ describe('Auth0', () => {
     expect((await signOut(server, plain)).url.href).toBe(`${APP_ORIGIN}/`);
     // ...and the app is told so, with what to change in the docs of the event.
     expect(kept).toEqual([{ reason: 'no_endpoint' }]);
+  });
+});
+
+/** "Two APIs": the sign-in's token for the first API, a token of its own for the second (MRRT). */
+const twoApis: Recipe = {
+  issuer: 'https://pkce-spa.eu.auth0.com/',
+  clientId: AUTH0_CLIENT_ID,
+  scope: 'openid profile offline_access',
+  authorizationParams: { audience: 'https://api.example' }, // the sign-in's token: the first API's
+  apiOrigins: [
+    'https://api.example',
+    { origin: 'https://billing.example', resource: 'https://billing.example', scope: 'read:billing' }, // sent as audience and scope
+  ],
+};
+/** The application's `refresh_token.policies`: the second API, with the scopes it may be asked for. */
+const policies: RefreshTokenPolicy[] = [{ audience: 'https://billing.example', scope: ['read:billing'] }];
+const billingVerifier: JwksTokenVerifierOptions = {
+  issuer: 'https://pkce-spa.eu.auth0.com/',
+  audience: 'https://billing.example',
+  profile: 'plain-jwt',
+  requiredScopes: ['read:billing'],
+};
+const BILLING = 'https://billing.example/invoices';
+
+describe('Auth0, two APIs (Multi-Resource Refresh Token)', () => {
+  it("one sign-in: the first API gets the sign-in's token, the second one refresh with its audience; each takes only its own", async () => {
+    expect([twoApis.apiOrigins![0], policies[0]!.audience]).toEqual([AUTH0_API, AUTH0_BILLING_API]);
+    const server = await auth0({ refreshTokenPolicies: policies });
+    const orders = plugApi(server, verifier);
+    const billing = plugApi(server, billingVerifier, AUTH0_BILLING_API);
+    const page = spa(server, twoApis);
+    const { authorizeUrl } = await signIn(server, page);
+    // Auth0 takes one audience at sign-in, and no `resource`.
+    expect(authorizeUrl.searchParams.getAll('audience')).toEqual(['https://api.example']);
+    expect(authorizeUrl.searchParams.has('resource')).toBe(false);
+
+    expect(await callApi(page)).toMatchObject({ status: 200 });
+    expect(await callApi(page, BILLING)).toMatchObject({ status: 200 });
+    expect(await callApi(page, BILLING)).toMatchObject({ status: 200 }); // held while fresh
+
+    // One token request per API: the code exchange, then one refresh in Auth0's dialect (audience, not resource).
+    expect(server.tokenRequests('authorization_code')).toHaveLength(1);
+    expect(refreshParams(server)).toEqual([{ audience: 'https://billing.example', scope: 'read:billing' }]);
+    expect(sentRefreshTokens(server)).toEqual(server.issuedRefreshTokens.slice(0, 1));
+    expect(server.reuseDetected).toBe(0);
+
+    const ordersToken = await page.auth.getAccessToken();
+    const billingToken = await page.auth.getAccessToken({ resource: 'https://billing.example', scope: 'read:billing' });
+    expect(decodeJwt(billingToken)).toMatchObject({ aud: ['https://billing.example', `${AUTH0_TENANT}userinfo`], scope: 'read:billing' });
+    await expect(orders.verify(billingToken)).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(billing.verify(ordersToken)).rejects.toMatchObject({ code: 'invalid_token' });
+    // Both refresh from here on with the rotated refresh token, each sent once.
+    await refresh(page);
+    await page.auth.getAccessToken({ resource: 'https://billing.example', scope: 'read:billing', forceRefresh: true });
+    expect(sentRefreshTokens(server)).toEqual(server.issuedRefreshTokens.slice(0, 3));
+    expect(server.reuseDetected).toBe(0);
+  });
+
+  it("an API outside the policies is not refused: Auth0 answers with the sign-in's audience, which that API's verifier refuses", async () => {
+    const server = await auth0({ refreshTokenPolicies: policies });
+    const seen: string[] = [];
+    const reports = plugApi(server, { ...billingVerifier, audience: 'https://reports.example', requiredScopes: ['read:reports'] }, 'https://reports.example');
+    const page = spa(server, {
+      ...twoApis,
+      apiOrigins: [...twoApis.apiOrigins!, { origin: 'https://reports.example', resource: 'https://reports.example', scope: 'read:reports' }],
+    });
+    await signIn(server, page);
+    const plugged = server.apis['https://reports.example']!;
+    server.apis['https://reports.example'] = (request) => (seen.push(request.headers.get('authorization')!.slice(7)), plugged(request));
+
+    expect(await callApi(page, 'https://reports.example/monthly')).toMatchObject({ status: 401, challenge: expect.stringContaining('invalid_token') });
+    expect(refreshParams(server)[0]).toEqual({ audience: 'https://reports.example', scope: 'read:reports' });
+    // No error to tell: the answer's scope lacks read:reports, and the token is the first API's.
+    expect(server.tokenRequests('refresh_token')[0]!.tokens).toMatchObject({ scope: 'openid profile offline_access' });
+    expect(decodeJwt(seen[0]!).aud).toEqual(['https://api.example', `${AUTH0_TENANT}userinfo`]);
+    await expect(reports.verify(seen[0]!)).rejects.toMatchObject({ code: 'invalid_token' });
+    expect(page.auth.isAuthenticated()).toBe(true);
   });
 });

@@ -9,14 +9,34 @@
 // Not in PROVIDERS.md, shapes assumed from Auth0's public discovery documents: the endpoint paths,
 // `code_challenge_methods_supported: ['S256', 'plain']`, no RFC 9207 flag, access tokens with
 // `typ: JWT` (not at+jwt), `azp` and a `scope` string.
-import { API_ORIGIN, APP_ORIGIN, createProviderServer, serverKey } from './provider-server.js';
+// A token per API: Multi-Resource Refresh Token (MRRT, Early Access; auth0.com/docs/secure/tokens/
+// refresh-tokens/multi-resource-refresh-token and …/configure-and-implement-multi-resource-refresh-token):
+// - The application's `refresh_token.policies` ([{ audience, scope: [...] }], Management API) list
+//   the other APIs its refresh token may get tokens for; a refresh names one with `audience` and
+//   `scope`, and gets a token for that API alone. The sign-in's audience is always allowed.
+// - An audience outside the policies is ignored, not refused: "Auth0 … will return a token for the
+//   default audience instead" (auth0/auth0-server-python examples/RetrievingData.md). Scopes beyond
+//   the policy are left out of the answer, not refused (auth0/auth0-spa-js Auth0Client.ts: "Some
+//   scopes requested to the server might not be inside the refresh policies").
+// - "If the scope of the initial token included openid, then a new ID token will be in the
+//   response" (auth0.com/docs … use-refresh-tokens): the ID token stays the sign-in's.
+// Assumed: a refresh for another audience without `scope` gets the policy's scopes; the other API's
+// token has the same claims as the sign-in's (aud [identifier, userinfo], azp, a scope string).
+import { API_ORIGIN, APP_ORIGIN, createProviderServer, serverKey, withParams } from './provider-server.js';
 
 export const AUTH0_TENANT = 'https://pkce-spa.eu.auth0.com/';
 export const AUTH0_CLIENT_ID = 'Xq3Jd8Lk2Vn5Rt7Yb9Wc1Mz4Pf6Hs0Ga';
 
-export async function auth0(options: { rpInitiatedLogout?: boolean; rotation?: boolean; reuseInterval?: number } = {}) {
+/** One MRRT policy of the application (`refresh_token.policies[]` in the Management API). */
+export interface RefreshTokenPolicy {
+  /** The API identifier. */
+  audience: string;
+  scope: string[];
+}
+
+export async function auth0(options: { rpInitiatedLogout?: boolean; rotation?: boolean; reuseInterval?: number; refreshTokenPolicies?: RefreshTokenPolicy[] } = {}) {
   const T = AUTH0_TENANT;
-  const { rpInitiatedLogout = true, rotation = true } = options;
+  const { rpInitiatedLogout = true, rotation = true, refreshTokenPolicies = [] } = options;
   // "Allowed Logout URLs" of the application.
   const allowedLogoutUrls = [`${APP_ORIGIN}/`];
   return createProviderServer({
@@ -58,6 +78,14 @@ export async function auth0(options: { rpInitiatedLogout?: boolean; rotation?: b
           : { page: 'returnTo is not in Allowed Logout URLs' },
     },
     idToken: ({ claims }) => ({ claims: { ...claims, sub: `auth0|${claims.sub}`, sid: 'auth0-session', name: 'Alice Example' } }),
+    refreshRequest: (grant, form) => {
+      const audience = form.get('audience');
+      const policy = refreshTokenPolicies.find((p) => p.audience === audience);
+      if (!audience || audience === grant.query.get('audience') || !policy) return grant; // the sign-in's audience
+      const asked = form.get('scope')?.split(' ').filter(Boolean);
+      const scope = asked ? asked.filter((s) => policy.scope.includes(s)) : policy.scope;
+      return withParams({ ...grant, scope: scope.join(' ') }, { audience });
+    },
     accessToken: ({ claims }, grant) => {
       const audience = grant.query.get('audience');
       if (!audience) return 'opaque';
@@ -74,3 +102,5 @@ export async function auth0(options: { rpInitiatedLogout?: boolean; rotation?: b
 
 /** The API identifier registered in Auth0 (APIs > Identifier), sent as `audience`. */
 export const AUTH0_API = API_ORIGIN;
+/** A second API of the tenant, in the application's MRRT policies (scope `read:billing`). */
+export const AUTH0_BILLING_API = 'https://billing.example';
