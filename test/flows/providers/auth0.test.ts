@@ -15,6 +15,7 @@ import {
   signOut,
   spa,
   statusWithDefaultProfile,
+  tokensSeenBy,
   type Recipe,
 } from '../../support/providers/harness.js';
 import { API_ORIGIN, APP_ORIGIN } from '../../support/providers/provider-server.js';
@@ -195,15 +196,13 @@ describe('Auth0, two APIs (Multi-Resource Refresh Token)', () => {
 
   it("an API outside the policies is not refused: Auth0 answers with the sign-in's audience, which that API's verifier refuses", async () => {
     const server = await auth0({ refreshTokenPolicies: policies });
-    const seen: string[] = [];
     const reports = plugApi(server, { ...billingVerifier, audience: 'https://reports.example', requiredScopes: ['read:reports'] }, 'https://reports.example');
+    const seen = tokensSeenBy(server, 'https://reports.example');
     const page = spa(server, {
       ...twoApis,
       apiOrigins: [...twoApis.apiOrigins!, { origin: 'https://reports.example', resource: 'https://reports.example', scope: 'read:reports' }],
     });
     await signIn(server, page);
-    const plugged = server.apis['https://reports.example']!;
-    server.apis['https://reports.example'] = (request) => (seen.push(request.headers.get('authorization')!.slice(7)), plugged(request));
 
     expect(await callApi(page, 'https://reports.example/monthly')).toMatchObject({ status: 401, challenge: expect.stringContaining('invalid_token') });
     expect(refreshParams(server)[0]).toEqual({ audience: 'https://reports.example', scope: 'read:reports' });

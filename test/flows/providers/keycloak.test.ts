@@ -1,9 +1,24 @@
-// docs/providers.md "Keycloak": the recipe against the Keycloak profile (test/support/providers/keycloak.ts).
+// docs/providers.md "Keycloak" (with its "Two APIs"): the recipes against the Keycloak profile
+// (test/support/providers/keycloak.ts).
+import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
-import { apiRefusal, callApi, plugApi, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
+import {
+  apiRefusal,
+  callApi,
+  plugApi,
+  refresh,
+  refreshParams,
+  sentRefreshTokens,
+  signIn,
+  signOut,
+  spa,
+  statusWithDefaultProfile,
+  tokensSeenBy,
+  type Recipe,
+} from '../../support/providers/harness.js';
 import { KEYCLOAK_CLIENT_ID, KEYCLOAK_ISSUER, keycloak } from '../../support/providers/keycloak.js';
-import { APP_ORIGIN } from '../../support/providers/provider-server.js';
+import { API_ORIGIN, APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
 
 const recipe: Recipe = {
@@ -91,5 +106,68 @@ describe('Keycloak', () => {
       );
       expect(outcome, scope).toBe(scope.includes('offline_access') ? 'still signed in' : 'login_required');
     }
+  });
+});
+
+/** "Two APIs": each API's client scope in the sign-in, and a token per API narrowed to it. */
+const twoApis: Recipe = {
+  issuer: 'https://sso.example.com/realms/demo',
+  clientId: 'orders-spa',
+  scope: 'openid profile email orders billing', // both APIs' client scopes: the grant covers them
+  apiOrigins: [
+    { origin: 'https://api.example', scope: 'orders' }, // refreshed with scope=orders: aud orders-api
+    { origin: 'https://billing.example', scope: 'billing' }, // scope=billing: aud billing-api
+  ],
+};
+/** The realm: client scopes `orders` and `billing`, optional on the SPA client, each with an Audience mapper. */
+const twoClientScopes = { audienceMapper: false, clientScopes: { orders: 'orders-api', billing: 'billing-api' } };
+const billingVerifier: JwksTokenVerifierOptions = { ...verifier, audience: 'billing-api' };
+const BILLING_ORIGIN = 'https://billing.example';
+
+describe('Keycloak, two APIs', () => {
+  it('one sign-in, then a refresh per API narrowed to its client scope, one after the other; each API takes only its own', async () => {
+    const server = await keycloak(twoClientScopes);
+    const orders = plugApi(server, verifier);
+    const billing = plugApi(server, billingVerifier, BILLING_ORIGIN);
+    const seen = { orders: tokensSeenBy(server, API_ORIGIN), billing: tokensSeenBy(server, BILLING_ORIGIN) };
+    const page = spa(server, twoApis);
+    const { authorizeUrl } = await signIn(server, page);
+    const pushed = server.requests.find((r) => r.url.endsWith('/ext/par/request'))!.form!;
+    expect(pushed.get('scope')).toBe('openid profile email orders billing');
+    expect(authorizeUrl.searchParams.has('resource') || pushed.has('resource')).toBe(false);
+    // The sign-in's token is good at both APIs: pkce-spa sends it to neither.
+    const signInToken = await page.auth.getAccessToken();
+    expect(decodeJwt(signInToken).aud).toEqual(['orders-api', 'billing-api', 'account']);
+
+    // Both at once: the two refreshes go one after the other, each with the refresh token the
+    // previous one returned (Revoke Refresh Token is on: a spent one would end the session).
+    const [a, b] = await Promise.all([callApi(page), callApi(page, `${BILLING_ORIGIN}/invoices`)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(refreshParams(server).sort((x, y) => String(x.scope).localeCompare(String(y.scope)))).toEqual([{ scope: 'billing' }, { scope: 'orders' }]);
+    expect(sentRefreshTokens(server)).toEqual(server.issuedRefreshTokens.slice(0, 2));
+
+    const [ordersToken, billingToken] = [seen.orders[0]!, seen.billing[0]!];
+    expect([decodeJwt(ordersToken).aud, decodeJwt(billingToken).aud]).toEqual([
+      ['orders-api', 'account'],
+      ['billing-api', 'account'],
+    ]);
+    expect(decodeJwt(ordersToken).scope).toBe('openid profile email orders');
+    await expect(orders.verify(billingToken)).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(billing.verify(ordersToken)).rejects.toMatchObject({ code: 'invalid_token' });
+    expect([...seen.orders, ...seen.billing]).not.toContain(signInToken);
+  });
+
+  it('a client scope the client does not have is refused by name (invalid_scope); the session goes on', async () => {
+    const server = await keycloak(twoClientScopes);
+    plugApi(server, billingVerifier, BILLING_ORIGIN);
+    const page = spa(server, twoApis);
+    await signIn(server, page);
+    const refused = await page.auth.getAccessToken({ scope: 'payments' }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'oauth_error', error: 'invalid_scope', status: 400 });
+    expect((refused as Error).message).toContain('scope "payments"');
+    expect(page.auth.isAuthenticated()).toBe(true);
+    // The refused request spent nothing: the same refresh token gets the billing API its token.
+    expect((await callApi(page, `${BILLING_ORIGIN}/invoices`)).status).toBe(200);
+    expect(refreshParams(server)).toEqual([{ scope: 'payments' }, { scope: 'billing' }]);
   });
 });

@@ -67,6 +67,17 @@ export function plugApi(server: ProviderServer, options: JwksTokenVerifierOption
   return verifier;
 }
 
+/** The access tokens the API on `origin` (plugged in already) receives from here on, in order. */
+export function tokensSeenBy(server: ProviderServer, origin: string): string[] {
+  const seen: string[] = [];
+  const plugged = server.apis[origin]!;
+  server.apis[origin] = (request) => {
+    seen.push(request.headers.get('authorization')?.replace(/^\S+ /, '') ?? '');
+    return plugged(request);
+  };
+  return seen;
+}
+
 /** The page calls an API (default `API_ORIGIN`'s) through `auth.fetch`: status, body and the challenge on a refusal. */
 export async function callApi(page: Page, url = `${API_ORIGIN}/orders`) {
   const response = await page.auth.fetch(url);

@@ -6,19 +6,44 @@
 // Assumed (not in PROVIDERS.md): endpoint paths under /protocol/openid-connect/, `session_state` in
 // the callback, a refresh token for every code grant, and the realm setting "Revoke Refresh Token"
 // (off by default: a new refresh token each time, the old one still valid; on: the old one refused).
+// A token per API, through a narrower `scope` on refresh (Keycloak 24 and later):
+// - A client scope per API, optional on the SPA client, each with an Audience mapper adding its API
+//   to `aud`. The refresh's `scope` picks the optional client scopes of the new access token; the
+//   default ones always apply; the refresh token keeps the sign-in's scopes (keycloak/keycloak#12009,
+//   #12043; #28463, #28503). Before 24 the parameter was ignored (keycloak/keycloak#24323).
+// - A scope the client does not have is 400 `invalid_scope` (keycloak/keycloak#29952). Assumed: the
+//   same for one the sign-in did not ask for (RFC 6749 §6), and the "Invalid scopes: …" description.
+// - RFC 8707 `resource` is an experimental feature of late 26.x (keycloak/keycloak#47040, #48527),
+//   off by default: not modelled, so `resource` is ignored.
 import { APP_ORIGIN, createProviderServer, serverKey, type Grant } from './provider-server.js';
 
 export const KEYCLOAK_ISSUER = 'https://sso.example.com/realms/demo';
 export const KEYCLOAK_CLIENT_ID = 'orders-spa';
 /** The API's client in the realm, which an audience mapper adds to `aud`. */
 export const KEYCLOAK_API_CLIENT = 'orders-api';
+/** The client scopes every client has by default in a new realm (Keycloak's "Default" type). */
+const DEFAULT_CLIENT_SCOPES = ['profile', 'email', 'roles', 'web-origins', 'acr', 'basic'];
+/** The realm's built-in optional client scopes. */
+const OPTIONAL_CLIENT_SCOPES = ['offline_access', 'address', 'phone', 'microprofile-jwt', 'organization'];
 
-export async function keycloak(options: { audienceMapper?: boolean; revokeRefreshToken?: boolean } = {}) {
-  const { audienceMapper = true, revokeRefreshToken = true } = options;
+export interface KeycloakOptions {
+  /** An Audience mapper on the SPA client adding `orders-api` to every access token. Default true. */
+  audienceMapper?: boolean;
+  revokeRefreshToken?: boolean;
+  /** Optional client scopes of the SPA client, each with an Audience mapper adding the API client named. */
+  clientScopes?: Record<string, string>;
+}
+
+export async function keycloak(options: KeycloakOptions = {}) {
+  const { audienceMapper = true, revokeRefreshToken = true, clientScopes = {} } = options;
   const oidc = `${KEYCLOAK_ISSUER}/protocol/openid-connect`;
   // The client's "Valid post logout redirect URIs".
   const postLogoutRedirects = [`${APP_ORIGIN}/`];
   const offline = (grant: Grant) => grant.scope.split(' ').includes('offline_access');
+  const audiences = (grant: Grant) => {
+    const apis = [...(audienceMapper ? [KEYCLOAK_API_CLIENT] : []), ...grant.scope.split(' ').flatMap((s) => (Object.hasOwn(clientScopes, s) ? [clientScopes[s]!] : []))];
+    return apis.length ? [...apis, 'account'] : 'account';
+  };
   const sessionState = '5c7e2a1d-3b4f-4e6a-9d8c-7b6a5f4e3d2c';
   return createProviderServer({
     issuer: KEYCLOAK_ISSUER,
@@ -60,11 +85,22 @@ export async function keycloak(options: { audienceMapper?: boolean; revokeRefres
     idToken: ({ claims }) => ({
       claims: { ...claims, sub: 'f3a1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b', typ: 'ID', azp: KEYCLOAK_CLIENT_ID, sid: sessionState, preferred_username: 'alice', email_verified: true },
     }),
+    refreshRequest: (grant, form) => {
+      const asked = form.get('scope')?.split(' ').filter(Boolean);
+      if (!asked) return grant;
+      const granted = grant.scope.split(' ');
+      const known = ['openid', ...DEFAULT_CLIENT_SCOPES, ...OPTIONAL_CLIENT_SCOPES, ...Object.keys(clientScopes)];
+      const isDefault = (s: string) => s === 'openid' || DEFAULT_CLIENT_SCOPES.includes(s);
+      if (asked.some((s) => !known.includes(s) || (!isDefault(s) && !granted.includes(s)))) {
+        return { refused: { error: 'invalid_scope', error_description: `Invalid scopes: ${asked.join(' ')}` } };
+      }
+      return { ...grant, scope: [...new Set([...granted.filter(isDefault), ...asked])].join(' ') };
+    },
     accessToken: ({ claims }, grant) => ({
       claims: {
         ...claims,
         sub: 'f3a1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b',
-        aud: audienceMapper ? [KEYCLOAK_API_CLIENT, 'account'] : 'account',
+        aud: audiences(grant),
         typ: 'Bearer',
         azp: KEYCLOAK_CLIENT_ID,
         sid: sessionState,
