@@ -1,9 +1,25 @@
-// docs/providers.md "Okta": the recipe against the Okta profile (test/support/providers/okta.ts).
+// docs/providers.md "Okta" (with its "Two APIs"): the recipes against the Okta profile
+// (test/support/providers/okta.ts).
+import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JwksTokenVerifierOptions } from '../../../src/server/index.js';
-import { apiRefusal, callApi, plugApi, reachCallback, refresh, sentRefreshTokens, signIn, signOut, spa, statusWithDefaultProfile, type Recipe } from '../../support/providers/harness.js';
+import {
+  apiRefusal,
+  callApi,
+  plugApi,
+  reachCallback,
+  refresh,
+  refreshParams,
+  sentRefreshTokens,
+  signIn,
+  signOut,
+  spa,
+  statusWithDefaultProfile,
+  tokensSeenBy,
+  type Recipe,
+} from '../../support/providers/harness.js';
 import { OKTA_CLIENT_ID, OKTA_ISSUER, okta } from '../../support/providers/okta.js';
-import { APP_ORIGIN } from '../../support/providers/provider-server.js';
+import { API_ORIGIN, APP_ORIGIN } from '../../support/providers/provider-server.js';
 import { resetPage } from '../../support/flow.js';
 
 const recipe: Recipe = {
@@ -84,5 +100,64 @@ describe('Okta', () => {
     expect(landing).toEqual({ redirect: `${APP_ORIGIN}/?state=${url.searchParams.get('state')}` });
     expect(server.isRefreshTokenActive(server.issuedRefreshTokens[0]!)).toBe(false);
     expect(page.revocationFailures).toEqual([]);
+  });
+});
+
+/** "Two APIs": one authorization server (one aud), a token per API narrowed to that API's scopes. */
+const twoApis: Recipe = {
+  issuer: 'https://pkce-spa.okta.com/oauth2/default',
+  clientId: '0oa1b2c3d4e5f6g7h8i9',
+  scope: 'openid profile offline_access orders:read billing:read', // both APIs' scopes
+  apiOrigins: [
+    { origin: 'https://api.example', scope: 'orders:read' },
+    { origin: 'https://billing.example', scope: 'billing:read' },
+  ],
+};
+const billingVerifier: JwksTokenVerifierOptions = { ...verifier, requiredScopes: ['billing:read'] };
+const BILLING_ORIGIN = 'https://billing.example';
+
+describe('Okta, two APIs behind one authorization server', () => {
+  it('a refresh per API narrowed to its scopes; same aud, so each API refuses the other\'s token by scope', async () => {
+    const server = await okta();
+    const orders = plugApi(server, verifier);
+    const billing = plugApi(server, billingVerifier, BILLING_ORIGIN);
+    const seen = { orders: tokensSeenBy(server, API_ORIGIN), billing: tokensSeenBy(server, BILLING_ORIGIN) };
+    const page = spa(server, twoApis);
+    const { authorizeUrl } = await signIn(server, page);
+    expect(authorizeUrl.searchParams.get('scope')).toBe('openid profile offline_access orders:read billing:read');
+    expect(authorizeUrl.searchParams.has('resource')).toBe(false);
+    const signInToken = await page.auth.getAccessToken();
+
+    const [a, b] = await Promise.all([callApi(page), callApi(page, `${BILLING_ORIGIN}/invoices`)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(server.tokenRequests('authorization_code')).toHaveLength(1);
+    expect(refreshParams(server).map((p) => p.scope).sort()).toEqual(['billing:read', 'orders:read']);
+    expect(refreshParams(server).every((p) => Object.keys(p).join() === 'scope')).toBe(true); // no resource, no audience
+    const sent = sentRefreshTokens(server);
+    expect(sent).toEqual(server.issuedRefreshTokens.slice(0, 2)); // the grace period would hide a reuse from Okta
+    expect(server.reuseDetected).toBe(0);
+
+    const [ordersToken, billingToken] = [seen.orders[0]!, seen.billing[0]!];
+    expect([decodeJwt(ordersToken), decodeJwt(billingToken)]).toMatchObject([
+      { aud: 'api://default', scp: ['orders:read'] },
+      { aud: 'api://default', scp: ['billing:read'] },
+    ]);
+    await expect(orders.verify(billingToken)).rejects.toMatchObject({ code: 'insufficient_scope' });
+    await expect(billing.verify(ordersToken)).rejects.toMatchObject({ code: 'insufficient_scope' });
+    // The sign-in's token carries both APIs' scopes: pkce-spa sends it to neither.
+    expect([...seen.orders, ...seen.billing]).not.toContain(signInToken);
+  });
+
+  it('a scope the sign-in was not granted is refused by name (invalid_scope); the session goes on', async () => {
+    const server = await okta();
+    plugApi(server, billingVerifier, BILLING_ORIGIN);
+    const page = spa(server, twoApis);
+    await signIn(server, page);
+    const refused = await page.auth.getAccessToken({ scope: 'payments:read' }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'oauth_error', error: 'invalid_scope' });
+    expect((refused as Error).message).toContain('scope "payments:read"');
+    expect(page.auth.isAuthenticated()).toBe(true);
+    expect((await callApi(page, `${BILLING_ORIGIN}/invoices`)).status).toBe(200);
+    expect(refreshParams(server)).toEqual([{ scope: 'payments:read' }, { scope: 'billing:read' }]);
   });
 });

@@ -6,6 +6,12 @@
 // Assumed (not in PROVIDERS.md): endpoint paths under /v1/ and the claim sets of Okta's token
 // reference (`cid`, `uid`, `ver`); /v1/logout wants id_token_hint and a registered sign-out redirect
 // URI; the JWKS and discovery answer CORS to any origin, revocation only to trusted origins.
+// A token per API: a custom authorization server has one Audience setting, so every access token it
+// issues has that `aud`; APIs behind one server tell their tokens apart by scope (`scp`). We found no
+// Okta documentation of RFC 8707 `resource` on authorization servers: not modelled. Assumed, as
+// RFC 6749 §6 says: a refresh's `scope` narrows the new access token to those scopes (the refresh
+// token keeps the sign-in's), and a scope the sign-in was not granted is 400 `invalid_scope` (with
+// the description Okta gives that error at /authorize).
 import { APP_ORIGIN, createProviderServer, serverKey } from './provider-server.js';
 
 export const OKTA_ORG = 'https://pkce-spa.okta.com';
@@ -51,6 +57,14 @@ export async function okta(options: { trustedOrigins?: readonly string[] } = {})
     keys: [await serverKey('RS256', 'okta-k1')],
     cors: { token: trusted, revocation: trusted },
     idToken: ({ claims }) => ({ claims: { ...claims, sub: uid, ver: 1, name: 'Alice Example', preferred_username: 'alice@example.com', amr: ['pwd'], idp: '00o1idp' } }),
+    refreshRequest: (grant, form) => {
+      const asked = form.get('scope')?.split(' ').filter(Boolean);
+      if (!asked) return grant;
+      if (asked.some((s) => !grant.scope.split(' ').includes(s))) {
+        return { refused: { error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' } };
+      }
+      return { ...grant, scope: asked.join(' ') };
+    },
     accessToken: ({ claims }, grant) => ({
       claims: { ...claims, ver: 1, aud: 'api://default', cid: OKTA_CLIENT_ID, uid, sub: 'alice@example.com', scp: grant.scope.split(' '), auth_time: grant.authTime },
     }),
