@@ -1,47 +1,91 @@
-// The named APIs of a client: which token a request or a getAccessToken call asks for, how it is
-// asked for, and what a refusal says.
-import type { ApiTarget } from '../protocol/api-token.js';
-import { apiTokenKey } from '../session/token-set.js';
-import { ConfigError, OAuthError } from '../shared/errors.js';
+// A token per named API (issue: several APIs, one refresh token): which token a call asks for, how
+// it is asked for, how the answer becomes the session's, and what a refusal says. Loaded with the
+// first call that names an API, so an app that names none never fetches it.
+import { apiTokenParams, defaultResourceParameter, type ApiTarget } from '../protocol/api-token.js';
+import type { TokenResponse } from '../protocol/token-endpoint.js';
+import type { IdTokenClaims } from '../protocol/id-token/claims.js';
+import { apiTokenKey, tokenSetFrom, type ApiToken, type TokenSet, type TokenSetInputs } from '../session/token-set.js';
+import { ConfigError, LoginRequiredError, OAuthError, type PkceError } from '../shared/errors.js';
+import type { ClientContext } from './context.js';
 import type { Config } from './options.js';
+import type { ApiRequest, Held, Refresh } from './refresh-timer.js';
+import { isDue, isExpired, isOffline, scheduleRefreshes } from './refresh-timer.js';
 import { resourceIndicator } from './resolve-options.js';
 
-/** @internal A named API's token, asked for: its target and where the session keeps it. */
-export interface ApiRequest {
-  target: ApiTarget;
-  key: string;
-}
-
-/**
- * @internal The named API of `getAccessToken`'s options, checked; `undefined` for the sign-in's token.
- *
- * @throws {@link ConfigError} for a `resource` that is no absolute URI, or an empty `scope`.
- */
-export function apiRequestOf(options: ApiTarget): ApiRequest | undefined {
-  const { resource, scope } = options;
-  if (resource === undefined && scope === undefined) return undefined;
-  if (resource !== undefined) resourceIndicator(resource);
-  if (scope !== undefined && (typeof scope !== 'string' || !scope.trim())) throw new ConfigError('"scope" must be a non-empty string of space-separated scopes');
-  const target = { ...(resource !== undefined ? { resource } : {}), ...(scope !== undefined ? { scope } : {}) };
-  return { target, key: apiTokenKey(target) };
-}
-
-/** @internal The refresh parameters for `api` in the server's dialect: code only apps that name APIs load. */
-export async function askFor(api: ApiRequest, config: Config) {
-  const { apiTokenParams, defaultResourceParameter } = await import('../protocol/api-token.js');
-  return apiTokenParams(api.target, config.resourceParameter ?? defaultResourceParameter(config.issuer), config.scope);
-}
-
-/** @internal What an API's refresh asked for, for messages: never a token. */
-export const describe = ({ resource, scope }: ApiTarget): string =>
+/** What an API's refresh asked for, for messages: never a token. */
+const describe = ({ resource, scope }: ApiTarget): string =>
   [resource && `resource "${resource}"`, scope && `scope "${scope}"`].filter(Boolean).join(' and ');
 
 /**
- * @internal A server's refusal of a token for `api` (RFC 8707 §2.2 `invalid_target`, RFC 6749 §5.2
+ * @internal The request for `target`'s token: its parameters in the server's dialect, how the
+ * answer becomes the session's tokens, and how a refusal reads.
+ */
+export function apiRequest(config: Config, target: ApiTarget): ApiRequest {
+  const key = apiTokenKey(target);
+  const asked = apiTokenParams(target, config.resourceParameter ?? defaultResourceParameter(config.issuer), config.scope);
+  return {
+    key,
+    target,
+    asked,
+    commit: (body, claims, inputs) => withApiToken(key, target, body, claims, inputs),
+    refusal: (error) => apiRefusal(error, key, target, config),
+  };
+}
+
+/**
+ * @internal The named API of `getAccessToken`'s options, checked.
+ *
+ * @throws {@link ConfigError} for a `resource` that is no absolute URI, or an empty `scope`.
+ */
+function apiRequestOf(config: Config, options: ApiTarget): ApiRequest {
+  const { resource, scope } = options;
+  if (resource !== undefined) resourceIndicator(resource);
+  if (scope !== undefined && (typeof scope !== 'string' || !scope.trim())) throw new ConfigError('"scope" must be a non-empty string of space-separated scopes');
+  return apiRequest(config, { ...(resource !== undefined ? { resource } : {}), ...(scope !== undefined ? { scope } : {}) });
+}
+
+/**
+ * The session's tokens after a refresh for the named API `target` (kept under `key`): the response's
+ * access token becomes that API's; the rest (the rotated refresh token, a refreshed ID token, the
+ * server's clock) is the session's as after any refresh, and the sign-in's access token stays.
+ */
+function withApiToken(key: string, target: ApiTarget, response: TokenResponse, claims: IdTokenClaims | undefined, inputs: TokenSetInputs & { previous: TokenSet }): TokenSet {
+  const { previous } = inputs;
+  const { accessToken, tokenType, expiresAt, refreshAt, scope: _granted, apiTokens: _kept, ...session } = tokenSetFrom(response, claims, inputs);
+  const token: ApiToken = {
+    ...(target.resource ? { resource: target.resource } : {}),
+    ...(target.scope ? { scope: target.scope } : {}),
+    accessToken,
+    ...(tokenType ? { tokenType } : {}),
+    expiresAt,
+    refreshAt,
+  };
+  return {
+    ...session,
+    accessToken: previous.accessToken,
+    ...(previous.tokenType ? { tokenType: previous.tokenType } : {}),
+    expiresAt: previous.expiresAt,
+    refreshAt: previous.refreshAt,
+    scope: previous.scope,
+    apiTokens: { ...previous.apiTokens, [key]: token },
+  };
+}
+
+/** @internal A sign-in refused for several `resource` values: the server issues one per token. */
+export function onePerToken(error: OAuthError): OAuthError {
+  const { error: code, errorDescription, errorUri, status } = error;
+  return new OAuthError(
+    { error: code, errorDescription, errorUri, status, cause: error },
+    'the server issues a token for one resource at a time: keep one in "resource", and ask for the others per API, with apiOrigins entries { origin, resource } or getAccessToken({ resource })',
+  );
+}
+
+/**
+ * A server's refusal of a token for an API (RFC 8707 §2.2 `invalid_target`, RFC 6749 §5.2
  * `invalid_scope`, …), naming what was asked for and what to change; the session goes on.
  */
-export function apiRefusal(error: OAuthError, api: ApiRequest, config: Config): OAuthError {
-  const listed = config.apis.some((route) => route.key === api.key);
+function apiRefusal(error: OAuthError, key: string, target: ApiTarget, config: Config): OAuthError {
+  const listed = config.apis.some((route) => route.key === key);
   const change =
     error.error === 'invalid_scope'
       ? 'ask for scopes the sign-in granted, or add them to "scope"'
@@ -49,13 +93,49 @@ export function apiRefusal(error: OAuthError, api: ApiRequest, config: Config): 
         ? `check that the server knows this resource${listed ? '' : ', and list the API in "apiOrigins" so that the sign-in asks for it too'}`
         : 'see its error_description';
   const { error: code, errorDescription, errorUri, status } = error;
-  return new OAuthError({ error: code, errorDescription, errorUri, status, cause: error }, `the server refused a token for ${describe(api.target)}: ${change}`);
+  return new OAuthError({ error: code, errorDescription, errorUri, status, cause: error }, `the server refused a token for ${describe(target)}: ${change}`);
 }
 
-/** @internal The API whose token `auth.fetch` sends to `url`: `undefined` for the sign-in's, `null` for none. */
-export function apiRoute(config: Config, url: string): ApiRequest | null | undefined {
-  const { origin } = new URL(url, location.href);
-  const named = config.apis.find((api) => api.origin === origin);
-  if (named) return named;
-  return origin === location.origin || config.apiOrigins.includes(origin) ? undefined : null;
+/** The clients whose named APIs' tokens have a refresh schedule: one each, made on first use. */
+const scheduled = new WeakSet<ClientContext>();
+
+/** The API a held token was asked for with, as the app named it. */
+const targetOf = ({ resource, scope }: ApiToken): ApiTarget => ({ ...(resource ? { resource } : {}), ...(scope ? { scope } : {}) });
+
+/**
+ * @internal See {@link PkceClient.getAccessToken} with `resource` or `scope`: the API's token held
+ * while it is fresh, else one asked for with the session's refresh token.
+ */
+export async function getApiToken(ctx: ClientContext, refresh: Refresh, options: ApiTarget & { forceRefresh?: boolean }): Promise<string> {
+  const { session, events } = ctx;
+  const api = apiRequestOf(ctx.config, options);
+  const forceRefresh = options.forceRefresh ?? false;
+  if (!scheduled.has(ctx)) {
+    scheduled.add(ctx);
+    scheduleRefreshes(ctx, refresh, {
+      tokens: (tokens) => Object.values(tokens.apiTokens ?? {}),
+      request: (token) => apiRequest(ctx.config, targetOf(token as ApiToken)),
+      onVisible: false,
+    });
+  }
+  await session.load();
+  const current = session.tokens;
+  if (!current) throw new LoginRequiredError('Not signed in: call login()');
+  const held: Held | undefined = current.apiTokens?.[api.key];
+  if (held && !forceRefresh && !isDue(held)) return held.accessToken;
+  if (!current.refreshToken) {
+    if (held && !forceRefresh && !isExpired(held)) return held.accessToken;
+    throw new LoginRequiredError(`There is no refresh token: a token for ${describe(api.target)} needs one (ask for offline_access, or sign in again)`);
+  }
+  try {
+    return (await refresh(held?.accessToken, api)).accessToken;
+  } catch (error) {
+    // An early refresh that could not reach the server does not make a valid token unusable.
+    if (isOffline(error) && !forceRefresh && held && !isExpired(held) && session.tokens?.apiTokens?.[api.key] === held) {
+      events.emit('refresh-failed', { error: error as PkceError });
+      return held.accessToken;
+    }
+    throw error;
+  }
 }
+

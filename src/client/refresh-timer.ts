@@ -1,37 +1,67 @@
 // When the session's tokens are refreshed with nobody asking: ahead of their expiry, and when the tab
-// comes back to the foreground.
-import type { ApiRequest } from './api-tokens.js';
+// comes back to the foreground. The sign-in's token has a schedule from the start; the named APIs'
+// tokens get theirs with the code that asks for them.
 import type { ClientContext } from './context.js';
-import { isPkceError } from '../shared/errors.js';
-import type { TokenSet } from '../session/token-set.js';
-import type { ApiToken } from '../session/token-set.js';
+import { isPkceError, type OAuthError } from '../shared/errors.js';
+import type { ApiTarget } from '../protocol/api-token.js';
+import type { ApiTokenParams } from '../protocol/api-token.js';
+import type { IdTokenClaims } from '../protocol/id-token/claims.js';
+import type { TokenResponse } from '../protocol/token-endpoint.js';
+import type { ApiToken, TokenSet, TokenSetInputs } from '../session/token-set.js';
 
 /** @internal An access token and its times: the sign-in's, or a named API's. */
 export type Held = Pick<ApiToken, 'accessToken' | 'refreshAt' | 'expiresAt'>;
+/** @internal */
 export const isDue = (tokens: Held) => tokens.refreshAt !== undefined && Date.now() >= tokens.refreshAt;
+/** @internal */
+export const isExpired = (tokens: Held) => tokens.expiresAt !== undefined && Date.now() >= tokens.expiresAt;
+/** @internal */
+export const isOffline = (error: unknown) => isPkceError(error, 'network_error') || isPkceError(error, 'timeout');
 
-/** The named APIs' tokens a session holds, with what each was asked for. */
-const apiRequests = (tokens: TokenSet | undefined) =>
-  Object.entries(tokens?.apiTokens ?? {}).map(([key, token]) => ({ key, token, target: { resource: token.resource, scope: token.scope } }));
+/** @internal A named API's token, asked for (see api-tokens.ts, which makes these). */
+export interface ApiRequest {
+  target: ApiTarget;
+  /** Where the session keeps it: `TokenSet.apiTokens[key]`. */
+  key: string;
+  /** The refresh request's parameters, in the server's dialect. */
+  asked: ApiTokenParams;
+  /** The session's tokens once the token endpoint answered 200. */
+  commit(body: TokenResponse, claims: IdTokenClaims | undefined, inputs: TokenSetInputs & { previous: TokenSet }): TokenSet;
+  /** The error for a refusal that keeps the session. */
+  refusal(error: OAuthError): OAuthError;
+}
+
+/** @internal Replaces the access token `stale` of `api` (the sign-in's without it). */
+export type Refresh = (stale: string | undefined, api?: ApiRequest) => Promise<Held>;
+
+/** @internal Which tokens a schedule keeps fresh: the sign-in's, or the named APIs'. */
+export interface Scheduled {
+  /** The session's tokens this schedule refreshes. */
+  tokens(session: TokenSet): Held[];
+  /** What to refresh one of them with (`undefined`: the sign-in's token). */
+  request(token: Held): ApiRequest | undefined;
+  /** Also refresh when the tab comes back to the foreground (one schedule of a client does). */
+  onVisible: boolean;
+}
 
 /**
- * @internal Refreshes each of the session's tokens (the sign-in's and every named API's) once it is
- * due, with `refresh` (which runs them one after another); a failure that keeps the session is the
- * `refresh-failed` event, and the refresh is tried again 30 s later.
+ * @internal Refreshes `scheduled`'s tokens once they are due, with `refresh` (which runs them one
+ * after another); a failure that keeps the session is the `refresh-failed` event, and the refresh is
+ * tried again 30 s later.
  */
-export function scheduleRefreshes(ctx: ClientContext, refresh: (stale: string, api?: ApiRequest) => Promise<Held>): void {
+export function scheduleRefreshes(ctx: ClientContext, refresh: Refresh, scheduled: Scheduled): void {
   const { session, events } = ctx;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let listening = false;
+  let listening = !scheduled.onVisible;
 
   async function refreshInBackground(): Promise<void> {
     const current = session.tokens;
     if (!current?.refreshToken) return schedule();
-    const due = [...(isDue(current) ? [{ token: current as Held, api: undefined }] : []), ...apiRequests(current).filter((api) => isDue(api.token)).map((api) => ({ token: api.token as Held, api }))];
+    const due = scheduled.tokens(current).filter(isDue);
     if (!due.length) return schedule();
-    for (const { token, api } of due) {
+    for (const token of due) {
       try {
-        await refresh(token.accessToken, api);
+        await refresh(token.accessToken, scheduled.request(token));
       } catch (error) {
         if (!session.tokens || session.tokens.sessionId !== current.sessionId) return;
         if (isPkceError(error)) events.emit('refresh-failed', { error });
@@ -53,7 +83,7 @@ export function scheduleRefreshes(ctx: ClientContext, refresh: (stale: string, a
         if (document.visibilityState === 'visible') void session.sync().then(refreshInBackground);
       });
     }
-    const times = [current?.refreshAt, ...apiRequests(current).map((api) => api.token.refreshAt)].filter((t): t is number => t !== undefined);
+    const times = current ? scheduled.tokens(current).flatMap((token) => token.refreshAt ?? []) : [];
     if (!current?.refreshToken || !times.length) return;
     const ticket = session.ticket();
     timer = setTimeout(
@@ -64,4 +94,6 @@ export function scheduleRefreshes(ctx: ClientContext, refresh: (stale: string, a
     (timer as { unref?: () => void } | undefined)?.unref?.();
   }
   session.watch(() => schedule());
+  // A schedule made once the session has tokens (the named APIs') starts now.
+  if (session.tokens) schedule();
 }

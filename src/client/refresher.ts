@@ -1,11 +1,11 @@
 import { createAuthorizedFetch } from './authorized-fetch.js';
 import type { ClientContext } from './context.js';
 import { LoginRequiredError, OAuthError, isPkceError, type PkceError } from '../shared/errors.js';
-import { isDue, scheduleRefreshes, type Held } from './refresh-timer.js';
-import { apiRefusal, apiRequestOf, apiRoute, askFor, describe, type ApiRequest } from './api-tokens.js';
+import { isDue, isExpired, isOffline, scheduleRefreshes, type ApiRequest, type Held } from './refresh-timer.js';
+import type { ApiRoute } from './options.js';
 import type { IdTokenClaims } from '../protocol/id-token/claims.js';
 import { readJson } from '../protocol/http.js';
-import { serverTime, tokenSetFrom, withApiToken } from '../session/token-set.js';
+import { serverTime, tokenSetFrom } from '../session/token-set.js';
 import { serverClockOffset } from '../protocol/server-time.js';
 import { processTokenResponse, refreshGrant, sendTokenRequest, type TokenResponse } from '../protocol/token-endpoint.js';
 import type { TokenSet } from '../session/token-store.js';
@@ -13,8 +13,8 @@ import type { TokenSet } from '../session/token-store.js';
 /** Token-endpoint refusals that say asking again with the same refresh token can only fail again. */
 const FINAL_REFUSALS = new Set(['invalid_grant', 'invalid_request', 'invalid_client', 'unauthorized_client', 'unsupported_grant_type']);
 
-const isOffline = (error: unknown) => isPkceError(error, 'network_error') || isPkceError(error, 'timeout');
-const isExpired = (tokens: Held) => tokens.expiresAt !== undefined && Date.now() >= tokens.expiresAt;
+/** The code for named APIs' tokens: loaded by the first call that names one. */
+const apiTokens = () => import('./api-tokens.js');
 
 /** The refresh token a 200 carried even if the rest of it is unusable, so it can be revoked. */
 async function carriedRefreshToken(response: Response): Promise<string | undefined> {
@@ -72,7 +72,7 @@ export function createRefresher(ctx: ClientContext) {
       throw error;
     }
     const md = await ctx.issuer.getMetadata();
-    const asked = api && (await askFor(api, config));
+    const asked = api?.asked;
     if (!session.isCurrent(ticket)) throw new LoginRequiredError('The session ended before it was refreshed');
     // A DPoP-bound session refreshes with a proof of its key, and must get DPoP back (RFC 9449 §5).
     const dpop = current.tokenType === 'DPoP' ? await ctx.signer(current.sessionId) : undefined;
@@ -114,10 +114,10 @@ export function createRefresher(ctx: ClientContext) {
       }
     }
     const inputs = { refreshLeeway: config.refreshLeeway, previous: current, clockOffset };
-    const next = api ? withApiToken(api.key, api.target, body, claims, inputs) : tokenSetFrom(body, claims, inputs);
+    const next = api ? api.commit(body, claims, inputs) : tokenSetFrom(body, claims, inputs);
     await session.replace(ticket, next);
     const fresh = api ? next.apiTokens![api.key]! : next;
-    events.emit('refreshed', { expiresAt: fresh.expiresAt, ...api?.target });
+    events.emit('refreshed', { expiresAt: fresh.expiresAt, ...(api?.target.resource ? { resource: api.target.resource } : {}), ...(api?.target.scope ? { scope: api.target.scope } : {}) });
     return fresh;
   }
 
@@ -138,7 +138,7 @@ export function createRefresher(ctx: ClientContext) {
     const code = isPkceError(error, 'oauth_error') ? error.error : undefined;
     const final = code !== undefined ? FINAL_REFUSALS.has(code) : response.status === 400 || response.status === 401;
     if (!final) {
-      throw api && error instanceof OAuthError ? apiRefusal(error, api, config) : error;
+      throw api && error instanceof OAuthError ? api.refusal(error) : error;
     }
     await session.sync();
     const latest = session.tokens;
@@ -152,16 +152,15 @@ export function createRefresher(ctx: ClientContext) {
     throw ended;
   }
 
-  scheduleRefreshes(ctx, refresh);
+  scheduleRefreshes(ctx, refresh, { tokens: (tokens) => [tokens], request: () => undefined, onVisible: true });
 
   /** See {@link PkceClient.getAccessToken}. */
   async function getAccessToken(options: { forceRefresh?: boolean; resource?: string | undefined; scope?: string | undefined } = {}): Promise<string> {
+    if (options.resource !== undefined || options.scope !== undefined) return (await apiTokens()).getApiToken(ctx, refresh, options);
     const { forceRefresh = false } = options;
-    const api = apiRequestOf(options);
     await session.load();
     const current = session.tokens;
     if (!current) throw new LoginRequiredError('Not signed in: call login()');
-    if (api) return getApiToken(current, api, forceRefresh);
     if (!forceRefresh && !isDue(current)) return current.accessToken;
     if (!current.refreshToken) {
       if (!isExpired(current)) {
@@ -196,41 +195,28 @@ export function createRefresher(ctx: ClientContext) {
     }
   }
 
-  /** A named API's token: the one held while it is fresh, else one asked for with the refresh token. */
-  async function getApiToken(current: TokenSet, api: ApiRequest, forceRefresh: boolean): Promise<string> {
-    const held = current.apiTokens?.[api.key];
-    if (held && !forceRefresh && !isDue(held)) return held.accessToken;
-    if (!current.refreshToken) {
-      if (held && !forceRefresh && !isExpired(held)) return held.accessToken;
-      throw new LoginRequiredError(`There is no refresh token: a token for ${describe(api.target)} needs one (ask for offline_access, or sign in again)`);
-    }
-    try {
-      return (await refresh(held?.accessToken, api)).accessToken;
-    } catch (error) {
-      if (isOffline(error) && !forceRefresh && held && !isExpired(held) && session.tokens?.apiTokens?.[api.key] === held) {
-        events.emit('refresh-failed', { error: error as PkceError });
-        return held.accessToken;
-      }
-      throw error;
-    }
-  }
+  /** The API whose token `auth.fetch` sends to `url`: `undefined` for the sign-in's, `null` for none. */
+  const route = (url: string): ApiRoute | null | undefined => {
+    const { origin } = new URL(url, location.href);
+    return config.apis.find((api) => api.origin === origin) ?? (origin === location.origin || config.apiOrigins.includes(origin) ? undefined : null);
+  };
 
   return {
     refresh,
     getAccessToken,
     /** `auth.fetch`: each API origin gets its own token; the page's origin and plain `apiOrigins` the sign-in's. */
-    fetch: createAuthorizedFetch<ApiRequest>(
+    fetch: createAuthorizedFetch<ApiRoute>(
       {
         getAccessToken: (api) => getAccessToken(api?.target ?? {}),
         currentToken: (api) => (api ? session.tokens?.apiTokens?.[api.key] : session.tokens)?.accessToken,
-        renew: async (stale, api) => (await refresh(stale, api)).accessToken,
+        renew: async (stale, api) => (await refresh(stale, api && (await apiTokens()).apiRequest(config, api.target))).accessToken,
         canRenew: () => !!session.tokens?.refreshToken,
         signer: async () => {
           const current = session.tokens;
           return current?.tokenType === 'DPoP' ? ctx.signer(current.sessionId) : undefined;
         },
       },
-      (url) => apiRoute(config, url),
+      route,
       () => ctx.http.fetch ?? fetch,
     ),
   };

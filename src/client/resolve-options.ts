@@ -4,6 +4,7 @@ import { validateMetadata, type AuthorizationServerMetadata } from '../protocol/
 import { ConfigError } from '../shared/errors.js';
 import { secureUrl } from '../shared/secure-url.js';
 import type { ApiOrigin, ApiRoute, Config, PkceClientOptions } from './options.js';
+import type { ApiTarget } from '../protocol/api-token.js';
 import { apiTokenKey } from '../session/token-set.js';
 
 const bad = (field: string, rule: string) => new ConfigError(`"${field}" ${rule}`);
@@ -69,16 +70,15 @@ function apiOrigin(entry: unknown): string {
  * two, checked as `resource` and `scope` are.
  */
 function apiRoute(entry: ApiOrigin, origin: string, index: number): ApiRoute[] {
-  const at = `apiOrigins[${index}]`;
-  for (const name of Object.keys(entry)) {
-    if (!['origin', 'resource', 'scope'].includes(name)) throw bad(`${at}.${name}`, 'is not a field of an API origin: { origin, resource, scope }');
-  }
-  const { resource, scope } = entry;
-  if (resource !== undefined) resourceIndicator(resource, `${at}.resource`);
-  if (scope !== undefined && (typeof scope !== 'string' || !scope.trim())) throw bad(`${at}.scope`, 'must be a non-empty string of space-separated scopes');
-  if (resource === undefined && scope === undefined) return [];
-  const target = { ...(resource !== undefined ? { resource } : {}), ...(scope !== undefined ? { scope } : {}) };
-  return [{ origin, target, key: apiTokenKey(target) }];
+  const at = `apiOrigins[${index}].`;
+  const { origin: _origin, resource, scope, ...rest } = entry;
+  const extra = Object.keys(rest)[0];
+  if (extra) throw bad(at + extra, 'is not a field of { origin, resource, scope }');
+  if (resource !== undefined) resourceIndicator(resource, `${at}resource`);
+  if (scope !== undefined && !(typeof scope === 'string' && scope.trim())) throw bad(`${at}scope`, 'must be a non-empty string');
+  // JSON drops the fields left undefined.
+  const target = JSON.parse(JSON.stringify({ resource, scope })) as ApiTarget;
+  return resource ?? scope ? [{ origin, target, key: apiTokenKey(target) }] : [];
 }
 
 /**
@@ -111,11 +111,9 @@ export function resolveConfig(options: PkceClientOptions): Config {
   if (options.apiOrigins !== undefined && !Array.isArray(options.apiOrigins)) throw bad('apiOrigins', 'must be an array of origins');
   const apiOrigins = (options.apiOrigins ?? []).map(apiOrigin);
   const apis = (options.apiOrigins ?? []).flatMap((entry, i) => (typeof entry === 'object' && entry !== null ? apiRoute(entry, apiOrigins[i]!, i) : []));
-  const twice = apiOrigins.find((origin, i) => apiOrigins.indexOf(origin) !== i && apis.some((api) => api.origin === origin));
-  if (twice) throw bad('apiOrigins', `lists ${twice} twice, once with an API of its own: an origin gets one token`);
-  if (options.resourceParameter !== undefined && !['resource', 'audience', 'scope'].includes(options.resourceParameter)) {
-    throw bad('resourceParameter', "must be 'resource', 'audience' or 'scope'");
-  }
+  const twice = apis.find((api) => apiOrigins.indexOf(api.origin) !== apiOrigins.lastIndexOf(api.origin));
+  if (twice) throw bad('apiOrigins', `lists ${twice.origin} twice: an origin gets one token`);
+  if (![undefined, 'resource', 'audience', 'scope'].includes(options.resourceParameter)) throw bad('resourceParameter', "must be 'resource', 'audience' or 'scope'");
   for (const field of ['clockTolerance', 'refreshLeeway', 'timeout'] as const) {
     const value = options[field];
     if (value !== undefined && !(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {

@@ -137,37 +137,3 @@ export function tokenSetFrom(response: TokenResponse, claims: IdTokenClaims | un
     ...(previous?.apiTokens ? { apiTokens: previous.apiTokens } : {}),
   };
 }
-
-/**
- * @internal The session's tokens after a refresh for the named API `target` (kept under `key`): the
- * response's access token becomes that API's; the rest (the rotated refresh token, a refreshed ID
- * token, the server's clock) is the session's as after any refresh, and the sign-in's access token
- * stays.
- */
-export function withApiToken(
-  key: string,
-  target: { resource?: string | undefined; scope?: string | undefined },
-  response: TokenResponse,
-  claims: IdTokenClaims | undefined,
-  inputs: TokenSetInputs & { previous: TokenSet },
-): TokenSet {
-  const { previous } = inputs;
-  const { accessToken, tokenType, expiresAt, refreshAt, scope: _granted, apiTokens: _kept, ...session } = tokenSetFrom(response, claims, inputs);
-  const token: ApiToken = {
-    ...(target.resource ? { resource: target.resource } : {}),
-    ...(target.scope ? { scope: target.scope } : {}),
-    accessToken,
-    ...(tokenType ? { tokenType } : {}),
-    expiresAt,
-    refreshAt,
-  };
-  return {
-    ...session,
-    accessToken: previous.accessToken,
-    ...(previous.tokenType ? { tokenType: previous.tokenType } : {}),
-    expiresAt: previous.expiresAt,
-    refreshAt: previous.refreshAt,
-    scope: previous.scope,
-    apiTokens: { ...previous.apiTokens, [key]: token },
-  };
-}

@@ -133,7 +133,7 @@ describe('a token per API', () => {
     await expect(client.auth.getAccessToken({ resource: 'billing' })).rejects.toThrow(/"resource" must be an absolute URI/);
     await expect(client.auth.getAccessToken({ scope: ' ' })).rejects.toThrow(/"scope" must be a non-empty string/);
     expect(() => createClient(server, { apiOrigins: [{ origin: BILLING_ORIGIN, resource: 'billing' }] })).toThrow(/"apiOrigins\[0\]\.resource" must be an absolute URI/);
-    expect(() => createClient(server, { apiOrigins: [{ origin: BILLING_ORIGIN, audience: BILLING } as never] })).toThrow(/"apiOrigins\[0\]\.audience" is not a field/);
+    expect(() => createClient(server, { apiOrigins: [{ origin: BILLING_ORIGIN, audience: BILLING } as never] })).toThrow(/"apiOrigins\[0\]\.audience" is not a field of \{ origin, resource, scope \}/);
     expect(() => createClient(server, { apiOrigins: [BILLING_ORIGIN, { origin: BILLING_ORIGIN, resource: BILLING }] })).toThrow(/lists https:\/\/billing\.example twice/);
     expect(refreshRequests()).toHaveLength(0);
   });

@@ -1,7 +1,7 @@
 import { sameOriginPath } from '../../browser/page.js';
 import { parseCallback } from '../../protocol/callback.js';
 import type { ClientContext } from '../context.js';
-import { LoginRequiredError, OAuthError, ValidationError, isPkceError } from '../../shared/errors.js';
+import { LoginRequiredError, ValidationError, isPkceError, type OAuthError } from '../../shared/errors.js';
 import type { IdTokenClaims } from '../../protocol/id-token/claims.js';
 import { modeOf, type ResponseMode } from '../../browser/response-mode.js';
 import { isCallbackUrl } from '../../protocol/callback.js';
@@ -103,14 +103,10 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
       codeVerifier: tx.codeVerifier,
       resource: config.resource,
     });
-    const response = await exchange.catch((error: unknown) => {
-      // oidc-provider (and RFC 8707 §2.2 allows it) issues a token for one resource at a time.
-      if (isPkceError(error, 'oauth_error') && error.error === 'invalid_target' && Array.isArray(config.resource) && config.resource.length > 1) {
-        const { error: code, errorDescription, errorUri, status } = error as OAuthError;
-        throw new OAuthError(
-          { error: code, errorDescription, errorUri, status, cause: error },
-          'the server issues a token for one resource at a time: keep one in "resource", and ask for the others per API, with apiOrigins entries { origin, resource } or getAccessToken({ resource })',
-        );
+    const response = await exchange.catch(async (error: unknown) => {
+      // oidc-provider (and RFC 8707 §2.2 allows it) may issue a token for one resource at a time.
+      if (isPkceError(error, 'oauth_error') && error.error === 'invalid_target' && [config.resource ?? []].flat().length > 1) {
+        throw (await import('../api-tokens.js')).onePerToken(error as OAuthError);
       }
       throw error;
     });
