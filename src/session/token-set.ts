@@ -38,7 +38,7 @@ export interface TokenSet {
   clockOffset?: number;
   /**
    * Tokens for the other APIs the app named (`apiOrigins` entries with `resource` or `scope`, or
-   * `getAccessToken({ resource, scope })`), by {@link apiTokenKey}; all obtained with this session's
+   * `getAccessToken({ resource, scope })`), by resource and scopes; all obtained with this session's
    * one refresh token, and gone with it.
    */
   apiTokens?: Record<string, ApiToken>;
