@@ -82,7 +82,7 @@ export function createRefresher(ctx: ClientContext) {
         { ...refreshGrant(current.refreshToken!), ...asked?.grant },
       ),
     );
-    if (!response.ok) return refused(response, current, api);
+    if (!response.ok) return refused(response, current, stale, api);
 
     // A 200 that cannot be used ends the session it refreshed, only if it is still this tab's; what
     // it carried is revoked either way.
@@ -130,7 +130,7 @@ export function createRefresher(ctx: ClientContext) {
    * token works (see `getAccessToken`); a refused API (`invalid_target`, `invalid_scope`) keeps it too,
    * and the error names what was asked for.
    */
-  async function refused(response: Response, sent: TokenSet, api: ApiRequest | undefined): Promise<Held> {
+  async function refused(response: Response, sent: TokenSet, stale: string | undefined, api: ApiRequest | undefined): Promise<Held> {
     const error = await processTokenResponse(response).then(
       () => undefined,
       (e: unknown) => e,
@@ -142,8 +142,9 @@ export function createRefresher(ctx: ClientContext) {
     }
     await session.sync();
     const latest = session.tokens;
-    // Another tab refreshed first: its refresh token is the one to ask with.
-    if (latest && latest.refreshToken !== sent.refreshToken) return api ? run(latest.apiTokens?.[api.key]?.accessToken, api) : latest;
+    // Another tab refreshed first: the token it got is served, else asked for with its refresh token
+    // (a refresh for another API rotates the refresh token and leaves this token as it was).
+    if (latest && latest.refreshToken !== sent.refreshToken) return run(stale, api);
     const ended = new LoginRequiredError(
       `The session ended: the refresh token was refused${code ? '' : ` (HTTP ${response.status} without an error code)`}`,
       isPkceError(error, 'oauth_error') ? { cause: error, error: error.error, errorDescription: error.errorDescription } : { cause: error },
