@@ -5,7 +5,7 @@ import { apiTokenParams, defaultResourceParameter, type ApiTarget } from '../pro
 import type { TokenResponse } from '../protocol/token-endpoint.js';
 import type { IdTokenClaims } from '../protocol/id-token/claims.js';
 import { apiTokenKey, tokenSetFrom, type ApiToken, type TokenSet, type TokenSetInputs } from '../session/token-set.js';
-import { ConfigError, LoginRequiredError, OAuthError, type PkceError } from '../shared/errors.js';
+import { ConfigError, LoginRequiredError, OAuthError, ValidationError, type PkceError } from '../shared/errors.js';
 import type { ClientContext } from './context.js';
 import type { Config } from './options.js';
 import type { ApiRequest, Held, Refresh } from './refresh-timer.js';
@@ -22,12 +22,29 @@ const describe = ({ resource, scope }: ApiTarget): string =>
  */
 export function apiRequest(config: Config, target: ApiTarget): ApiRequest {
   const key = apiTokenKey(target);
-  const asked = apiTokenParams(target, config.resourceParameter ?? defaultResourceParameter(config.issuer), config.scope);
+  const parameter = config.resourceParameter ?? defaultResourceParameter(config.issuer);
+  const asked = apiTokenParams(target, parameter, config.scope);
   return {
     key,
     target,
     asked,
-    commit: (body, claims, inputs) => withApiToken(key, target, body, claims, inputs),
+    commit: (body, claims, inputs) => {
+      const tokens = withApiToken(key, target, body, claims, inputs);
+      // RFC 6749 §5.1: a `scope` in the answer is what was granted. Without a scope asked for, the
+      // token is not this API's (Auth0 answers an audience outside the refresh token policies with
+      // the sign-in's). Entra names its scopes otherwise (Graph's without their prefix): not checked.
+      const granted = body.scope?.split(' ');
+      const missing = parameter === 'scope' || !granted ? [] : (target.scope ?? '').split(' ').filter((s) => s && !granted.includes(s));
+      if (!missing.length) return { tokens };
+      const { [key]: _notThisApis, ...kept } = tokens.apiTokens!;
+      return {
+        tokens: { ...tokens, apiTokens: kept },
+        error: new ValidationError(
+          'invalid_response',
+          `The token endpoint gave no token for ${describe(target)}: it granted "${body.scope}", without "${missing.join(' ')}" (Auth0: add the API to the application's refresh token policies); the session goes on`,
+        ),
+      };
+    },
     refusal: (error) => apiRefusal(error, key, target, config),
   };
 }

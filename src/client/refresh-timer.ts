@@ -2,7 +2,7 @@
 // comes back to the foreground. The sign-in's token has a schedule from the start; the named APIs'
 // tokens get theirs with the code that asks for them.
 import type { ClientContext } from './context.js';
-import { isPkceError, type OAuthError } from '../shared/errors.js';
+import { isPkceError, type OAuthError, type PkceError } from '../shared/errors.js';
 import type { ApiTarget } from '../protocol/api-token.js';
 import type { ApiTokenParams } from '../protocol/api-token.js';
 import type { IdTokenClaims } from '../protocol/id-token/claims.js';
@@ -25,8 +25,11 @@ export interface ApiRequest {
   key: string;
   /** The refresh request's parameters, in the server's dialect. */
   asked: ApiTokenParams;
-  /** The session's tokens once the token endpoint answered 200. */
-  commit(body: TokenResponse, claims: IdTokenClaims | undefined, inputs: TokenSetInputs & { previous: TokenSet }): TokenSet;
+  /**
+   * The session's tokens once the token endpoint answered 200, and the error to report when the
+   * answer is no token for this API (the session keeps its rotated refresh token all the same).
+   */
+  commit(body: TokenResponse, claims: IdTokenClaims | undefined, inputs: TokenSetInputs & { previous: TokenSet }): { tokens: TokenSet; error?: PkceError };
   /** The error for a refusal that keeps the session. */
   refusal(error: OAuthError): OAuthError;
 }

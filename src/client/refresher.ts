@@ -114,8 +114,9 @@ export function createRefresher(ctx: ClientContext) {
       }
     }
     const inputs = { refreshLeeway: config.refreshLeeway, previous: current, clockOffset };
-    const next = api ? api.commit(body, claims, inputs) : tokenSetFrom(body, claims, inputs);
+    const { tokens: next, error } = api ? api.commit(body, claims, inputs) : { tokens: tokenSetFrom(body, claims, inputs) };
     await session.replace(ticket, next);
+    if (error) throw error;
     const fresh = api ? next.apiTokens![api.key]! : next;
     events.emit('refreshed', { expiresAt: fresh.expiresAt, ...(api?.target.resource ? { resource: api.target.resource } : {}), ...(api?.target.scope ? { scope: api.target.scope } : {}) });
     return fresh;
@@ -136,7 +137,9 @@ export function createRefresher(ctx: ClientContext) {
       (e: unknown) => e,
     );
     const code = isPkceError(error, 'oauth_error') ? error.error : undefined;
-    const final = code !== undefined ? FINAL_REFUSALS.has(code) : response.status === 400 || response.status === 401;
+    // For a named API, invalid_request may be the API's parameters (Entra's AADSTS901002, B2C's one
+    // resource per request) rather than the refresh token: the session goes on.
+    const final = code !== undefined ? FINAL_REFUSALS.has(code) && !(api && code === 'invalid_request') : response.status === 400 || response.status === 401;
     if (!final) {
       throw api && error instanceof OAuthError ? api.refusal(error) : error;
     }

@@ -191,7 +191,8 @@ export interface PkceClient {
    *   that is no absolute URI or an empty `scope`; {@link NetworkError} `network_error` or `timeout`
    *   (the session is kept); {@link ValidationError} (`invalid_response`, `invalid_id_token`) when a
    *   refresh answered 200 with something unusable (the session then ends and the new refresh token
-   *   is revoked).
+   *   is revoked), or `invalid_response` when an API's answer grants none of the scopes asked for it
+   *   (no token for it is kept or sent; the session goes on with the rotated refresh token).
    */
   getAccessToken(options?: { forceRefresh?: boolean; resource?: string | undefined; scope?: string | undefined }): Promise<string>;
   /**

@@ -23,7 +23,7 @@ export interface ApiTarget {
 
 /**
  * How a token for a named API is asked for: `resource` sends RFC 8707's `resource` parameter
- * (oidc-provider, Keycloak 26+, most servers); `audience` sends Auth0's `audience` instead; `scope`
+ * (oidc-provider and the other servers that implement RFC 8707); `audience` sends Auth0's `audience` instead; `scope`
  * sends no resource but prefixes each scope with it, Entra ID's way (`api://orders/read`; with no
  * scope, `api://orders/.default`), since Entra refuses `resource` on v2.0 (AADSTS901002).
  */

@@ -176,4 +176,35 @@ describe('a token per API', () => {
     expect(isPkceError(refused, 'oauth_error') && refused.error).toBe('invalid_target');
     expect((refused as Error).message).toContain('keep one in "resource", and ask for the others per API');
   });
+
+  it('an invalid_request to an API refresh keeps the session: the API parameters may be what the server refused', async () => {
+    const { client } = await signIn(server, createClient(server, OPTIONS));
+    const { auth } = client;
+    server.nextTokenResponse = () =>
+      new Response(JSON.stringify({ error: 'invalid_request', error_description: "AADSTS901002: The 'resource' request parameter is not supported." }), {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+      });
+    const refused = await auth.getAccessToken({ resource: BILLING, scope: BILLING_SCOPE }).catch((e: unknown) => e);
+    expect(isPkceError(refused, 'oauth_error') && refused.error).toBe('invalid_request');
+    expect((refused as Error).message).toContain('the server refused a token for resource "https://billing.example/" and scope "billing:read"');
+    expect(auth.isAuthenticated()).toBe(true);
+    expect(audience(await auth.getAccessToken({ resource: BILLING, scope: BILLING_SCOPE }))).toEqual([BILLING]);
+  });
+
+  it('an answer that grants none of the scopes asked for an API is no token for it: none kept or sent, the rotated refresh token kept', async () => {
+    const { client } = await signIn(server, createClient(server, OPTIONS));
+    const { auth } = client;
+    const seen = recordApis();
+    server.transformTokenResponse = (body) => ({ ...body, scope: 'openid profile offline_access' });
+    const refused = await auth.fetch(`${BILLING_ORIGIN}/api/invoices`).catch((e: unknown) => e);
+    expect(isPkceError(refused, 'invalid_response')).toBe(true);
+    expect((refused as Error).message).toContain('without "billing:read"');
+    expect(seen[BILLING_ORIGIN]).toBeUndefined();
+    server.transformTokenResponse = undefined;
+    // The next refresh sends the refresh token that answer rotated, not the spent one.
+    expect(audience(await auth.getAccessToken({ resource: BILLING, scope: BILLING_SCOPE }))).toEqual([BILLING]);
+    const used = refreshRequests().map((r) => r.body!.get('refresh_token'));
+    expect(new Set(used).size).toBe(used.length);
+  });
 });
