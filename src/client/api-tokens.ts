@@ -1,11 +1,11 @@
 // A token per named API (issue: several APIs, one refresh token): which token a call asks for, how
 // it is asked for, how the answer becomes the session's, and what a refusal says. Loaded with the
 // first call that names an API, so an app that names none never fetches it.
-import { apiTokenParams, defaultResourceParameter, type ApiTarget } from '../protocol/api-token.js';
+import { apiTokenParams, defaultResourceParameter, grantResources, type ApiTarget } from '../protocol/api-token.js';
 import type { TokenResponse } from '../protocol/token-endpoint.js';
 import type { IdTokenClaims } from '../protocol/id-token/claims.js';
 import { apiTokenKey, tokenSetFrom, type ApiToken, type TokenSet, type TokenSetInputs } from '../session/token-set.js';
-import { ConfigError, LoginRequiredError, OAuthError, ValidationError, type PkceError } from '../shared/errors.js';
+import { ConfigError, LoginRequiredError, OAuthError, ValidationError, isPkceError, type PkceError } from '../shared/errors.js';
 import type { ClientContext } from './context.js';
 import type { Config } from './options.js';
 import type { ApiRequest, Held, Refresh } from './refresh-timer.js';
@@ -50,15 +50,26 @@ export function apiRequest(config: Config, target: ApiTarget): ApiRequest {
 }
 
 /**
- * @internal The named API of `getAccessToken`'s options, checked.
+ * The named API of `getAccessToken`'s options, checked: a `resource` alone names the `apiOrigins`
+ * entry with that resource, so both ask for one token.
  *
- * @throws {@link ConfigError} for a `resource` that is no absolute URI, or an empty `scope`.
+ * @throws {@link ConfigError} for a `resource` that is no absolute URI, an empty `scope`, or, with the
+ *   `resource` parameter, a resource the sign-in did not ask for: oidc-provider spends the refresh
+ *   token before it refuses one (`invalid_target`), which would end the session at the next refresh.
  */
 function apiRequestOf(config: Config, options: ApiTarget): ApiRequest {
   const { resource, scope } = options;
   if (resource !== undefined) resourceIndicator(resource);
   if (scope !== undefined && (typeof scope !== 'string' || !scope.trim())) throw new ConfigError('"scope" must be a non-empty string of space-separated scopes');
-  return apiRequest(config, { ...(resource !== undefined ? { resource } : {}), ...(scope !== undefined ? { scope } : {}) });
+  const entry = scope === undefined ? config.apis.find((api) => api.target.resource === resource) : undefined;
+  const parameter = config.resourceParameter ?? defaultResourceParameter(config.issuer);
+  const granted = grantResources(config.resource, config.apis.flatMap((api) => api.target.resource ?? []), parameter);
+  if (resource !== undefined && parameter === 'resource' && !granted.includes(resource)) {
+    throw new ConfigError(
+      `"resource" ${JSON.stringify(resource)} is not one the sign-in asked for (${granted.map((r) => JSON.stringify(r)).join(', ') || 'none'}): name the API in "apiOrigins" as { origin, resource }, or in "resource", so that the grant covers it`,
+    );
+  }
+  return apiRequest(config, entry?.target ?? { ...(resource !== undefined ? { resource } : {}), ...(scope !== undefined ? { scope } : {}) });
 }
 
 /**
@@ -113,6 +124,12 @@ function apiRefusal(error: OAuthError, key: string, target: ApiTarget, config: C
   return new OAuthError({ error: code, errorDescription, errorUri, status, cause: error }, `the server refused a token for ${describe(target)}: ${change}`);
 }
 
+/**
+ * Refusals of an API's token (its resource or scope), by client and API, for the session they came
+ * in: asking again can only be refused again, so it is not asked again (`forceRefresh` does).
+ */
+const refusals = new WeakMap<ClientContext, Map<string, { sessionId: string; error: PkceError }>>();
+
 /** The clients whose named APIs' tokens have a refresh schedule: one each, made on first use. */
 const scheduled = new WeakSet<ClientContext>();
 
@@ -144,9 +161,18 @@ export async function getApiToken(ctx: ClientContext, refresh: Refresh, options:
     if (held && !forceRefresh && !isExpired(held)) return held.accessToken;
     throw new LoginRequiredError(`There is no refresh token: a token for ${describe(api.target)} needs one (ask for offline_access, or sign in again)`);
   }
+  const refused = refusals.get(ctx)?.get(api.key);
+  if (refused && !forceRefresh && refused.sessionId === current.sessionId) throw refused.error;
   try {
     return (await refresh(held?.accessToken, api)).accessToken;
   } catch (error) {
+    // This API's resource or scope refused, the session kept: remembered for this session (a server
+    // error, or the network, is tried again at the next call).
+    const lasting = (error instanceof OAuthError && ['invalid_target', 'invalid_scope'].includes(error.error)) || isPkceError(error, 'invalid_response');
+    if (lasting && session.tokens?.sessionId === current.sessionId) {
+      if (!refusals.has(ctx)) refusals.set(ctx, new Map());
+      refusals.get(ctx)!.set(api.key, { sessionId: current.sessionId, error: error as PkceError });
+    }
     // An early refresh that could not reach the server does not make a valid token unusable.
     if (isOffline(error) && !forceRefresh && held && !isExpired(held) && session.tokens?.apiTokens?.[api.key] === held) {
       events.emit('refresh-failed', { error: error as PkceError });

@@ -160,7 +160,9 @@ export function createRefresher(ctx: ClientContext) {
 
   /** See {@link PkceClient.getAccessToken}. */
   async function getAccessToken(options: { forceRefresh?: boolean; resource?: string | undefined; scope?: string | undefined } = {}): Promise<string> {
-    if (options.resource !== undefined || options.scope !== undefined) return (await apiTokens()).getApiToken(ctx, refresh, options);
+    // The sign-in's own resource, alone, is the sign-in's token.
+    const signIns = options.scope === undefined && options.resource === config.resource;
+    if ((options.resource !== undefined || options.scope !== undefined) && !signIns) return (await apiTokens()).getApiToken(ctx, refresh, options);
     const { forceRefresh = false } = options;
     await session.load();
     const current = session.tokens;

@@ -70,3 +70,13 @@ export function apiTokenParams(target: ApiTarget, parameter: ResourceParameter, 
   if (resource && parameter === 'audience') grant.audience = resource;
   return resource && parameter === 'resource' ? { grant, resource } : { grant };
 }
+
+/**
+ * @internal The resource indicators a sign-in asks for (RFC 8707 §2.1): `resource`'s, and with the
+ * `resource` parameter those of the named APIs too, so that the grant covers every API a token will be
+ * asked for (oidc-provider refuses a refresh for a resource the grant lacks, and spends the refresh
+ * token doing so).
+ */
+export function grantResources(resource: string | string[] | undefined, named: string[], parameter: ResourceParameter): string[] {
+  return [...new Set([resource ?? [], parameter === 'resource' ? named : []].flat())];
+}

@@ -114,18 +114,45 @@ describe('a token per API', () => {
     expect(await auth.getAccessToken()).toBe(signInToken);
   });
 
-  it('a refused resource or scope names what was asked for, and the session goes on', async () => {
+  it('a refused resource or scope names what was asked for, is not asked again, and the session goes on', async () => {
     const { client } = await signIn(server, createClient(server, OPTIONS));
     const { auth } = client;
-    const unknown = await auth.getAccessToken({ resource: 'https://unknown.example' }).catch((e: unknown) => e);
+    const refuse = (error: string) => () =>
+      new Response(JSON.stringify({ error, error_description: 'no' }), { status: 400, headers: { 'content-type': 'application/json' } });
+    server.nextTokenResponse = refuse('invalid_target');
+    const unknown = await auth.getAccessToken({ resource: BILLING, scope: BILLING_SCOPE }).catch((e: unknown) => e);
     expect(isPkceError(unknown, 'oauth_error') && unknown.error).toBe('invalid_target');
-    expect((unknown as Error).message).toMatch(/resource "https:\/\/unknown\.example".*list the API in "apiOrigins"/);
+    expect((unknown as Error).message).toContain('the server refused a token for resource "https://billing.example/" and scope "billing:read": check that the server knows this resource');
+    // The same API again: the same refusal, without a request; forceRefresh asks again.
+    const before = refreshRequests().length;
+    await expect(auth.getAccessToken({ resource: BILLING, scope: BILLING_SCOPE })).rejects.toBe(unknown);
+    expect(refreshRequests()).toHaveLength(before);
     const wider = await auth.getAccessToken({ resource: BILLING, scope: 'billing:write' }).catch((e: unknown) => e);
     expect(isPkceError(wider, 'oauth_error') && wider.error).toBe('invalid_scope');
     expect((wider as Error).message).toMatch(/scope "billing:write".*granted/);
     expect(auth.isAuthenticated()).toBe(true);
-    // The refresh token the refusals did not spend still works.
-    expect(audience(await auth.getAccessToken({ resource: BILLING, scope: BILLING_SCOPE }))).toEqual([BILLING]);
+    expect(audience(await auth.getAccessToken({ resource: BILLING, scope: BILLING_SCOPE, forceRefresh: true }))).toEqual([BILLING]);
+  });
+
+  it('a resource the sign-in did not ask for is refused before any request (oidc-provider would spend the refresh token refusing it)', async () => {
+    const { client } = await signIn(server, createClient(server, OPTIONS));
+    const { auth } = client;
+    for (const resource of ['https://unknown.example', 'https://billing.example']) {
+      const error = await auth.getAccessToken({ resource }).catch((e: unknown) => e);
+      expect(isPkceError(error, 'invalid_config')).toBe(true);
+      expect((error as Error).message).toContain(`"resource" "${resource}" is not one the sign-in asked for ("https://api.example", "https://billing.example/")`);
+    }
+    expect(refreshRequests()).toHaveLength(0);
+    expect(auth.isAuthenticated()).toBe(true);
+  });
+
+  it('a resource alone names its apiOrigins entry, and the sign-in resource the sign-in token', async () => {
+    const { client } = await signIn(server, createClient(server, OPTIONS));
+    const { auth } = client;
+    expect(await auth.getAccessToken({ resource: API_ORIGIN })).toBe(await auth.getAccessToken());
+    const billing = await auth.getAccessToken({ resource: BILLING });
+    expect(await auth.getAccessToken({ resource: BILLING, scope: BILLING_SCOPE })).toBe(billing);
+    expect(refreshRequests()).toHaveLength(1);
   });
 
   it('refuses bad input by name before anything is sent', async () => {
@@ -202,8 +229,9 @@ describe('a token per API', () => {
     expect((refused as Error).message).toContain('without "billing:read"');
     expect(seen[BILLING_ORIGIN]).toBeUndefined();
     server.transformTokenResponse = undefined;
-    // The next refresh sends the refresh token that answer rotated, not the spent one.
-    expect(audience(await auth.getAccessToken({ resource: BILLING, scope: BILLING_SCOPE }))).toEqual([BILLING]);
+    // Not asked again for this session, unless forced; then with the refresh token that answer rotated.
+    await expect(auth.getAccessToken({ resource: BILLING, scope: BILLING_SCOPE })).rejects.toBe(refused);
+    expect(audience(await auth.getAccessToken({ resource: BILLING, scope: BILLING_SCOPE, forceRefresh: true }))).toEqual([BILLING]);
     const used = refreshRequests().map((r) => r.body!.get('refresh_token'));
     expect(new Set(used).size).toBe(used.length);
   });

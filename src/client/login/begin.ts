@@ -7,19 +7,7 @@ import { computeCodeChallenge, generateCodeVerifier } from '../../protocol/pkce.
 import { randomToken } from '../../shared/encoding.js';
 import { stateFor, type ResponseMode } from '../../browser/response-mode.js';
 import { redirectUriFor } from './complete.js';
-import { defaultResourceParameter } from '../../protocol/api-token.js';
-import type { Config } from '../options.js';
-
-/**
- * The resource indicators of the sign-in: `resource`'s, and with RFC 8707's parameter those of the
- * APIs named in `apiOrigins` too, so that the grant covers every API a token will be asked for
- * (§2.1: a server may refuse a refresh for a resource the grant lacks, as oidc-provider does).
- */
-function grantResources(config: Config): string | string[] | undefined {
-  const named = config.apis.flatMap((api) => api.target.resource ?? []);
-  if (!named.length || (config.resourceParameter ?? defaultResourceParameter(config.issuer)) !== 'resource') return config.resource;
-  return [...new Set([config.resource ?? [], named].flat())];
-}
+import { defaultResourceParameter, grantResources } from '../../protocol/api-token.js';
 
 /**
  * `appState` travels through JSON (the transaction store): what JSON would drop or change (functions,
@@ -76,7 +64,7 @@ export async function beginLogin(
     state,
     nonce,
     codeChallenge: await computeCodeChallenge(codeVerifier),
-    resource: grantResources(config),
+    resource: grantResources(config.resource, config.apis.flatMap((api) => api.target.resource ?? []), config.resourceParameter ?? defaultResourceParameter(config.issuer)),
     params: dpopJkt ? { ...allParams, dpop_jkt: dpopJkt } : allParams,
   });
   const endpoint = md.pushed_authorization_request_endpoint;
