@@ -4,7 +4,7 @@
 // after logout() neither token works.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { blockDemoApp, openBareApp } from '../support/browser/bare-app';
+import { blockDemoApp, openBareApp, outcome } from '../support/browser/bare-app';
 import {
   callApiFromNode,
   expectSignedIn,
@@ -111,5 +111,10 @@ describe('a token per API, in Chromium against oidc-provider', () => {
       return [aud(await window.auth.getAccessToken()), aud(await window.auth.getAccessToken({ resource: billing.url, scope: billing.scope }))];
     }, { url: demo.billingUrl, scope: demo.config.billingScope });
     expect(audiences).toEqual([demo.apiUrl, demo.billingUrl]);
+    // oidc-provider spends the refresh token while refusing a resource the grant lacks: such a
+    // resource (here one with a trailing slash) is refused in the page, and the session goes on.
+    expect(await outcome(page, `auth.getAccessToken({ resource: '${demo.billingUrl}/' })`)).toBe('invalid_config');
+    expect(await outcome(page, 'auth.getAccessToken({ forceRefresh: true })')).toBe('ok');
+    expect(await outcome(page, `auth.getAccessToken({ resource: '${demo.billingUrl}', forceRefresh: true })`)).toBe('ok');
   });
 });
