@@ -12,6 +12,17 @@ import type { ApiRequest, Held, Refresh } from './refresh-timer.js';
 import { isDue, isExpired, isOffline, scheduleRefreshes } from './refresh-timer.js';
 import { resourceIndicator } from './resolve-options.js';
 
+/** The `aud` of a JWT access token, read (not verified: the API does that) to keep it from another API; `undefined` for an opaque token. */
+function audienceOf(token: string): string[] | undefined {
+  try {
+    const part = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    const { aud } = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(part), (c) => c.charCodeAt(0)))) as { aud?: unknown };
+    return aud === undefined ? undefined : [aud].flat().map(String);
+  } catch {
+    return undefined;
+  }
+}
+
 /** What an API's refresh asked for, for messages: never a token. */
 const describe = ({ resource, scope }: ApiTarget): string =>
   [resource && `resource "${resource}"`, scope && `scope "${scope}"`].filter(Boolean).join(' and ');
@@ -35,14 +46,20 @@ export function apiRequest(config: Config, target: ApiTarget): ApiRequest {
       // the sign-in's). Entra names its scopes otherwise (Graph's without their prefix): not checked.
       const granted = body.scope?.split(' ');
       const missing = parameter === 'scope' || !granted ? [] : (target.scope ?? '').split(' ').filter((s) => s && !granted.includes(s));
-      if (!missing.length) return { tokens };
+      // A JWT whose `aud` does not name the resource is another API's token (a server that takes the
+      // API under another parameter answers with the sign-in's), never to be sent to this one.
+      const aud = parameter !== 'scope' && target.resource ? audienceOf(body.access_token) : undefined;
+      const elsewhere = aud !== undefined && !aud.includes(target.resource!);
+      const why = elsewhere
+        ? `its access token is for ${JSON.stringify(aud)} (a server that takes the API under another name needs "resourceParameter": 'audience' for Auth0)`
+        : missing.length
+          ? `it granted "${body.scope}", without "${missing.join(' ')}" (Auth0: add the API to the application's refresh token policies)`
+          : undefined;
+      if (!why) return { tokens };
       const { [key]: _notThisApis, ...kept } = tokens.apiTokens!;
       return {
         tokens: { ...tokens, apiTokens: kept },
-        error: new ValidationError(
-          'invalid_response',
-          `The token endpoint gave no token for ${describe(target)}: it granted "${body.scope}", without "${missing.join(' ')}" (Auth0: add the API to the application's refresh token policies); the session goes on`,
-        ),
+        error: new ValidationError('invalid_response', `The token endpoint gave no token for ${describe(target)}: ${why}; the session goes on`),
       };
     },
     refusal: (error) => apiRefusal(error, key, target, config),
@@ -64,6 +81,9 @@ function apiRequestOf(config: Config, options: ApiTarget): ApiRequest {
   const entry = scope === undefined ? config.apis.find((api) => api.target.resource === resource) : undefined;
   const parameter = config.resourceParameter ?? defaultResourceParameter(config.issuer);
   const granted = grantResources(config.resource, config.apis.flatMap((api) => api.target.resource ?? []), parameter);
+  if (resource === undefined && parameter === 'resource' && granted.length > 1) {
+    throw new ConfigError(`"scope" alone names none of the sign-in's resources (${granted.map((r) => JSON.stringify(r)).join(', ')}): give the API's "resource" too`);
+  }
   if (resource !== undefined && parameter === 'resource' && !granted.includes(resource)) {
     throw new ConfigError(
       `"resource" ${JSON.stringify(resource)} is not one the sign-in asked for (${granted.map((r) => JSON.stringify(r)).join(', ') || 'none'}): name the API in "apiOrigins" as { origin, resource }, or in "resource", so that the grant covers it`,
@@ -147,7 +167,8 @@ export async function getApiToken(ctx: ClientContext, refresh: Refresh, options:
   if (!scheduled.has(ctx)) {
     scheduled.add(ctx);
     scheduleRefreshes(ctx, refresh, {
-      tokens: (tokens) => Object.values(tokens.apiTokens ?? {}),
+      // The APIs of apiOrigins only: a token asked for once by getAccessToken() is refreshed when asked again.
+      tokens: (tokens) => Object.entries(tokens.apiTokens ?? {}).flatMap(([key, token]) => (ctx.config.apis.some((api) => api.key === key) ? [token] : [])),
       request: (token) => apiRequest(ctx.config, targetOf(token as ApiToken)),
       onVisible: false,
     });
@@ -159,7 +180,8 @@ export async function getApiToken(ctx: ClientContext, refresh: Refresh, options:
   if (held && !forceRefresh && !isDue(held)) return held.accessToken;
   if (!current.refreshToken) {
     if (held && !forceRefresh && !isExpired(held)) return held.accessToken;
-    throw new LoginRequiredError(`There is no refresh token: a token for ${describe(api.target)} needs one (ask for offline_access, or sign in again)`);
+    // Not login_required: signing in again would bring no refresh token either.
+    throw new ConfigError(`There is no refresh token, and a token for ${describe(api.target)} needs one: ask for "offline_access" in "scope", or turn refresh tokens on for this client at the server`);
   }
   const refused = refusals.get(ctx)?.get(api.key);
   if (refused && !forceRefresh && refused.sessionId === current.sessionId) throw refused.error;

@@ -12,7 +12,7 @@ import type { ApiToken, TokenSet, TokenSetInputs } from '../session/token-set.js
 /** @internal An access token and its times: the sign-in's, or a named API's. */
 export type Held = Pick<ApiToken, 'accessToken' | 'refreshAt' | 'expiresAt'>;
 /** @internal */
-export const isDue = (tokens: Held) => tokens.refreshAt !== undefined && Date.now() >= tokens.refreshAt;
+export const isDue = (tokens: Held) => Date.now() >= (tokens.refreshAt ?? Infinity);
 /** @internal */
 export const isExpired = (tokens: Held) => tokens.expiresAt !== undefined && Date.now() >= tokens.expiresAt;
 /** @internal */
@@ -86,7 +86,7 @@ export function scheduleRefreshes(ctx: ClientContext, refresh: Refresh, schedule
         if (document.visibilityState === 'visible') void session.sync().then(refreshInBackground);
       });
     }
-    const times = current ? scheduled.tokens(current).flatMap((token) => token.refreshAt ?? []) : [];
+    const times = current ? scheduled.tokens(current).flatMap((token) => (Number.isFinite(token.refreshAt) ? [token.refreshAt!] : [])) : [];
     if (!current?.refreshToken || !times.length) return;
     const ticket = session.ticket();
     timer = setTimeout(

@@ -45,7 +45,8 @@ export function createRefresher(ctx: ClientContext) {
    * API has none yet); whoever asks for the same while it runs waits for the same run.
    */
   function refresh(stale: string | undefined, api?: ApiRequest): Promise<Held> {
-    const id = `${api?.key ?? ''}\n${stale ?? ''}`;
+    // Per session too: a caller of a new sign-in never waits for the end of the last one's refresh.
+    const id = JSON.stringify([session.tokens?.sessionId, api?.key, stale]);
     let flight = flights.get(id);
     if (!flight) {
       const step = () => locked(() => run(stale, api));
@@ -137,17 +138,18 @@ export function createRefresher(ctx: ClientContext) {
       (e: unknown) => e,
     );
     const code = isPkceError(error, 'oauth_error') ? error.error : undefined;
-    // For a named API, invalid_request may be the API's parameters (Entra's AADSTS901002, B2C's one
-    // resource per request) rather than the refresh token: the session goes on.
-    const final = code !== undefined ? FINAL_REFUSALS.has(code) && !(api && code === 'invalid_request') : response.status === 400 || response.status === 401;
-    if (!final) {
-      throw api && error instanceof OAuthError ? api.refusal(error) : error;
-    }
+    const final = code !== undefined ? FINAL_REFUSALS.has(code) : response.status === 400 || response.status === 401;
+    const named = (): unknown => (api && error instanceof OAuthError ? api.refusal(error) : error);
+    if (!final) throw named();
     await session.sync();
     const latest = session.tokens;
     // Another tab refreshed first: the token it got is served, else asked for with its refresh token
     // (a refresh for another API rotates the refresh token and leaves this token as it was).
     if (latest && latest.refreshToken !== sent.refreshToken) return run(stale, api);
+    // A refusal of a named API's token may be about the API (Entra's consent for it: invalid_grant
+    // AADSTS65001; its AADSTS901002: invalid_request) and spent nothing: the session goes on, and a
+    // refresh token that is really dead ends it at the sign-in token's next refresh.
+    if (api) throw named();
     const ended = new LoginRequiredError(
       `The session ended: the refresh token was refused${code ? '' : ` (HTTP ${response.status} without an error code)`}`,
       isPkceError(error, 'oauth_error') ? { cause: error, error: error.error, errorDescription: error.errorDescription } : { cause: error },

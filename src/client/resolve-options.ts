@@ -34,6 +34,7 @@ export function resourceIndicator(value: unknown, field = 'resource'): void {
   }
   if (!parsed) throw bad('must be an absolute URI (https://api.example.com, api://orders, urn:example:api)');
   if ((value as string).includes('#')) throw bad('must not have a fragment (RFC 8707 §2)');
+  if (/\s/.test(value as string)) throw bad('must not contain spaces');
 }
 
 function resolveMultiTenant(value: PkceClientOptions['multiTenant']): Config['multiTenant'] {

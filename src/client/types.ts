@@ -186,9 +186,11 @@ export interface PkceClient {
    * @throws {@link LoginRequiredError} `login_required` when there is no session, the refresh token
    *   was refused (`error: 'invalid_grant'`; the session then ends), or a new token was needed
    *   without a refresh token (the session is kept); {@link OAuthError} `oauth_error` when the server
-   *   refused an API's `resource` or `scope` (`invalid_target`, `invalid_scope`: the message names
-   *   what was asked for; the session is kept); {@link ConfigError} `invalid_config` for a `resource`
-   *   that is no absolute URI or an empty `scope`; {@link NetworkError} `network_error` or `timeout`
+   *   refused a token for an API (`invalid_target`, `invalid_scope`, or any other `error`: the message
+   *   names what was asked for; the session is kept, and that API is not asked again in this session
+   *   unless `forceRefresh`); {@link ConfigError} `invalid_config` for a `resource` that is no
+   *   absolute URI, an empty `scope`, with the `resource` parameter a resource the sign-in did not ask
+   *   for (or a `scope` alone when it asked for several), or an API's token without a refresh token; {@link NetworkError} `network_error` or `timeout`
    *   (the session is kept); {@link ValidationError} (`invalid_response`, `invalid_id_token`) when a
    *   refresh answered 200 with something unusable (the session then ends and the new refresh token
    *   is revoked), or `invalid_response` when an API's answer grants none of the scopes asked for it

@@ -65,7 +65,7 @@ export interface ApiToken {
  * scopes, in any order, so `read write` and `write read` share one token.
  */
 export const apiTokenKey = (target: { resource?: string | undefined; scope?: string | undefined }): string =>
-  `${target.resource ?? ''} ${(target.scope ?? '').split(' ').filter(Boolean).sort().join(' ')}`;
+  JSON.stringify([target.resource ?? '', (target.scope ?? '').split(' ').filter(Boolean).sort()]);
 
 /**
  * When to refresh a token issued now for `expiresIn` seconds: `leeway` seconds before it
@@ -99,7 +99,9 @@ export const usable = (value: unknown): value is TokenSet =>
   typeof value === 'object' &&
   value !== null &&
   typeof (value as TokenSet).accessToken === 'string' &&
-  typeof (value as TokenSet).sessionId === 'string';
+  typeof (value as TokenSet).sessionId === 'string' &&
+  // A named API's token without its access token (a store edited by hand) would break the schedule.
+  Object.values((value as TokenSet).apiTokens ?? {}).every((token) => typeof token?.accessToken === 'string');
 
 /** @internal How a token response becomes a session's tokens: see {@link tokenSetFrom}. */
 export interface TokenSetInputs {

@@ -211,16 +211,16 @@ describe('Microsoft Entra ID, two APIs: Microsoft Graph and yours', () => {
     expect(await callApi(page, GRAPH_ME)).toMatchObject({ status: 200 });
   });
 
-  it('a Graph scope nobody consented to: Entra answers invalid_grant (AADSTS65001), which ends the session; consent comes first', async () => {
+  it('a Graph scope nobody consented to: Entra answers invalid_grant (AADSTS65001), an error naming Graph; the session goes on, consent comes first', async () => {
     const server = await entra({ consented: [] });
     const page = spa(server, graphAndYours);
     await signIn(server, page);
-    await expect(page.auth.getAccessToken({ resource: 'https://graph.microsoft.com', scope: 'User.Read' })).rejects.toMatchObject({
-      code: 'login_required',
-      error: 'invalid_grant',
-      errorDescription: expect.stringContaining('AADSTS65001'),
-    });
-    expect(page.auth.isAuthenticated()).toBe(false);
+    const error = await page.auth.getAccessToken({ resource: 'https://graph.microsoft.com', scope: 'User.Read' }).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: 'oauth_error', error: 'invalid_grant', errorDescription: expect.stringContaining('AADSTS65001') });
+    expect(error.message).toContain('the server refused a token for resource "https://graph.microsoft.com" and scope "User.Read"');
+    expect(page.auth.isAuthenticated()).toBe(true);
+    // The refresh token was not spent: your API's token still refreshes with it.
+    await expect(page.auth.getAccessToken({ forceRefresh: true })).resolves.toMatch(/^ey/);
   });
 
   it("with resourceParameter: 'resource' the sign-in would carry Graph's resource, which Entra refuses (AADSTS901002)", async () => {
