@@ -23,7 +23,8 @@ export type {
 } from './client/types.js';
 export type { PkceClientEvents, RevocationFailure, SessionEndReason, SessionSource } from './session/events.js';
 export type { ApiOrigin, EndSessionValues, PkceClientOptions } from './client/options.js';
-export type { ApiTarget, ResourceParameter } from './protocol/api-token.js';
+export type { ApiTarget } from './protocol/api-token.js';
+export type { ResourceParameter } from './protocol/resource-indicators.js';
 export type { IdTokenClaims } from './protocol/id-token/claims.js';
 export type { AuthorizationServerMetadata } from './protocol/discovery.js';
 

@@ -1,7 +1,7 @@
 // A token per named API (issue: several APIs, one refresh token): which token a call asks for, how
 // it is asked for, how the answer becomes the session's, and what a refusal says. Loaded with the
 // first call that names an API, so an app that names none never fetches it.
-import { apiTokenParams, defaultResourceParameter, grantResources, type ApiTarget } from '../protocol/api-token.js';
+import { apiTokenParams, type ApiTarget } from '../protocol/api-token.js';
 import type { TokenResponse } from '../protocol/token-endpoint.js';
 import type { IdTokenClaims } from '../protocol/id-token/claims.js';
 import { apiTokenKey, tokenSetFrom, type ApiToken, type TokenSet, type TokenSetInputs } from '../session/token-set.js';
@@ -33,7 +33,7 @@ const describe = ({ resource, scope }: ApiTarget): string =>
  */
 export function apiRequest(config: Config, target: ApiTarget): ApiRequest {
   const key = apiTokenKey(target);
-  const parameter = config.resourceParameter ?? defaultResourceParameter(config.issuer);
+  const parameter = config.resourceParameter;
   const asked = apiTokenParams(target, parameter, config.scope);
   return {
     key,
@@ -79,8 +79,8 @@ function apiRequestOf(config: Config, options: ApiTarget): ApiRequest {
   if (resource !== undefined) resourceIndicator(resource);
   if (scope !== undefined && (typeof scope !== 'string' || !scope.trim())) throw new ConfigError('"scope" must be a non-empty string of space-separated scopes');
   const entry = scope === undefined ? config.apis.find((api) => api.target.resource === resource) : undefined;
-  const parameter = config.resourceParameter ?? defaultResourceParameter(config.issuer);
-  const granted = grantResources(config.resource, config.apis.flatMap((api) => api.target.resource ?? []), parameter);
+  const parameter = config.resourceParameter;
+  const granted = config.signInResources;
   if (resource === undefined && parameter === 'resource' && granted.length > 1) {
     throw new ConfigError(`"scope" alone names none of the sign-in's resources (${granted.map((r) => JSON.stringify(r)).join(', ')}): give the API's "resource" too`);
   }

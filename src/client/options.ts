@@ -5,7 +5,8 @@ import type { FetchLike } from '../shared/fetch-like.js';
 export type { EndSessionValues } from '../protocol/end-session.js';
 import type { TokenStore } from '../session/token-store.js';
 import type { StorageLike } from '../browser/storage.js';
-import type { ApiTarget, ResourceParameter } from '../protocol/api-token.js';
+import type { ApiTarget } from '../protocol/api-token.js';
+import type { ResourceParameter } from '../protocol/resource-indicators.js';
 
 /**
  * An API origin whose requests get a token of their own (see {@link PkceClientOptions.apiOrigins}):
@@ -171,6 +172,10 @@ export interface Config
   readonly apiOrigins: string[];
   /** The entries of `apiOrigins` that name an API of their own, with where their tokens are kept. */
   readonly apis: readonly ApiRoute[];
+  /** `resourceParameter`, or the issuer's. */
+  readonly resourceParameter: ResourceParameter;
+  /** The resource indicators the sign-in asks for (RFC 8707 §2.1). */
+  readonly signInResources: string[];
   readonly metadata?: AuthorizationServerMetadata;
   /** Set when `multiTenant` is on: the allowed tenants, or `undefined` for any. */
   readonly multiTenant?: { tenants?: readonly string[] };

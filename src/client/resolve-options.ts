@@ -5,6 +5,7 @@ import { ConfigError } from '../shared/errors.js';
 import { secureUrl } from '../shared/secure-url.js';
 import type { ApiOrigin, ApiRoute, Config, PkceClientOptions } from './options.js';
 import type { ApiTarget } from '../protocol/api-token.js';
+import { defaultResourceParameter, grantResources } from '../protocol/resource-indicators.js';
 import { apiTokenKey } from '../session/token-set.js';
 
 const bad = (field: string, rule: string) => new ConfigError(`"${field}" ${rule}`);
@@ -115,6 +116,7 @@ export function resolveConfig(options: PkceClientOptions): Config {
   const twice = apis.find((api) => apiOrigins.indexOf(api.origin) !== apiOrigins.lastIndexOf(api.origin));
   if (twice) throw bad('apiOrigins', `lists ${twice.origin} twice: an origin gets one token`);
   if (![undefined, 'resource', 'audience', 'scope'].includes(options.resourceParameter)) throw bad('resourceParameter', "must be 'resource', 'audience' or 'scope'");
+  const resourceParameter = options.resourceParameter ?? defaultResourceParameter(options.issuer);
   for (const field of ['clockTolerance', 'refreshLeeway', 'timeout'] as const) {
     const value = options[field];
     if (value !== undefined && !(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {
@@ -155,6 +157,8 @@ export function resolveConfig(options: PkceClientOptions): Config {
     ...given,
     apiOrigins,
     apis,
+    resourceParameter,
+    signInResources: grantResources(options.resource, apis.flatMap((api) => api.target.resource ?? []), resourceParameter),
     metadata,
     multiTenant,
     defaultScope: options.scope === undefined,

@@ -7,8 +7,6 @@ import { computeCodeChallenge, generateCodeVerifier } from '../../protocol/pkce.
 import { randomToken } from '../../shared/encoding.js';
 import { stateFor, type ResponseMode } from '../../browser/response-mode.js';
 import { redirectUriFor } from './complete.js';
-import { defaultResourceParameter, grantResources } from '../../protocol/api-token.js';
-
 /**
  * `appState` travels through JSON (the transaction store): what JSON would drop or change (functions,
  * `undefined` members, `Date`s becoming strings are the app's choice; cycles and BigInt are not) is refused.
@@ -64,7 +62,7 @@ export async function beginLogin(
     state,
     nonce,
     codeChallenge: await computeCodeChallenge(codeVerifier),
-    resource: grantResources(config.resource, config.apis.flatMap((api) => api.target.resource ?? []), config.resourceParameter ?? defaultResourceParameter(config.issuer)),
+    resource: config.signInResources,
     params: dpopJkt ? { ...allParams, dpop_jkt: dpopJkt } : allParams,
   });
   const endpoint = md.pushed_authorization_request_endpoint;

@@ -217,7 +217,7 @@ describe('Microsoft Entra ID, two APIs: Microsoft Graph and yours', () => {
     await signIn(server, page);
     const error = await page.auth.getAccessToken({ resource: 'https://graph.microsoft.com', scope: 'User.Read' }).catch((e: Error) => e);
     expect(error).toMatchObject({ code: 'oauth_error', error: 'invalid_grant', errorDescription: expect.stringContaining('AADSTS65001') });
-    expect(error.message).toContain('the server refused a token for resource "https://graph.microsoft.com" and scope "User.Read"');
+    expect((error as Error).message).toContain('the server refused a token for resource "https://graph.microsoft.com" and scope "User.Read"');
     expect(page.auth.isAuthenticated()).toBe(true);
     // The refresh token was not spent: your API's token still refreshes with it.
     await expect(page.auth.getAccessToken({ forceRefresh: true })).resolves.toMatch(/^ey/);

@@ -1,6 +1,7 @@
 // How a refresh names the API it wants a token for, in each server's dialect (src/protocol/api-token.ts).
 import { describe, expect, it } from 'vitest';
-import { apiTokenParams, defaultResourceParameter } from '../../../src/protocol/api-token.js';
+import { apiTokenParams } from '../../../src/protocol/api-token.js';
+import { defaultResourceParameter } from '../../../src/protocol/resource-indicators.js';
 
 const SIGN_IN = 'openid profile offline_access orders:read';
 
