@@ -5,7 +5,7 @@ import { apiTokenParams, type ApiTarget } from '../protocol/api-token.js';
 import type { TokenResponse } from '../protocol/token-endpoint.js';
 import type { IdTokenClaims } from '../protocol/id-token/claims.js';
 import { apiTokenKey, tokenSetFrom, type ApiToken, type TokenSet, type TokenSetInputs } from '../session/token-set.js';
-import { ConfigError, LoginRequiredError, OAuthError, ValidationError, isPkceError, type PkceError } from '../shared/errors.js';
+import { ConfigError, LoginRequiredError, OAuthError, ValidationError, type PkceError } from '../shared/errors.js';
 import type { ClientContext } from './context.js';
 import type { Config } from './options.js';
 import type { ApiRequest, Held, Refresh } from './refresh-timer.js';
@@ -22,6 +22,10 @@ function audienceOf(token: string): string[] | undefined {
     return undefined;
   }
 }
+
+/** The errors of answers that were another API's token: lasting, unlike a glitch such as a bare 400. */
+const answeredForAnother = new WeakSet<object>();
+const notThisApis = (error: ValidationError): ValidationError => (answeredForAnother.add(error), error);
 
 /** What an API's refresh asked for, for messages: never a token. */
 const describe = ({ resource, scope }: ApiTarget): string =>
@@ -59,7 +63,7 @@ export function apiRequest(config: Config, target: ApiTarget): ApiRequest {
       const { [key]: _notThisApis, ...kept } = tokens.apiTokens!;
       return {
         tokens: { ...tokens, apiTokens: kept },
-        error: new ValidationError('invalid_response', `The token endpoint gave no token for ${describe(target)}: ${why}; the session goes on`),
+        error: notThisApis(new ValidationError('invalid_response', `The token endpoint gave no token for ${describe(target)}: ${why}; the session goes on`)),
       };
     },
     refusal: (error) => apiRefusal(error, key, target, config),
@@ -190,7 +194,7 @@ export async function getApiToken(ctx: ClientContext, refresh: Refresh, options:
   } catch (error) {
     // This API's resource or scope refused, the session kept: remembered for this session (a server
     // error, or the network, is tried again at the next call).
-    const lasting = (error instanceof OAuthError && ['invalid_target', 'invalid_scope'].includes(error.error)) || isPkceError(error, 'invalid_response');
+    const lasting = (error instanceof OAuthError && ['invalid_target', 'invalid_scope'].includes(error.error)) || answeredForAnother.has(error as object);
     if (lasting && session.tokens?.sessionId === current.sessionId) {
       if (!refusals.has(ctx)) refusals.set(ctx, new Map());
       refusals.get(ctx)!.set(api.key, { sessionId: current.sessionId, error: error as PkceError });
