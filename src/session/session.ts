@@ -196,7 +196,7 @@ export function createSession(options: SessionOptions) {
         channel.listen();
         const stored = await read();
         if (!stored || tokens || signingOut) return;
-        if (!(await hold(stored.sessionId))) {
+        if (!(await access.holdAtLoad(stored.sessionId))) {
           // A duplicated tab's copy: spending it would spend the original's refresh token too.
           try {
             await store.clear();

@@ -37,9 +37,24 @@ export function createStoreAccess(
   const rotations = () =>
     store.perTab ? (ledger ??= import('./rotation-ledger.js').then(({ createRotationLedger }) => createRotationLedger())) : undefined;
 
+  // Each hold is a claim; one that comes back after a newer claim or a release lets go at once.
+  let claims = 0;
+  // The claim a reload made without waiting for it (see holdAtLoad).
+  let pending: Promise<boolean> | undefined;
   const release = () => {
+    claims++;
+    pending = undefined;
     releaseHolder?.();
     releaseHolder = undefined;
+  };
+  const claim = (sessionId: string): Promise<boolean> => {
+    release();
+    const mine = ++claims;
+    return holdLock(holderLock(sessionId), 1_000).then((held) => {
+      if (mine !== claims) held?.();
+      else releaseHolder = held;
+      return mine === claims && held !== undefined;
+    });
   };
 
   return {
@@ -63,16 +78,29 @@ export function createStoreAccess(
      * already spent `current`'s refresh token. Ask it holding the session lock, before refreshing.
      */
     async spentElsewhere(current: TokenSet): Promise<boolean> {
+      // A copy served before its claim came through is not this tab's until it does.
+      if (pending && !(await pending)) return true;
       const known = rotations();
       return !!known && !!current.refreshToken && !(await (await known).isCurrent(current.sessionId, current.refreshToken));
     },
 
     /** Takes the page's Web Lock for a per-tab copy of `sessionId`; false when another live tab holds it. */
     async hold(sessionId: string): Promise<boolean> {
-      release();
-      if (!store.perTab) return true;
-      releaseHolder = await holdLock(holderLock(sessionId), 1_000);
-      return releaseHolder !== undefined;
+      if (!store.perTab) return (release(), true);
+      return claim(sessionId);
+    },
+
+    /**
+     * `hold` for the copy found when the page loads. After a reload the lock is still this tab's
+     * previous page's until it is gone (tens of milliseconds): the copy is served at once, and the
+     * claim goes on; no refresh token is spent until it came through (`spentElsewhere`), so a copy
+     * that another live tab holds (a duplicated tab reloaded) ends at its first refresh.
+     */
+    async holdAtLoad(sessionId: string): Promise<boolean> {
+      const navigation = globalThis.performance?.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined;
+      if (!store.perTab || navigation?.type !== 'reload') return this.hold(sessionId);
+      pending = claim(sessionId);
+      return true;
     },
 
     /** Clears the store if it still holds `sessionId`, so a newer sign-in is never erased. */
