@@ -147,9 +147,12 @@ export interface PkceClientOptions {
   dpop?: boolean | undefined;
   /**
    * Pushed authorization requests (RFC 9126): the parameters go to the server first and the browser
-   * goes to the authorization endpoint with only `client_id` and `request_uri`. Default: when the
-   * metadata has a `pushed_authorization_request_endpoint`. `false` never pushes (unless the server
-   * requires it); `true` requires the endpoint.
+   * goes to the authorization endpoint with only `client_id` and `request_uri`. Default: for the
+   * sign-ins the user sees (`login()`, `loginWithPopup()`) when the metadata has a
+   * `pushed_authorization_request_endpoint`; the hidden iframe of `restoreSession()` sends its
+   * `prompt=none` request in the URL, since a push would put a round trip on every page load's
+   * restore. `false` never pushes (unless the server requires it, `require_pushed_authorization_requests`);
+   * `true` requires the endpoint and pushes every request, the iframe's too.
    */
   par?: boolean | undefined;
 }

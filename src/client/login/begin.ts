@@ -69,7 +69,9 @@ export async function beginLogin(
   if (config.par === true && typeof endpoint !== 'string') {
     throw new ConfigError('"par" is true but the metadata has no "pushed_authorization_request_endpoint"');
   }
-  if (typeof endpoint === 'string' && (config.par !== false || md.require_pushed_authorization_requests === true)) {
+  // The silent iframe is on every page load's restore: a push there would be a round trip before it.
+  const push = config.par === true || (config.par === undefined && mode !== 'silent') || md.require_pushed_authorization_requests === true;
+  if (typeof endpoint === 'string' && push) {
     const { pushAuthorizationRequest } = await import('../../protocol/par.js');
     url = await pushAuthorizationRequest({
       ...ctx.http,
