@@ -121,6 +121,11 @@ export function createDpopRuntime() {
       return jwkThumbprint(await jwkOf(pair.publicKey));
     },
 
+    /** Makes an in-memory key under `id` unless there is one (a silent sign-in's, made when its code came). */
+    async ensure(id: string): Promise<void> {
+      if (!inMemory.has(id)) await this.create(id, false);
+    },
+
     /** Hands the key of a login (`from`) to its session (`to`). */
     async move(from: string, to: string, persist: boolean): Promise<void> {
       const pair = await find(from);

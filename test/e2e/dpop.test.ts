@@ -141,6 +141,29 @@ describe('DPoP against oidc-provider and the demo API', () => {
     expect(claimsOf(revocation.headers['dpop']!)).toMatchObject({ htm: 'POST', htu: env.discovery.revocation_endpoint });
   });
 
+  it('a silent restore binds the tokens to a key made when its code came: the iframe request carries no dpop_jkt', async () => {
+    await page.goto(env.demo.pageUrl);
+    await openBareApp(page, { dpop: true });
+    // Signed out: the iframe's prompt=none request carries no dpop_jkt, and no key is kept.
+    expect(await page.evaluate(async () => (await window.auth.restoreSession()).signedIn)).toBe(false);
+    const silent = () => seen.filter((s) => s.url.startsWith(env.discovery.authorization_endpoint) && new URL(s.url).searchParams.get('prompt') === 'none');
+    expect(silent()).toHaveLength(1);
+    expect(new URL(silent()[0]!.url).searchParams.has('dpop_jkt')).toBe(false);
+    // Signed in (memory store), then reloaded: the iframe brings a code, redeemed with a fresh key's proof.
+    await signInThroughProvider(page, env);
+    expect(await openBareApp(page, { dpop: true })).toBe(true);
+    await page.reload();
+    expect(await openBareApp(page, { dpop: true })).toBe(false);
+    expect(await page.evaluate(async () => (await window.auth.restoreSession()).via)).toBe('iframe');
+    expect(new URL(silent()[1]!.url).searchParams.has('dpop_jkt')).toBe(false);
+    const exchanges = seen.filter((s) => s.form.get('grant_type') === 'authorization_code' && s.body?.access_token);
+    const last = exchanges.at(-1)!;
+    const jkt = await calculateJwkThumbprint(headerOf(last.headers['dpop']!).jwk as never);
+    expect(claimsOf(last.body!.access_token as string)).toMatchObject({ cnf: { jkt } });
+    const status = await page.evaluate(async (api) => (await window.auth.fetch(`${api}/api/me`)).status, env.demo.apiUrl);
+    expect(status).toBe(200);
+  });
+
   it('with nonces required (the demo default), retries once at the token endpoint and at the API, then takes each next nonce from the answers', async () => {
     await signInWithDpop(env, page);
     const exchanges = seen.filter((s) => s.form.get('grant_type') === 'authorization_code');

@@ -45,10 +45,18 @@ export async function beginLogin(
   const state = stateFor(mode, randomToken());
   const nonce = ctx.openid ? randomToken() : undefined;
   const codeVerifier = generateCodeVerifier();
+  const endpoint = md.pushed_authorization_request_endpoint;
+  if (config.par === true && typeof endpoint !== 'string') {
+    throw new ConfigError('"par" is true but the metadata has no "pushed_authorization_request_endpoint"');
+  }
+  // The silent iframe is on every page load's restore: a push there would be a round trip before it.
+  const push = typeof endpoint === 'string' && (config.par === true || (config.par === undefined && mode !== 'silent') || md.require_pushed_authorization_requests === true);
   // DPoP: the login's key is made now, and the code bound to it (RFC 9449 §10). It waits in
-  // IndexedDB across a redirect; a popup or iframe is answered in this very page.
-  const dpop = await ctx.dpop?.();
-  if (dpop && !md.dpop_signing_alg_values_supported?.includes('ES256')) {
+  // IndexedDB across a redirect; a popup or iframe is answered in this very page. The silent
+  // iframe, mostly answered login_required, binds nothing: its key (and the DPoP code, jose with
+  // it) wait for a code, which PKCE already ties to this page (complete.ts makes the key).
+  const dpop = config.dpop && (mode !== 'silent' || push) ? await ctx.dpop?.() : undefined;
+  if (config.dpop && !md.dpop_signing_alg_values_supported?.includes('ES256')) {
     // Refused before the user leaves: a server without DPoP would issue Bearer tokens the callback must refuse.
     throw new ConfigError(
       `"dpop" is true but the server does not offer DPoP with ES256: its metadata has ${md.dpop_signing_alg_values_supported ? `"dpop_signing_alg_values_supported": ${JSON.stringify(md.dpop_signing_alg_values_supported)}` : 'no "dpop_signing_alg_values_supported"'}. Turn DPoP on at the server, set dpop: false, or, for a server that supports it without saying so, add it through metadataOverrides`,
@@ -65,13 +73,7 @@ export async function beginLogin(
     resource: config.signInResources,
     params: dpopJkt ? { ...allParams, dpop_jkt: dpopJkt } : allParams,
   });
-  const endpoint = md.pushed_authorization_request_endpoint;
-  if (config.par === true && typeof endpoint !== 'string') {
-    throw new ConfigError('"par" is true but the metadata has no "pushed_authorization_request_endpoint"');
-  }
-  // The silent iframe is on every page load's restore: a push there would be a round trip before it.
-  const push = config.par === true || (config.par === undefined && mode !== 'silent') || md.require_pushed_authorization_requests === true;
-  if (typeof endpoint === 'string' && push) {
+  if (push) {
     const { pushAuthorizationRequest } = await import('../../protocol/par.js');
     url = await pushAuthorizationRequest({
       ...ctx.http,
