@@ -74,26 +74,39 @@ export function apiRequest(config: Config, target: ApiTarget): ApiRequest {
  * The named API of `getAccessToken`'s options, checked: a `resource` alone names the `apiOrigins`
  * entry with that resource, so both ask for one token.
  *
- * @throws {@link ConfigError} for a `resource` that is no absolute URI, an empty `scope`, or, with the
- *   `resource` parameter, a resource the sign-in did not ask for: oidc-provider spends the refresh
- *   token before it refuses one (`invalid_target`), which would end the session at the next refresh.
+ * @throws {@link ConfigError} for a `resource` that is no absolute URI, or an empty `scope`.
  */
-function apiRequestOf(config: Config, options: ApiTarget): ApiRequest {
+function targetOfOptions(config: Config, options: ApiTarget): ApiTarget {
   const { resource, scope } = options;
   if (resource !== undefined) resourceIndicator(resource);
   if (scope !== undefined && (typeof scope !== 'string' || !scope.trim())) throw new ConfigError('"scope" must be a non-empty string of space-separated scopes');
   const entry = scope === undefined ? config.apis.find((api) => api.target.resource === resource) : undefined;
-  const parameter = config.resourceParameter;
-  const granted = config.signInResources;
-  if (resource === undefined && parameter === 'resource' && granted.length > 1) {
-    throw new ConfigError(`"scope" alone names none of the sign-in's resources (${granted.map((r) => JSON.stringify(r)).join(', ')}): give the API's "resource" too`);
+  return entry?.target ?? { ...(resource !== undefined ? { resource } : {}), ...(scope !== undefined ? { scope } : {}) };
+}
+
+/**
+ * With the `resource` parameter, a token only for what the session's sign-in asked for:
+ * oidc-provider spends the refresh token before it refuses another resource (`invalid_target`),
+ * which would end the session at the next refresh.
+ *
+ * @throws {@link ConfigError} for a resource the app never names, or a `scope` alone when the sign-in
+ *   asked for several resources; {@link LoginRequiredError} for one the app names but this session's
+ *   sign-in (stored before the app named it) did not ask for: a new sign-in covers it.
+ */
+function checkGranted(config: Config, { resource }: ApiTarget, session: TokenSet): void {
+  if (config.resourceParameter !== 'resource') return;
+  const granted = session.resources ?? config.signInResources;
+  const list = (values: string[]) => values.map((r) => JSON.stringify(r)).join(', ') || 'none';
+  if (resource === undefined && granted.length > 1) {
+    throw new ConfigError(`"scope" alone names none of the sign-in's resources (${list(granted)}): give the API's "resource" too`);
   }
-  if (resource !== undefined && parameter === 'resource' && !granted.includes(resource)) {
-    throw new ConfigError(
-      `"resource" ${JSON.stringify(resource)} is not one the sign-in asked for (${granted.map((r) => JSON.stringify(r)).join(', ') || 'none'}): name the API in "apiOrigins" as { origin, resource }, or in "resource", so that the grant covers it`,
-    );
+  if (resource === undefined || granted.includes(resource)) return;
+  if (config.signInResources.includes(resource)) {
+    throw new LoginRequiredError(`This session's sign-in did not ask for ${JSON.stringify(resource)} (the app named it since): a new sign-in (login()) gets a grant that covers it; the session goes on`);
   }
-  return apiRequest(config, entry?.target ?? { ...(resource !== undefined ? { resource } : {}), ...(scope !== undefined ? { scope } : {}) });
+  throw new ConfigError(
+    `"resource" ${JSON.stringify(resource)} is not one the sign-in asked for (${list(granted)}): name the API in "apiOrigins" as { origin, resource }, or in "resource", so that the grant covers it`,
+  );
 }
 
 /**
@@ -166,7 +179,7 @@ const targetOf = ({ resource, scope }: ApiToken): ApiTarget => ({ ...(resource ?
  */
 export async function getApiToken(ctx: ClientContext, refresh: Refresh, options: ApiTarget & { forceRefresh?: boolean }): Promise<string> {
   const { session, events } = ctx;
-  const api = apiRequestOf(ctx.config, options);
+  const target = targetOfOptions(ctx.config, options);
   const forceRefresh = options.forceRefresh ?? false;
   if (!scheduled.has(ctx)) {
     scheduled.add(ctx);
@@ -180,6 +193,8 @@ export async function getApiToken(ctx: ClientContext, refresh: Refresh, options:
   await session.load();
   const current = session.tokens;
   if (!current) throw new LoginRequiredError('Not signed in: call login()');
+  checkGranted(ctx.config, target, current);
+  const api = apiRequest(ctx.config, target);
   const held: Held | undefined = current.apiTokens?.[api.key];
   if (held && !forceRefresh && !isDue(held)) return held.accessToken;
   if (!current.refreshToken) {

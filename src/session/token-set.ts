@@ -42,6 +42,11 @@ export interface TokenSet {
    * one refresh token, and gone with it.
    */
   apiTokens?: Record<string, ApiToken>;
+  /**
+   * The resource indicators its sign-in asked for (RFC 8707 §2.1): the grant covers these, so a
+   * token for another resource needs a new sign-in. Absent when it asked for none.
+   */
+  resources?: string[];
 }
 
 /** An access token for one named API, held beside the sign-in's in its {@link TokenSet}. */
@@ -137,5 +142,6 @@ export function tokenSetFrom(response: TokenResponse, claims: IdTokenClaims | un
     scope: response.scope ?? previous?.scope,
     ...(clockOffset ? { clockOffset } : {}),
     ...(previous?.apiTokens ? { apiTokens: previous.apiTokens } : {}),
+    ...(previous?.resources ? { resources: previous.resources } : {}),
   };
 }

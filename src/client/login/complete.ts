@@ -126,7 +126,8 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
         throw new ValidationError('invalid_issuer', 'The ID token\'s "iss" is not the issuer the callback named');
       }
     }
-    const tokens = tokenSetFrom(response, user, { refreshLeeway: config.refreshLeeway, clockOffset });
+    const signedIn = tokenSetFrom(response, user, { refreshLeeway: config.refreshLeeway, clockOffset });
+    const tokens = config.signInResources.length ? { ...signedIn, resources: config.signInResources } : signedIn;
     await (await ctx.dpop?.())?.move(keyId, tokens.sessionId, config.tokenStore !== undefined);
     // Only a sign-in that came through remembers its state: a refused callback (a wrong iss) must not
     // turn the genuine one that follows into a silent no-op.
