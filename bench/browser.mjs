@@ -19,14 +19,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import { rollup } from 'rollup';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
-import { createApiHandler } from '../demo/api-server.mjs';
-import { API_SCOPE, CLIENT_ID, SCOPE, createAuthorizationServer } from '../demo/authorization-server.mjs';
-import { listenLoopback } from '../demo/listen.mjs';
-import { createPageHandler } from '../demo/page-server.mjs';
+import { launchChromium, startDemoServers } from './demo-servers.mjs';
 import { installPackages } from '../scripts/install-packages.mjs';
 
 await installPackages(['bench']);
@@ -77,31 +73,15 @@ const apps = {
   },
 };
 
-/** The demo's three servers on free loopback ports, as demo/start.mjs wires them; `latency` is adjustable. */
+/** The demo's servers (bench/demo-servers.mjs); `latency` is adjustable. */
 async function startServers() {
-  const [page, auth, api] = [await listenLoopback('localhost', 0), await listenLoopback('localhost', 0), await listenLoopback('localhost', 0)];
-  const pageOrigin = `http://localhost:${page.port}`;
-  const issuer = `http://localhost:${auth.port}`;
-  const apiUrl = `http://localhost:${api.port}`;
-  // Access tokens for an hour: no library's refresh or silent renew runs in the background meanwhile.
-  const as = await createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl: 3600 });
-  const config = {
-    issuer,
-    clientId: CLIENT_ID,
-    redirectUri: `${pageOrigin}/callback`,
-    silentRedirectUri: `${pageOrigin}/silent-callback.html`,
-    scope: SCOPE,
-    resource: apiUrl,
-    apiUrl,
-  };
-  const servers = { pageOrigin, issuer, config, latency: 0, close: () => Promise.all([page, auth, api].map((s) => s.close())) };
-  auth.setHandler((req, res) => setTimeout(() => as.handler(req, res), servers.latency));
-  api.setHandler(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE }));
-  const demoPages = createPageHandler({ publicDir: `${root}/demo/public`, distDir: `${root}/dist`, config: () => config });
-  page.setHandler((req, res) => {
+  const demo = await startDemoServers();
+  const servers = { pageOrigin: demo.pageOrigin, issuer: demo.issuer, config: demo.config, latency: 0, close: demo.close };
+  demo.auth.setHandler((req, res) => setTimeout(() => demo.authHandler(req, res), servers.latency));
+  demo.page.setHandler((req, res) => {
     const app = /(?:^|; )bench-app=([\w-]+)/.exec(req.headers.cookie ?? '')?.[1];
-    const own = apps[app]?.[new URL(req.url, pageOrigin).pathname];
-    if (!own) return demoPages(req, res);
+    const own = apps[app]?.[new URL(req.url, demo.pageOrigin).pathname];
+    if (!own) return demo.demoPages(req, res);
     res.writeHead(200, { 'Content-Type': `${own.type}; charset=utf-8`, 'Cache-Control': 'no-store' });
     res.end(own.body);
   });
@@ -110,14 +90,7 @@ async function startServers() {
 
 const servers = await startServers();
 const { authorization_endpoint } = await (await fetch(`${servers.issuer}/.well-known/openid-configuration`)).json();
-// The flags of test/support/browser/chromium.ts, LOOPBACK_ONLY included: no host but loopback (the
-// provider's dev pages @import a web font), kept out by Chromium's resolver rather than by Playwright
-// routes, which would answer CORS preflights in the servers' place and so without their latency.
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, EXCLUDE ::1'],
-});
+const browser = await launchChromium();
 
 /** In every page: the click on "Sign in" and the navigation it starts, both on the page's clock. */
 function probeSignInClick() {

@@ -28,14 +28,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { rollup } from 'rollup';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
-import { createApiHandler } from '../demo/api-server.mjs';
-import { API_SCOPE, CLIENT_ID, SCOPE, createAuthorizationServer } from '../demo/authorization-server.mjs';
-import { listenLoopback } from '../demo/listen.mjs';
-import { createPageHandler } from '../demo/page-server.mjs';
+import { launchChromium, startDemoServers } from './demo-servers.mjs';
 import { installPackages } from '../scripts/install-packages.mjs';
 
 await installPackages(['bench']);
@@ -140,26 +136,10 @@ const silentHtml = (app) => `<!DOCTYPE html><meta charset="utf-8"><title>Signing
 /** Every script the page server sent, in order: { path, bytes } (bytes: the brotli body). */
 const served = [];
 
-/** The demo's three servers on free loopback ports, as demo/start.mjs (and bench/browser.mjs) wire them. */
+/** The demo's servers (bench/demo-servers.mjs), the page server serving each app's chunks. */
 async function startServers() {
-  const [page, auth, api] = [await listenLoopback('localhost', 0), await listenLoopback('localhost', 0), await listenLoopback('localhost', 0)];
-  const pageOrigin = `http://localhost:${page.port}`;
-  const issuer = `http://localhost:${auth.port}`;
-  const apiUrl = `http://localhost:${api.port}`;
-  // Access tokens for an hour: no library's refresh or silent renew runs in the background meanwhile.
-  const as = await createAuthorizationServer({ issuer, pageOrigin, apiUrl, accessTokenTtl: 3600 });
-  const config = {
-    issuer,
-    clientId: CLIENT_ID,
-    redirectUri: `${pageOrigin}/callback`,
-    silentRedirectUri: `${pageOrigin}/silent-callback.html`,
-    scope: SCOPE,
-    resource: apiUrl,
-    apiUrl,
-  };
-  auth.setHandler(as.handler);
-  api.setHandler(createApiHandler({ pageOrigin, issuer, apiUrl, jwksUri: as.jwksUri, requiredScope: API_SCOPE }));
-  const demoPages = createPageHandler({ publicDir: `${root}/demo/public`, distDir: `${root}/dist`, config: () => config });
+  const { page, auth, pageOrigin, issuer, config, authHandler, demoPages, close } = await startDemoServers();
+  auth.setHandler(authHandler);
   page.setHandler((req, res) => {
     const name = /(?:^|; )bench-app=([\w-]+)/.exec(req.headers.cookie ?? '')?.[1];
     const app = apps.find((a) => a.name === name);
@@ -181,16 +161,11 @@ async function startServers() {
       'Cache-Control': 'public, max-age=31536000, immutable',
     });
   });
-  return { pageOrigin, issuer, config, close: () => Promise.all([page, auth, api].map((s) => s.close())) };
+  return { pageOrigin, issuer, config, close };
 }
 
 const servers = await startServers();
-// The flags of test/support/browser/chromium.ts, LOOPBACK_ONLY included.
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, EXCLUDE ::1'],
-});
+const browser = await launchChromium();
 
 // ---- Scenarios -------------------------------------------------------------------------------
 

@@ -4,23 +4,19 @@
 import { apiTokenParams, type ApiTarget } from '../protocol/api-token.js';
 import type { TokenResponse } from '../protocol/token-endpoint.js';
 import type { IdTokenClaims } from '../protocol/id-token/claims.js';
-import { apiTokenKey, tokenSetFrom, type ApiToken, type TokenSet, type TokenSetInputs } from '../session/token-set.js';
+import { apiTarget, apiTokenKey, tokenSetFrom, type ApiToken, type TokenSet, type TokenSetInputs } from '../session/token-set.js';
 import { ConfigError, LoginRequiredError, OAuthError, ValidationError, type PkceError } from '../shared/errors.js';
 import type { ClientContext } from './context.js';
 import type { Config } from './options.js';
 import type { ApiRequest, Held, Refresh } from './refresh-timer.js';
 import { isDue, isExpired, isOffline, scheduleRefreshes } from './refresh-timer.js';
 import { resourceIndicator } from './resolve-options.js';
+import { unverifiedClaims } from '../shared/encoding.js';
 
 /** The `aud` of a JWT access token, read (not verified: the API does that) to keep it from another API; `undefined` for an opaque token. */
 function audienceOf(token: string): string[] | undefined {
-  try {
-    const part = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
-    const { aud } = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(part), (c) => c.charCodeAt(0)))) as { aud?: unknown };
-    return aud === undefined ? undefined : [aud].flat().map(String);
-  } catch {
-    return undefined;
-  }
+  const aud = unverifiedClaims(token)?.aud;
+  return aud === undefined ? undefined : [aud].flat().map(String);
 }
 
 /** The errors of answers that were another API's token: lasting, unlike a glitch such as a bare 400. */
@@ -81,7 +77,7 @@ function targetOfOptions(config: Config, options: ApiTarget): ApiTarget {
   if (resource !== undefined) resourceIndicator(resource);
   if (scope !== undefined && (typeof scope !== 'string' || !scope.trim())) throw new ConfigError('"scope" must be a non-empty string of space-separated scopes');
   const entry = scope === undefined ? config.apis.find((api) => api.target.resource === resource) : undefined;
-  return entry?.target ?? { ...(resource !== undefined ? { resource } : {}), ...(scope !== undefined ? { scope } : {}) };
+  return entry?.target ?? apiTarget(options);
 }
 
 /**
@@ -118,8 +114,7 @@ function withApiToken(key: string, target: ApiTarget, response: TokenResponse, c
   const { previous } = inputs;
   const { accessToken, tokenType, expiresAt, refreshAt, scope: _granted, apiTokens: _kept, ...session } = tokenSetFrom(response, claims, inputs);
   const token: ApiToken = {
-    ...(target.resource ? { resource: target.resource } : {}),
-    ...(target.scope ? { scope: target.scope } : {}),
+    ...apiTarget(target),
     accessToken,
     ...(tokenType ? { tokenType } : {}),
     expiresAt,
@@ -170,9 +165,6 @@ const refusals = new WeakMap<ClientContext, Map<string, { sessionId: string; err
 /** The clients whose named APIs' tokens have a refresh schedule: one each, made on first use. */
 const scheduled = new WeakSet<ClientContext>();
 
-/** The API a held token was asked for with, as the app named it. */
-const targetOf = ({ resource, scope }: ApiToken): ApiTarget => ({ ...(resource ? { resource } : {}), ...(scope ? { scope } : {}) });
-
 /**
  * @internal See {@link PkceClient.getAccessToken} with `resource` or `scope`: the API's token held
  * while it is fresh, else one asked for with the session's refresh token.
@@ -186,7 +178,7 @@ export async function getApiToken(ctx: ClientContext, refresh: Refresh, options:
     scheduleRefreshes(ctx, refresh, {
       // The APIs of apiOrigins only: a token asked for once by getAccessToken() is refreshed when asked again.
       tokens: (tokens) => Object.entries(tokens.apiTokens ?? {}).flatMap(([key, token]) => (ctx.config.apis.some((api) => api.key === key) ? [token] : [])),
-      request: (token) => apiRequest(ctx.config, targetOf(token as ApiToken)),
+      request: (token) => apiRequest(ctx.config, apiTarget(token as ApiToken)),
       onVisible: false,
     });
   }

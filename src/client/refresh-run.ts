@@ -91,7 +91,7 @@ export async function runRefresh(ctx: ClientContext, stale: string | undefined, 
   await session.replace(ticket, next);
   if (error) throw error;
   const fresh = api ? next.apiTokens![api.key]! : next;
-  events.emit('refreshed', { expiresAt: fresh.expiresAt, ...(api?.target.resource ? { resource: api.target.resource } : {}), ...(api?.target.scope ? { scope: api.target.scope } : {}) });
+  events.emit('refreshed', { expiresAt: fresh.expiresAt, ...api?.target });
   return fresh;
 }
 

@@ -4,9 +4,8 @@ import { validateMetadata, type AuthorizationServerMetadata } from '../protocol/
 import { ConfigError } from '../shared/errors.js';
 import { secureUrl } from '../shared/secure-url.js';
 import type { ApiOrigin, ApiRoute, Config, PkceClientOptions } from './options.js';
-import type { ApiTarget } from '../protocol/api-token.js';
 import { defaultResourceParameter, grantResources } from '../protocol/resource-indicators.js';
-import { apiTokenKey } from '../session/token-set.js';
+import { apiTarget, apiTokenKey } from '../session/token-set.js';
 
 const bad = (field: string, rule: string) => new ConfigError(`"${field}" ${rule}`);
 
@@ -78,8 +77,7 @@ function apiRoute(entry: ApiOrigin, origin: string, index: number): ApiRoute[] {
   if (extra) throw bad(at + extra, 'is not a field of { origin, resource, scope }');
   if (resource !== undefined) resourceIndicator(resource, `${at}resource`);
   if (scope !== undefined && !(typeof scope === 'string' && scope.trim())) throw bad(`${at}scope`, 'must be a non-empty string');
-  // JSON drops the fields left undefined.
-  const target = JSON.parse(JSON.stringify({ resource, scope })) as ApiTarget;
+  const target = apiTarget({ resource, scope });
   return resource ?? scope ? [{ origin, target, key: apiTokenKey(target) }] : [];
 }
 

@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 
+import { unverifiedClaims } from '../shared/encoding.js';
+
 // A token's `iat` is in whole seconds and reaches the device a round trip later: gaps below this are
 // that noise, and every server tolerates them.
 const NOISE_MS = 5_000;
@@ -14,18 +16,9 @@ const NOISE_MS = 5_000;
 // device's own clock is used then. Two hours cover a clock set by hand and a daylight-saving slip.
 const MAX_OFFSET_MS = 2 * 3_600_000;
 
-// Not jose's decodeJwt: this runs on every refresh, on pages that have not loaded jose (a chunk of
-// its own, fetched only to verify an ID token).
 function issuedAt(jwt: string | undefined): number | undefined {
-  const payload = jwt?.split('.')[1];
-  if (jwt?.split('.').length !== 3 || !payload) return undefined;
-  try {
-    const bytes = Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-    const { iat } = JSON.parse(new TextDecoder().decode(bytes)) as { iat?: unknown };
-    return typeof iat === 'number' && Number.isFinite(iat) ? iat : undefined;
-  } catch {
-    return undefined; // an opaque token says nothing about the time
-  }
+  const iat = unverifiedClaims(jwt)?.iat; // an opaque token says nothing about the time
+  return typeof iat === 'number' && Number.isFinite(iat) ? iat : undefined;
 }
 
 /**

@@ -69,6 +69,13 @@ export interface ApiToken {
  * @internal Where a named API's token is kept in {@link TokenSet.apiTokens}: its resource and its
  * scopes, in any order, so `read write` and `write read` share one token.
  */
+/** @internal What names an API (its `resource` and `scope`), without the fields left undefined. */
+export const apiTarget = ({ resource, scope }: { resource?: string | undefined; scope?: string | undefined }): { resource?: string; scope?: string } => ({
+  ...(resource !== undefined ? { resource } : {}),
+  ...(scope !== undefined ? { scope } : {}),
+});
+
+/** @internal */
 export const apiTokenKey = (target: { resource?: string | undefined; scope?: string | undefined }): string =>
   JSON.stringify([target.resource ?? '', (target.scope ?? '').split(' ').filter(Boolean).sort()]);
 

@@ -16,3 +16,20 @@ export const randomToken = (count = 32): string => base64url(crypto.getRandomVal
 export async function sha256Base64url(text: string): Promise<string> {
   return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))));
 }
+
+/**
+ * The claims of a JWT, read but not verified, or `undefined` for anything else (an opaque token):
+ * for what a token only says of itself (the server's clock, which API it is for), on pages that
+ * have not loaded jose (a chunk of its own, fetched only to verify an ID token).
+ */
+export function unverifiedClaims(jwt: string | undefined): Record<string, unknown> | undefined {
+  const parts = jwt?.split('.');
+  if (parts?.length !== 3 || !parts[1]) return undefined;
+  try {
+    const bytes = Uint8Array.from(atob(parts[1].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    const claims: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -51,7 +51,7 @@ const json = (body: unknown, status = 200) => new Response(JSON.stringify(body),
 const refreshRequests = () => server.requests.filter((r) => r.body?.get('grant_type') === 'refresh_token');
 const sentRefreshTokens = () => refreshRequests().map((r) => r.body!.get('refresh_token')!);
 const revoked = () => server.requests.filter((r) => r.url === `${ISSUER}/revoke`).map((r) => r.body?.get('token'));
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const macrotask = () => new Promise((r) => setTimeout(r, 0));
 /** A token's `aud`; anything else (an error) as it is, for the failure to show. */
 const audience = (token: unknown) => (typeof token === 'string' ? decodeJwt(token).aud : token);
 
@@ -288,8 +288,8 @@ describe('a hand-edited store', () => {
       return original(fn, ms);
     }) as typeof setTimeout;
     try {
+      // The schedules are set as the session loads, before the token is served.
       expect(await reloaded.auth.getAccessToken(BILLING_TARGET)).toBe(billingToken);
-      await settle(100);
     } finally {
       globalThis.setTimeout = original;
     }
@@ -408,7 +408,9 @@ describe('one refresh token, never sent twice', () => {
     await signIn(server, client); // loginWithPopup / a second redirect sign-in, same tab
     // A caller of the new session asks for billing while the old session's refresh (same API, no token yet) is unanswered.
     const fresh = auth.getAccessToken(BILLING_TARGET).catch((e: unknown) => e);
-    await settle(100); // for `fresh` to reach the refresher (before the fix it joined the old refresh there)
+    // Its way to the refresher is promise jobs only (the API code is loaded, the session too): one
+    // macrotask later it has reached it (before the fix it joined the old refresh there).
+    await macrotask();
     held.release();
     const [oldOutcome, freshOutcome] = await Promise.all([old, fresh]);
     expect(isPkceError(oldOutcome, 'login_required')).toBe(true);

@@ -79,7 +79,7 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
     // DPoP: the token request is signed with the login's key, which then becomes the session's.
     const keyId = `tx:${state}`;
     // A silent sign-in made no key up front (see begin.ts): the code it brought gets one now.
-    if (ctx.config.dpop && modeOf(state) === 'silent') await (await ctx.dpop?.())?.ensure(keyId);
+    if (modeOf(state) === 'silent') await (await ctx.dpop?.())?.ensure(keyId);
     const dpop = await ctx.signer(keyId);
     // The keys (and jose) are fetched alongside the token request, not after it: one round trip
     // saved. They start as the token request leaves, so it stays the first (a DPoP proof is signed
