@@ -76,8 +76,12 @@ const apps = {
 /** The demo's servers (bench/demo-servers.mjs); `latency` is adjustable. */
 async function startServers() {
   const demo = await startDemoServers();
-  const servers = { pageOrigin: demo.pageOrigin, issuer: demo.issuer, config: demo.config, latency: 0, close: demo.close };
-  demo.auth.setHandler((req, res) => setTimeout(() => demo.authHandler(req, res), servers.latency));
+  const servers = { pageOrigin: demo.pageOrigin, issuer: demo.issuer, config: demo.config, latency: 0, pushes: 0, close: demo.close };
+  let parEndpoint;
+  demo.auth.setHandler((req, res) => {
+    if (req.method === 'POST' && new URL(req.url, demo.issuer).href === parEndpoint) servers.pushes++;
+    setTimeout(() => demo.authHandler(req, res), servers.latency);
+  });
   demo.page.setHandler((req, res) => {
     const app = /(?:^|; )bench-app=([\w-]+)/.exec(req.headers.cookie ?? '')?.[1];
     const own = apps[app]?.[new URL(req.url, demo.pageOrigin).pathname];
@@ -85,6 +89,7 @@ async function startServers() {
     res.writeHead(200, { 'Content-Type': `${own.type}; charset=utf-8`, 'Cache-Control': 'no-store' });
     res.end(own.body);
   });
+  ({ pushed_authorization_request_endpoint: parEndpoint } = await (await fetch(`${demo.issuer}/.well-known/openid-configuration`)).json());
   return servers;
 }
 
@@ -137,8 +142,12 @@ async function signIn(tab) {
   await tab.waitForFunction(() => window.started?.signedIn);
 }
 
+/** For each app, the pushed authorization requests (RFC 9126) each page view of the click benchmark sent. */
+const pushesPerView = {};
+
 /** Milliseconds from the click on "Sign in" to the navigation to the authorization endpoint. */
 async function clickToNavigation(name) {
+  const pushesBefore = servers.pushes;
   const { context, tab } = await openApp(name, { mode: 'click' });
   try {
     const navigated = new Promise((resolve) => tab.on('console', (message) => message.text().startsWith('bench:navigate') && resolve(message.text())));
@@ -150,6 +159,7 @@ async function clickToNavigation(name) {
     if (!url.startsWith(`${authorization_endpoint}?`)) throw new Error(`${name} navigated to ${url}`);
     // The provider took the request: its login page shows.
     await tab.locator('input[name="prompt"][value="login"]').waitFor({ state: 'attached' });
+    (pushesPerView[name] ??= []).push(servers.pushes - pushesBefore);
     return Number(ms);
   } finally {
     await context.close();
@@ -182,8 +192,8 @@ async function signedInReloads(name, via, store) {
 
 // What a reader of the tables must know about who is in them.
 const CLICK_NOTES = [
-  'pkce-spa pushes the authorization request first when the server offers PAR (RFC 9126), as oidc-provider does:',
-  '  one round trip before the browser leaves; pkce-spa-par-off is the same app with par: false.',
+  'pkce-spa pushes the authorization request (PAR, RFC 9126, which oidc-provider offers) once its start-up restore',
+  '  ends signed out, and the click leaves with that request_uri; pkce-spa-par-off is the same app with par: false.',
   'oidc-client-ts reads the metadata on the first call that needs it: the click waits for discovery.',
   "keycloak-js leaves at once but cannot finish a sign-in here: its token request is sent with credentials: 'include',",
   '  which oidc-provider\'s CORS does not allow (no Access-Control-Allow-Credentials).',
@@ -253,6 +263,8 @@ try {
   if (args.only !== 'restore') {
     await measure(clickCases);
     print(`Click on "Sign in" → navigation to the authorization endpoint (page loaded, then ${SETTLE_MS} ms settled)`, clickCases, CLICK_NOTES);
+    const perView = (name) => (pushesPerView[name].reduce((a, b) => a + b, 0) / pushesPerView[name].length).toFixed(2);
+    console.log(`Pushed authorization requests per page view (load, click): ${clickCases.map((c) => `${c.name} ${perView(c.name)}`).join(', ')}`);
   }
   if (args.only !== 'click') {
     await measure(restoreCases);

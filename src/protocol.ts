@@ -13,7 +13,7 @@ export { randomToken } from './shared/encoding.js';
 export { buildAuthorizationUrl } from './protocol/authorization-request.js';
 export type { AuthorizationRequest } from './protocol/authorization-request.js';
 export { pushAuthorizationRequest } from './protocol/par.js';
-export type { PushedAuthorizationRequest } from './protocol/par.js';
+export type { PushedAuthorization, PushedAuthorizationRequest } from './protocol/par.js';
 export { parseCallback, isCallbackUrl } from './protocol/callback.js';
 export type { AuthorizationCode, ExpectedCallback } from './protocol/callback.js';
 export { exchangeCode, refreshTokens, revokeToken, processTokenResponse } from './protocol/token-endpoint.js';

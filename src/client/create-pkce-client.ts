@@ -8,7 +8,8 @@ import { relayCallback } from '../browser/relay.js';
 import { restoreSession } from './restore.js';
 import { hadSession, noteLoggedOut, noteSignedIn } from '../session/hint.js';
 import { holdLock, waitForLock } from '../session/tab-sync.js';
-import { completeLogin, responseModeOf } from './login/complete.js';
+import { completeLogin } from './login/complete.js';
+import { responseModeOf } from '../browser/response-mode.js';
 import { finishLogout } from './logout-return.js';
 
 const never = () => new Promise<never>(() => undefined);
@@ -42,6 +43,9 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
     void setTimeout(() => {
       issuer.getMetadata().catch(() => undefined);
       import('./login/begin.js').catch(() => undefined);
+      // A page's first Web Lock request connects to the browser's lock manager (up to 20 ms in
+      // Chromium here): done now, not on the click, which waits for the logout lock.
+      navigator.locks?.query().catch(() => undefined);
     }, 0);
   // Sign-in everywhere: after restoreSession() allowed a silent sign-in, this tab follows another's.
   let follow: RestoreOptions | undefined;
@@ -51,12 +55,15 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
     async login(loginOptions = {}) {
       requireBrowser('login()');
       if (session.signingOut) return never();
-      const { beginLogin } = await import('./login/begin.js');
-      const { url } = await beginLogin(ctx, loginOptions);
       // A sign-out is final in every tab: a logout under way in another tab reaches the end-session
       // endpoint before this sign-in reaches the server, or the server session it is about to end
-      // would sign this tab straight back in.
-      await waitForLock(ctx.names.logoutLock, 10_000);
+      // would sign this tab straight back in. Waited for while the request is made.
+      const logoutsElsewhere = waitForLock(ctx.names.logoutLock, 10_000);
+      const { beginLogin } = await import('./login/begin.js');
+      const { url, pushedNow } = await beginLogin(ctx, loginOptions);
+      await logoutsElsewhere;
+      // One that began while this request was pushed goes first too.
+      if (pushedNow) await waitForLock(ctx.names.logoutLock, 10_000);
       // A logout that began meanwhile goes first: its navigation must not be replaced.
       if (!session.signingOut) ctx.navigate(url.href);
       return never();
@@ -66,7 +73,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       requireBrowser('handleRedirect()');
       const href = url ?? location.href;
       const callback = new URL(href);
-      const mode = responseModeOf(ctx, callback);
+      const mode = responseModeOf(ctx.config, callback);
       // In the popup or the silent iframe: the page that asked completes it.
       if (mode && mode !== 'redirect' && (await relayCallback(href))) return never();
       await session.load();
@@ -108,7 +115,10 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       requireBrowser('restoreSession()');
       warmUp();
       if (restoreOptions.silent !== false) follow = restoreOptions;
-      return restoreSession(ctx, restoreOptions);
+      const result = await restoreSession(ctx, restoreOptions);
+      // Signed out: the sign-in request is pushed now (PAR), so the click on "Sign in" need not wait for it.
+      if (!result.signedIn && config.par !== false && !config.dpop) void import('./login/ahead.js').then(({ pushAhead }) => pushAhead(ctx), () => undefined);
+      return result;
     },
 
     hadSession: () => hadSession(ctx.names),

@@ -153,6 +153,13 @@ export interface PkceClientOptions {
    * `prompt=none` request in the URL, since a push would put a round trip on every page load's
    * restore. `false` never pushes (unless the server requires it, `require_pushed_authorization_requests`);
    * `true` requires the endpoint and pushes every request, the iframe's too.
+   *
+   * So that the click does not wait for the push, a page whose `restoreSession()` ends signed out
+   * pushes its `login()` request then, keeping its verifier, `state` and `nonce` in memory; `login()`
+   * without `params` goes with it while its `request_uri` has 10 s of its `expires_in` (RFC 9126
+   * §2.2) left, once. One that expired unused is pushed again at the user's next input on the page
+   * (an idle or hidden page pushes nothing more), and after Back from the server. Not with `dpop: true`,
+   * whose request binds a key made for it (RFC 9449 §10).
    */
   par?: boolean | undefined;
 }

@@ -57,7 +57,7 @@ describe('demo page: a whole session in Chromium', () => {
 
     // PKCE made visible: the page recomputed S256(code_verifier) and it equals the challenge sent.
     // The authorization parameters were pushed first (RFC 9126: oidc-provider advertises PAR), the
-    // sign-in's own to the redirect URI (the page's start-up pushed one before, for its hidden iframe).
+    // sign-in's own to the redirect URI, pushed by the signed-out page ahead of the click.
     const pushed = traffic.all
       .filter((s) => s.request.method() === 'POST' && s.url.href === env.discovery.pushed_authorization_request_endpoint)
       .map((s) => new URLSearchParams(s.request.postData() ?? ''));

@@ -128,6 +128,24 @@ describe('restoreSession() on the same site', () => {
     await tab.context.close();
   });
 
+  it('signed out, the sign-in request is pushed once after the restore; the click leaves with its request_uri and signs in', async () => {
+    const tab = await watchedTab(env);
+    await tab.page.goto(env.demo.pageUrl);
+    await openBareApp(tab.page);
+    tab.reset();
+    expect(await restore(tab.page)).toMatchObject({ signedIn: false, reason: 'login_required' });
+    await expect.poll(() => tab.pushed.length).toBe(1);
+    expect(tab.pushed[0]!.get('redirect_uri')).toBe(env.demo.config.redirectUri);
+    expect(tab.pushed[0]!.has('prompt')).toBe(false);
+    const { callbackUrl } = await signInThroughProvider(tab.page, env);
+    // The click sent no push of its own: the browser went with the one made ahead.
+    expect(tab.pushed).toHaveLength(1);
+    expect(tab.authorizeRequests.filter((r) => r.topLevel)[0]!.url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+    expect(new URL(callbackUrl!).searchParams.get('state')).toBe(tab.pushed[0]!.get('state'));
+    expect(await openBareApp(tab.page)).toBe(true);
+    await tab.context.close();
+  });
+
   it("silent: 'if-hinted' costs an anonymous visitor nothing, and a returning one is hinted", async () => {
     const tab = await watchedTab(env);
     await tab.page.goto(env.demo.pageUrl);

@@ -1,12 +1,12 @@
-import { buildAuthorizationUrl, checkExtraParams } from '../../protocol/authorization-request.js';
+import { checkExtraParams } from '../../protocol/authorization-request.js';
 import { checkRedirectOrigin, sameOriginPath } from '../../browser/page.js';
 import type { ClientContext } from '../context.js';
 import { ConfigError } from '../../shared/errors.js';
 import type { LoginOptions } from '../types.js';
-import { computeCodeChallenge, generateCodeVerifier } from '../../protocol/pkce.js';
-import { randomToken } from '../../shared/encoding.js';
-import { stateFor, type ResponseMode } from '../../browser/response-mode.js';
-import { redirectUriFor } from './complete.js';
+import { redirectUriFor, type ResponseMode } from '../../browser/response-mode.js';
+import { prepareRequest } from './request.js';
+import { takeAhead } from './ahead.js';
+
 /**
  * `appState` travels through JSON (the transaction store): what JSON would drop or change (functions,
  * `undefined` members, `Date`s becoming strings are the app's choice; cycles and BigInt are not) is refused.
@@ -23,8 +23,9 @@ function checkAppState(appState: unknown): void {
 }
 
 /**
- * @internal Prepares a sign-in: a new verifier, `state` (marked with the mode it is answered in)
- * and `nonce`, kept in the transaction store with the metadata, and the authorization request's URL.
+ * @internal Begins a sign-in: the authorization request (request.ts; the one pushed ahead of the
+ * click when it fits, ahead.ts), kept in the transaction store with where to return, and its URL;
+ * `pushedNow` when it was pushed (RFC 9126) here, a round trip after the call.
  *
  * @throws {@link ConfigError} for a cross-origin `returnTo` or redirect URI, or a reserved parameter;
  *   discovery errors.
@@ -33,67 +34,14 @@ export async function beginLogin(
   ctx: ClientContext,
   { returnTo, params, appState }: LoginOptions,
   mode: ResponseMode = 'redirect',
-): Promise<{ url: URL; state: string }> {
-  const { config } = ctx;
-  const redirectUri = redirectUriFor(ctx, mode);
+): Promise<{ url: URL; state: string; pushedNow: boolean }> {
   checkExtraParams(params, 'params');
-  checkRedirectOrigin(redirectUri);
+  checkRedirectOrigin(redirectUriFor(ctx.config, mode));
   const target = sameOriginPath(returnTo ?? location.href, 'returnTo');
   checkAppState(appState);
-  const md = await ctx.issuer.getMetadata();
-  const allParams = { ...config.authorizationParams, ...params };
-  const state = stateFor(mode, randomToken());
-  const nonce = ctx.openid ? randomToken() : undefined;
-  const codeVerifier = generateCodeVerifier();
-  const endpoint = md.pushed_authorization_request_endpoint;
-  if (config.par === true && typeof endpoint !== 'string') {
-    throw new ConfigError('"par" is true but the metadata has no "pushed_authorization_request_endpoint"');
-  }
-  // The silent iframe is on every page load's restore: a push there would be a round trip before it.
-  const push = typeof endpoint === 'string' && (config.par === true || (config.par === undefined && mode !== 'silent') || md.require_pushed_authorization_requests === true);
-  // DPoP: the login's key is made now, and the code bound to it (RFC 9449 §10). It waits in
-  // IndexedDB across a redirect; a popup or iframe is answered in this very page. The silent
-  // iframe, mostly answered login_required, binds nothing: its key (and the DPoP code, jose with
-  // it) wait for a code, which PKCE already ties to this page (complete.ts makes the key).
-  const dpop = config.dpop && (mode !== 'silent' || push) ? await ctx.dpop?.() : undefined;
-  if (config.dpop && !md.dpop_signing_alg_values_supported?.includes('ES256')) {
-    // Refused before the user leaves: a server without DPoP would issue Bearer tokens the callback must refuse.
-    throw new ConfigError(
-      `"dpop" is true but the server does not offer DPoP with ES256: its metadata has ${md.dpop_signing_alg_values_supported ? `"dpop_signing_alg_values_supported": ${JSON.stringify(md.dpop_signing_alg_values_supported)}` : 'no "dpop_signing_alg_values_supported"'}. Turn DPoP on at the server, set dpop: false, or, for a server that supports it without saying so, add it through metadataOverrides`,
-    );
-  }
-  const dpopJkt = await dpop?.create(`tx:${state}`, mode === 'redirect');
-  let url = buildAuthorizationUrl(md.authorization_endpoint, {
-    clientId: config.clientId,
-    redirectUri,
-    scope: config.scope,
-    state,
-    nonce,
-    codeChallenge: await computeCodeChallenge(codeVerifier),
-    resource: config.signInResources,
-    params: dpopJkt ? { ...allParams, dpop_jkt: dpopJkt } : allParams,
-  });
-  if (push) {
-    const { pushAuthorizationRequest } = await import('../../protocol/par.js');
-    url = await pushAuthorizationRequest({
-      ...ctx.http,
-      dpop: await ctx.signer(`tx:${state}`),
-      endpoint,
-      authorizationUrl: url,
-      authorizationEndpoint: md.authorization_endpoint,
-    });
-  }
-  await ctx.transactions.save({
-    state,
-    nonce,
-    codeVerifier,
-    redirectUri,
-    returnTo: target,
-    appState,
-    maxAge: allParams.max_age === undefined ? undefined : Number(allParams.max_age),
-    metadata: md,
-    createdAt: Date.now(),
-  });
-  return { url, state };
+  // A request pushed ahead has the configured parameters only: a login() asking for others makes its own.
+  const ahead = mode === 'redirect' && !(params && Object.keys(params).length) ? await takeAhead(ctx) : undefined;
+  const { url, state, nonce, codeVerifier, redirectUri, metadata, maxAge, pushed } = ahead ?? (await prepareRequest(ctx, params, mode));
+  await ctx.transactions.save({ state, nonce, codeVerifier, redirectUri, returnTo: target, appState, maxAge, metadata, createdAt: Date.now() });
+  return { url, state, pushedNow: !ahead && !!pushed };
 }
-

@@ -3,8 +3,7 @@ import { parseCallback } from '../../protocol/callback.js';
 import type { ClientContext } from '../context.js';
 import { LoginRequiredError, ValidationError, isPkceError, type OAuthError } from '../../shared/errors.js';
 import type { IdTokenClaims } from '../../protocol/id-token/claims.js';
-import { modeOf, type ResponseMode } from '../../browser/response-mode.js';
-import { isCallbackUrl } from '../../protocol/callback.js';
+import { modeOf } from '../../browser/response-mode.js';
 import { noteNoServerSession } from '../../session/hint.js';
 import { serverTime, tokenSetFrom } from '../../session/token-set.js';
 import { serverClockOffset } from '../../protocol/server-time.js';
@@ -16,21 +15,6 @@ import type { TokenSet } from '../../session/token-store.js';
  * §3.1.2.6): they become {@link LoginRequiredError}, as "there is no session" does elsewhere.
  */
 const interactionNeeded = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required']);
-
-/** @internal The redirect URI a response in `mode` comes back to. */
-export function redirectUriFor(ctx: ClientContext, mode: ResponseMode): string {
-  const { config } = ctx;
-  return (mode === 'silent' ? config.silentRedirectUri : mode === 'popup' ? config.popupRedirectUri : undefined) ?? config.redirectUri;
-}
-
-/**
- * @internal How a URL is an authorization response: `undefined` when it is none, else the mode its
- * `state` was made for, if it lands on that mode's redirect URI.
- */
-export function responseModeOf(ctx: ClientContext, url: URL): ResponseMode | undefined {
-  const mode = modeOf(url.searchParams.get('state'));
-  return isCallbackUrl(url, redirectUriFor(ctx, mode)) || isCallbackUrl(url, ctx.config.redirectUri) ? mode : undefined;
-}
 
 /** @internal What a completed callback yields, before the session commits it. */
 export interface CompletedLogin {

@@ -74,6 +74,8 @@ export interface ProviderProfile {
   revocationEndpoint?: string;
   /** RFC 9126: where authorization requests may be pushed (Keycloak's `/ext/par/request`). */
   parEndpoint?: string;
+  /** The `expires_in` of the n-th pushed request's answer (from 1), in seconds (RFC 9126 §2.2); default 60. */
+  parExpiresIn?: (n: number) => number;
   /** Logout pages, by URL: each takes the navigation's query and says where the browser lands. */
   logout?: Record<string, (query: URLSearchParams, server: ProviderServer) => Landing>;
   /** Redirect URIs registered for the client; default `REDIRECT_URI`. */
@@ -157,6 +159,7 @@ export type ProviderServer = ReturnType<typeof createProviderServer>;
 export function createProviderServer(profile: ProviderProfile) {
   const codes = new Map<string, Grant & { challenge: string; redirectUri: string }>();
   const pushed = new Map<string, URLSearchParams>();
+  let pushes = 0;
   const refreshTokens = new Map<string, RefreshRecord>();
   const revokedFamilies = new Set<string>();
 
@@ -361,7 +364,7 @@ export function createProviderServer(profile: ProviderProfile) {
       if (form!.get('client_id') !== profile.clientId) return json({ error: 'invalid_client' }, 401);
       const requestUri = `urn:ietf:params:oauth:request_uri:${random()}`;
       pushed.set(requestUri, form!);
-      return json({ request_uri: requestUri, expires_in: 60 }, 201);
+      return json({ request_uri: requestUri, expires_in: profile.parExpiresIn?.(++pushes) ?? 60 }, 201);
     }
     return new Response('not found', { status: 404 });
   }

@@ -26,10 +26,19 @@ function server(answer: () => Response) {
 describe('pushAuthorizationRequest', () => {
   it('pushes the parameters and sends the browser with client_id and request_uri, the endpoint’s own query kept', async () => {
     const as = server(() => Response.json({ request_uri: 'urn:ietf:params:oauth:request_uri:abc', expires_in: 60 }, { status: 201 }));
-    const url = await pushAuthorizationRequest({ endpoint, authorizationUrl: request, authorizationEndpoint, fetch: as.fetch });
+    const { url, request_uri, expires_in } = await pushAuthorizationRequest({ endpoint, authorizationUrl: request, authorizationEndpoint, fetch: as.fetch });
+    expect(request_uri).toBe('urn:ietf:params:oauth:request_uri:abc');
+    expect(expires_in).toBe(60);
     expect(url.href).toBe('https://auth.example/authorize?p=signin_policy&client_id=spa&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Aabc');
     expect(Object.fromEntries(as.pushed[0]!)).toMatchObject({ response_type: 'code', client_id: 'spa', state: 'state-1', code_challenge_method: 'S256' });
     expect(as.pushed[0]!.has('p')).toBe(false);
+  });
+
+  it('reads expires_in sent as a string of digits, and leaves out one it cannot use', async () => {
+    const push = (expires_in: unknown) =>
+      pushAuthorizationRequest({ endpoint, authorizationUrl: request, fetch: server(() => Response.json({ request_uri: 'urn:x', expires_in }, { status: 201 })).fetch });
+    expect((await push('90')).expires_in).toBe(90);
+    for (const unusable of [undefined, 0, -5, 'soon', '1e3', null]) expect((await push(unusable)).expires_in).toBeUndefined();
   });
 
   it('turns a refusal into an OAuthError with the server’s error and status', async () => {

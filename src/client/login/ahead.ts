@@ -1,0 +1,84 @@
+// A sign-in pushed ahead of the click. With a server that offers PAR (RFC 9126), a request pushed
+// on the click costs the user a round trip before the browser leaves. A page that restored no
+// session pushes one sign-in request as soon as it knows, keeps its verifier, state and nonce in
+// memory only, and login() goes with it while its request_uri lives (§2.2's expires_in). One that
+// expired unused is pushed again at the user's next sign of life on the page, not on a timer: an
+// idle or hidden page pushes nothing more.
+import type { ClientContext } from '../context.js';
+import { prepareRequest, type PreparedRequest } from './request.js';
+
+/** What a pushed request must have left when the browser leaves with it: the way there, and clock drift. */
+const MARGIN_MS = 10_000;
+/** What tells a request that expired unused that the user is back: then it is pushed again. */
+const SIGNS_OF_LIFE = ['pointermove', 'pointerdown', 'keydown', 'touchstart', 'focus', 'visibilitychange'] as const;
+
+interface Ahead {
+  /** The request pushed ahead: in flight, or ready (`undefined` when it could not be made). */
+  request?: Promise<PreparedRequest | undefined>;
+  expiry?: ReturnType<typeof setTimeout>;
+}
+const aheads = new WeakMap<ClientContext, Ahead>();
+
+/** Milliseconds a prepared request may still be used for; 0 when it may not. */
+function lifeLeft(prepared: PreparedRequest | undefined): number {
+  const expiresIn = prepared?.pushed?.expiresIn;
+  return expiresIn === undefined ? 0 : Math.max(prepared!.pushed!.at + expiresIn * 1000 - MARGIN_MS - performance.now(), 0);
+}
+
+/** A sign-in request is worth pushing ahead: a signed-out top-level page, PAR on, no DPoP key to make for it. */
+const wanted = ({ config, session }: ClientContext): boolean =>
+  config.par !== false && !config.dpop && !session.tokens && !session.signingOut && window.top === window;
+
+/** Once the user shows up on a visible page, `then`. */
+function onSignOfLife(then: () => void): void {
+  const stop = new AbortController();
+  const seen = () => {
+    if (document.visibilityState !== 'visible') return;
+    stop.abort();
+    then();
+  };
+  for (const type of SIGNS_OF_LIFE) addEventListener(type, seen, { capture: true, passive: true, signal: stop.signal });
+}
+
+/**
+ * @internal Pushes a sign-in request ahead of the click, when the server offers PAR and the page is
+ * signed out; at most one is pushed or waiting at a time. Never rejects: a request that cannot be
+ * pushed now is pushed on the click.
+ */
+export function pushAhead(ctx: ClientContext): void {
+  const ahead = aheads.get(ctx) ?? {};
+  aheads.set(ctx, ahead);
+  if (ahead.request || !wanted(ctx)) return;
+  const request = ctx.issuer
+    .getMetadata()
+    .then((metadata) => (typeof metadata.pushed_authorization_request_endpoint === 'string' && wanted(ctx) ? prepareRequest(ctx, undefined, 'redirect') : undefined))
+    .then((prepared) => (lifeLeft(prepared) > 0 ? prepared : undefined))
+    .catch(() => undefined);
+  ahead.request = request;
+  void request.then((prepared) => {
+    if (ahead.request !== request) return; // taken meanwhile
+    // No retry on failure: the click pushes, as without this.
+    if (!prepared) return void (ahead.request = undefined);
+    ahead.expiry = setTimeout(() => {
+      ahead.request = undefined;
+      onSignOfLife(() => pushAhead(ctx));
+    }, lifeLeft(prepared));
+  });
+}
+
+/**
+ * @internal The request pushed ahead, for a login() that asks for nothing else; each is used once.
+ * Waits for one still in flight (sooner than a push of its own). `undefined` when there is none
+ * that lives long enough for the browser to get there.
+ */
+export async function takeAhead(ctx: ClientContext): Promise<PreparedRequest | undefined> {
+  const ahead = aheads.get(ctx);
+  const request = ahead?.request;
+  if (!ahead || !request) return undefined;
+  ahead.request = undefined;
+  clearTimeout(ahead.expiry);
+  // Back from the authorization server through the back/forward cache, the page is signed out again.
+  addEventListener('pageshow', (event) => event.persisted && pushAhead(ctx), { once: true });
+  const prepared = await request;
+  return lifeLeft(prepared) > 0 ? prepared : undefined;
+}
