@@ -182,6 +182,7 @@ async function newTab(context, app) {
   tab.setDefaultTimeout(20_000);
   tab.on('pageerror', (error) => console.error(`${app.name}: ${error.message}`));
   tab.on('console', (message) => process.env.BENCH_DEBUG && console.error(`${app.name}: ${message.text()}`));
+  tab.on('response', (r) => process.env.BENCH_DEBUG && r.status() >= 400 && console.error('HTTP', r.status(), r.url()));
   return tab;
 }
 

@@ -131,15 +131,6 @@ function withApiToken(key: string, target: ApiTarget, response: TokenResponse, c
   };
 }
 
-/** @internal A sign-in refused for several `resource` values: the server issues one per token. */
-export function onePerToken(error: OAuthError): OAuthError {
-  const { error: code, errorDescription, errorUri, status } = error;
-  return new OAuthError(
-    { error: code, errorDescription, errorUri, status, cause: error },
-    'the server issues a token for one resource at a time: keep one in "resource", and ask for the others per API, with apiOrigins entries { origin, resource } or getAccessToken({ resource })',
-  );
-}
-
 /**
  * A server's refusal of a token for an API (RFC 8707 §2.2 `invalid_target`, RFC 6749 §5.2
  * `invalid_scope`, …), naming what was asked for and what to change; the session goes on.

@@ -76,6 +76,8 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       const mode = responseModeOf(ctx.config, callback);
       // In the popup or the silent iframe: the page that asked completes it.
       if (mode && mode !== 'redirect' && (await relayCallback(href))) return never();
+      // The code's redemption loads while the session and the transaction are read.
+      if (mode && callback.searchParams.has('code')) import('./login/exchange.js').catch(() => undefined);
       await session.load();
       // Back from logout first: its lone `state` may land on the redirect URI's path too.
       const loggedOut = await finishLogout(ctx, callback);

@@ -1,12 +1,15 @@
 import type { JWTVerifyGetKey } from 'jose';
 import type { Config } from './options.js';
 import { discover, validateMetadata, type AuthorizationServerMetadata } from '../protocol/discovery.js';
-import { ValidationError, isPkceError, type PkceError } from '../shared/errors.js';
+import { NetworkError, ValidationError, isPkceError, type PkceError } from '../shared/errors.js';
 import type { RevocationFailure } from '../session/events.js';
 import type { DpopSigner, HttpOptions } from '../protocol/http.js';
 import type { IdTokenClaims } from '../protocol/id-token/claims.js';
-import { loadJose, validateIdToken } from '../protocol/id-token/validate.js';
-import { revokeToken } from '../protocol/token-endpoint.js';
+// The ID token checks and revocation load when first used: a signed-out page needs neither.
+const idTokenChecks = () =>
+  import('../protocol/id-token/validate.js').catch((cause: unknown) => {
+    throw new NetworkError('network_error', 'Could not load the ID token checks (a script of this app)', cause);
+  });
 
 type RemoteKeys = JWTVerifyGetKey & { reload(): Promise<void>; fresh: boolean };
 
@@ -24,13 +27,15 @@ export function createIssuer(config: Config, http: HttpOptions) {
   const getKeys = (md: AuthorizationServerMetadata): Promise<RemoteKeys> => {
     const { jwks_uri: jwksUri } = md;
     if (!jwksUri) return Promise.reject(new ValidationError('invalid_response', 'The metadata has no "jwks_uri" to verify ID tokens with'));
-    return (keys ??= loadJose().then(
-      ({ remoteKeySet }) => remoteKeySet(jwksUri, http.fetch ?? fetch, config.timeout),
-      (error: unknown) => {
-        keys = undefined;
-        throw error;
-      },
-    ));
+    return (keys ??= idTokenChecks()
+      .then(({ loadJose }) => loadJose())
+      .then(
+        ({ remoteKeySet }) => remoteKeySet(jwksUri, http.fetch ?? fetch, config.timeout),
+        (error: unknown) => {
+          keys = undefined;
+          throw error;
+        },
+      ));
   };
 
   return {
@@ -75,6 +80,7 @@ export function createIssuer(config: Config, http: HttpOptions) {
       }
       if (!md.revocation_endpoint) return { revoked: false, reason: 'no_endpoint' };
       try {
+        const { revokeToken } = await import('../protocol/token-endpoint.js');
         await revokeToken({ ...http, dpop, revocationEndpoint: md.revocation_endpoint, clientId: config.clientId, token, tokenTypeHint: 'refresh_token' });
         return { revoked: true };
       } catch (error) {
@@ -95,6 +101,7 @@ export function createIssuer(config: Config, http: HttpOptions) {
       expected: { nonce?: string; maxAge?: number; previous?: IdTokenClaims; currentTime?: number } = {},
     ): Promise<IdTokenClaims> {
       const { previous, ...checks } = expected;
+      const { validateIdToken, loadJose } = await idTokenChecks();
       const claims = await validateIdToken(idToken, {
         // The published issuer: the configured one, or with multiTenant its `{tenantid}` template.
         issuer: md.issuer,

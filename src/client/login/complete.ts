@@ -1,13 +1,9 @@
 import { sameOriginPath } from '../../browser/page.js';
 import { parseCallback } from '../../protocol/callback.js';
 import type { ClientContext } from '../context.js';
-import { LoginRequiredError, ValidationError, isPkceError, type OAuthError } from '../../shared/errors.js';
+import { LoginRequiredError, ValidationError, isPkceError } from '../../shared/errors.js';
 import type { IdTokenClaims } from '../../protocol/id-token/claims.js';
-import { modeOf } from '../../browser/response-mode.js';
 import { noteNoServerSession } from '../../session/hint.js';
-import { serverTime, tokenSetFrom } from '../../session/token-set.js';
-import { serverClockOffset } from '../../protocol/server-time.js';
-import { exchangeCode } from '../../protocol/token-endpoint.js';
 import type { TokenSet } from '../../session/token-store.js';
 
 /**
@@ -39,6 +35,10 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
   const state = callback.searchParams.get('state');
   // RFC 6749 §4.1.2.1: even an error response carries the state; without one, nothing ties it to a login.
   if (!state) throw new ValidationError('invalid_state', 'The authorization response has no "state"');
+  // The code's redemption loads alongside the transaction: an error response (a silent sign-in's
+  // login_required) never needs it.
+  const redemption = callback.searchParams.has('code') ? import('./exchange.js') : undefined;
+  redemption?.catch(() => undefined);
   const tx = await ctx.transactions.take(state);
   if (!tx) {
     throw new ValidationError('invalid_state', 'No pending login matches this callback (already used, expired, or begun elsewhere)');
@@ -60,59 +60,7 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
       tenants: config.multiTenant?.tenants,
       issRequired: md.authorization_response_iss_parameter_supported === true,
     });
-    // DPoP: the token request is signed with the login's key, which then becomes the session's.
-    const keyId = `tx:${state}`;
-    // A silent sign-in made no key up front (see begin.ts): the code it brought gets one now.
-    if (modeOf(state) === 'silent') await (await ctx.dpop?.())?.ensure(keyId);
-    const dpop = await ctx.signer(keyId);
-    // The keys (and jose) are fetched alongside the token request, not after it: one round trip
-    // saved. They start as the token request leaves, so it stays the first (a DPoP proof is signed
-    // before it leaves).
-    const send = ctx.http.fetch ?? fetch;
-    let keysAsked = !ctx.openid;
-    const sendThenFetchKeys: typeof send = (input, init) => {
-      const sent = send(input, init);
-      if (!keysAsked) {
-        keysAsked = true;
-        issuer.prefetchKeys(md);
-      }
-      return sent;
-    };
-    const exchange = exchangeCode({
-      ...ctx.http,
-      fetch: sendThenFetchKeys,
-      dpop,
-      tokenEndpoint: md.token_endpoint,
-      clientId: config.clientId,
-      redirectUri: tx.redirectUri,
-      code,
-      codeVerifier: tx.codeVerifier,
-      resource: config.resource,
-    });
-    const response = await exchange.catch(async (error: unknown) => {
-      // oidc-provider (and RFC 8707 §2.2 allows it) may issue a token for one resource at a time.
-      if (isPkceError(error, 'oauth_error') && error.error === 'invalid_target' && [config.resource ?? []].flat().length > 1) {
-        throw (await import('../api-tokens.js')).onePerToken(error as OAuthError);
-      }
-      throw error;
-    });
-    const clockOffset = serverClockOffset(response, Date.now());
-    let user: IdTokenClaims | undefined;
-    if (ctx.openid) {
-      if (!response.id_token) {
-        throw new ValidationError('invalid_response', 'Token response: "id_token" is missing although "openid" was asked for');
-      }
-      // Judged in the server's time: the nonce, not the device clock, makes this token fresh.
-      user = await issuer.verifyIdToken(response.id_token, md, { nonce: tx.nonce, maxAge: tx.maxAge, currentTime: serverTime(clockOffset) });
-      // With a templated issuer the callback's `iss` named a tenant: the ID token must name the same.
-      const iss = callback.searchParams.get('iss');
-      if (iss !== null && iss !== user.iss) {
-        throw new ValidationError('invalid_issuer', 'The ID token\'s "iss" is not the issuer the callback named');
-      }
-    }
-    const signedIn = tokenSetFrom(response, user, { refreshLeeway: config.refreshLeeway, clockOffset });
-    const tokens = config.signInResources.length ? { ...signedIn, resources: config.signInResources } : signedIn;
-    await (await ctx.dpop?.())?.move(keyId, tokens.sessionId, config.tokenStore !== undefined);
+    const { tokens, user } = await (await (redemption ?? import('./exchange.js'))).redeemCode(ctx, tx, md, code, callback);
     // Only a sign-in that came through remembers its state: a refused callback (a wrong iss) must not
     // turn the genuine one that follows into a silent no-op.
     await ctx.transactions.complete(state);
