@@ -45,7 +45,11 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       import('./login/begin.js').catch(() => undefined);
       // A page's first Web Lock request connects to the browser's lock manager (up to 20 ms in
       // Chromium here): done now, not on the click, which waits for the logout lock.
-      navigator.locks?.query().catch(() => undefined);
+      try {
+        navigator.locks?.query?.().catch(() => undefined);
+      } catch {
+        // A stand-in for Web Locks without query(): nothing to warm.
+      }
     }, 0);
   // Sign-in everywhere: after restoreSession() allowed a silent sign-in, this tab follows another's.
   let follow: RestoreOptions | undefined;
@@ -62,7 +66,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       const { beginLogin } = await import('./login/begin.js');
       const { url, pushedNow } = await beginLogin(ctx, loginOptions);
       await logoutsElsewhere;
-      // One that began while this request was pushed goes first too.
+      // One that began while this request was pushed (on the click, or ahead and still in flight) goes first too.
       if (pushedNow) await waitForLock(ctx.names.logoutLock, 10_000);
       // A logout that began meanwhile goes first: its navigation must not be replaced.
       if (!session.signingOut) ctx.navigate(url.href);

@@ -9,20 +9,33 @@ import { prepareRequest, type PreparedRequest } from './request.js';
 
 /** What a pushed request must have left when the browser leaves with it: the way there, and clock drift. */
 const MARGIN_MS = 10_000;
+/** The longest a request is trusted for, whatever the server says (and within setTimeout's 2^31-1 ms). */
+const MAX_LIFE_MS = 600_000;
+/** Below this much use per push, a request that expired is not pushed again: the click pushes instead. */
+const MIN_USE_MS = 20_000;
 /** What tells a request that expired unused that the user is back: then it is pushed again. */
 const SIGNS_OF_LIFE = ['pointermove', 'pointerdown', 'keydown', 'touchstart', 'focus', 'visibilitychange'] as const;
 
 interface Ahead {
   /** The request pushed ahead: in flight, or ready (`undefined` when it could not be made). */
   request?: Promise<PreparedRequest | undefined>;
+  /** False while `request` is in flight. */
+  settled?: boolean;
   expiry?: ReturnType<typeof setTimeout>;
 }
 const aheads = new WeakMap<ClientContext, Ahead>();
 
+/** Milliseconds of use a server's `expires_in` (seconds) gives a request pushed ahead. */
+const useOf = (expiresIn: number) => Math.min(expiresIn * 1000 - MARGIN_MS, MAX_LIFE_MS);
+
 /** Milliseconds a prepared request may still be used for; 0 when it may not. */
 function lifeLeft(prepared: PreparedRequest | undefined): number {
-  const expiresIn = prepared?.pushed?.expiresIn;
-  return expiresIn === undefined ? 0 : Math.max(prepared!.pushed!.at + expiresIn * 1000 - MARGIN_MS - performance.now(), 0);
+  const pushed = prepared?.pushed;
+  if (pushed?.expiresIn === undefined) return 0;
+  const use = useOf(pushed.expiresIn);
+  // The monotonic clock stops while the device sleeps (except on Windows), the wall clock does not
+  // (but may be set): whichever says less is left.
+  return Math.max(Math.min(pushed.at + use - performance.now(), pushed.wallAt + use - Date.now()), 0);
 }
 
 /** A sign-in request is worth pushing ahead: a signed-out top-level page, PAR on, no DPoP key to make for it. */
@@ -55,30 +68,36 @@ export function pushAhead(ctx: ClientContext): void {
     .then((prepared) => (lifeLeft(prepared) > 0 ? prepared : undefined))
     .catch(() => undefined);
   ahead.request = request;
+  ahead.settled = false;
   void request.then((prepared) => {
     if (ahead.request !== request) return; // taken meanwhile
+    ahead.settled = true;
     // No retry on failure: the click pushes, as without this.
     if (!prepared) return void (ahead.request = undefined);
     ahead.expiry = setTimeout(() => {
       ahead.request = undefined;
-      onSignOfLife(() => pushAhead(ctx));
+      // A server whose requests live a few seconds would get a push every few seconds of reading.
+      if (useOf(prepared.pushed!.expiresIn!) >= MIN_USE_MS) onSignOfLife(() => pushAhead(ctx));
     }, lifeLeft(prepared));
   });
 }
 
 /**
  * @internal The request pushed ahead, for a login() that asks for nothing else; each is used once.
- * Waits for one still in flight (sooner than a push of its own). `undefined` when there is none
- * that lives long enough for the browser to get there.
+ * Waits for one still in flight (sooner than a push of its own): `waited` then, as for a push made
+ * on the click. `prepared` is absent when there is none that lives long enough for the browser to
+ * get there.
  */
-export async function takeAhead(ctx: ClientContext): Promise<PreparedRequest | undefined> {
+export async function takeAhead(ctx: ClientContext): Promise<{ prepared?: PreparedRequest; waited: boolean }> {
   const ahead = aheads.get(ctx);
   const request = ahead?.request;
-  if (!ahead || !request) return undefined;
+  if (!ahead || !request) return { waited: false };
+  // Before any await: a second login() in the same tick must not get it too.
   ahead.request = undefined;
+  const waited = !ahead.settled;
   clearTimeout(ahead.expiry);
   // Back from the authorization server through the back/forward cache, the page is signed out again.
   addEventListener('pageshow', (event) => event.persisted && pushAhead(ctx), { once: true });
   const prepared = await request;
-  return lifeLeft(prepared) > 0 ? prepared : undefined;
+  return lifeLeft(prepared) > 0 ? { prepared, waited } : { waited };
 }

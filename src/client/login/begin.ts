@@ -25,7 +25,7 @@ function checkAppState(appState: unknown): void {
 /**
  * @internal Begins a sign-in: the authorization request (request.ts; the one pushed ahead of the
  * click when it fits, ahead.ts), kept in the transaction store with where to return, and its URL;
- * `pushedNow` when it was pushed (RFC 9126) here, a round trip after the call.
+ * `pushedNow` when it waited for a push (RFC 9126), made here or ahead: a round trip after the call.
  *
  * @throws {@link ConfigError} for a cross-origin `returnTo` or redirect URI, or a reserved parameter;
  *   discovery errors.
@@ -40,8 +40,8 @@ export async function beginLogin(
   const target = sameOriginPath(returnTo ?? location.href, 'returnTo');
   checkAppState(appState);
   // A request pushed ahead has the configured parameters only: a login() asking for others makes its own.
-  const ahead = mode === 'redirect' && !(params && Object.keys(params).length) ? await takeAhead(ctx) : undefined;
-  const { url, state, nonce, codeVerifier, redirectUri, metadata, maxAge, pushed } = ahead ?? (await prepareRequest(ctx, params, mode));
+  const ahead = mode === 'redirect' && !(params && Object.keys(params).length) ? await takeAhead(ctx) : { waited: false };
+  const { url, state, nonce, codeVerifier, redirectUri, metadata, maxAge, pushed } = ahead.prepared ?? (await prepareRequest(ctx, params, mode));
   await ctx.transactions.save({ state, nonce, codeVerifier, redirectUri, returnTo: target, appState, maxAge, metadata, createdAt: Date.now() });
-  return { url, state, pushedNow: !ahead && !!pushed };
+  return { url, state, pushedNow: ahead.prepared ? ahead.waited : !!pushed };
 }

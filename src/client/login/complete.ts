@@ -1,7 +1,7 @@
 import { sameOriginPath } from '../../browser/page.js';
 import { parseCallback } from '../../protocol/callback.js';
 import type { ClientContext } from '../context.js';
-import { LoginRequiredError, ValidationError, isPkceError } from '../../shared/errors.js';
+import { LoginRequiredError, NetworkError, ValidationError, isPkceError } from '../../shared/errors.js';
 import type { IdTokenClaims } from '../../protocol/id-token/claims.js';
 import { noteNoServerSession } from '../../session/hint.js';
 import type { TokenSet } from '../../session/token-store.js';
@@ -11,6 +11,12 @@ import type { TokenSet } from '../../session/token-store.js';
  * §3.1.2.6): they become {@link LoginRequiredError}, as "there is no session" does elsewhere.
  */
 const interactionNeeded = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required']);
+
+/** The code's redemption; a script that cannot be loaded is a failed request, as the ID token checks' are. */
+const loadRedemption = () =>
+  import('./exchange.js').catch((cause: unknown) => {
+    throw new NetworkError('network_error', 'Could not load the sign-in completion (a script of this app)', cause);
+  });
 
 /** @internal What a completed callback yields, before the session commits it. */
 export interface CompletedLogin {
@@ -37,7 +43,7 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
   if (!state) throw new ValidationError('invalid_state', 'The authorization response has no "state"');
   // The code's redemption loads alongside the transaction: an error response (a silent sign-in's
   // login_required) never needs it.
-  const redemption = callback.searchParams.has('code') ? import('./exchange.js') : undefined;
+  const redemption = callback.searchParams.has('code') ? loadRedemption() : undefined;
   redemption?.catch(() => undefined);
   const tx = await ctx.transactions.take(state);
   if (!tx) {
@@ -60,7 +66,7 @@ export async function completeLogin(ctx: ClientContext, callback: URL): Promise<
       tenants: config.multiTenant?.tenants,
       issRequired: md.authorization_response_iss_parameter_supported === true,
     });
-    const { tokens, user } = await (await (redemption ?? import('./exchange.js'))).redeemCode(ctx, tx, md, code, callback);
+    const { tokens, user } = await (await (redemption ?? loadRedemption())).redeemCode(ctx, tx, md, code, callback);
     // Only a sign-in that came through remembers its state: a refused callback (a wrong iss) must not
     // turn the genuine one that follows into a silent no-op.
     await ctx.transactions.complete(state);

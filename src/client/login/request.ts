@@ -17,10 +17,11 @@ export interface PreparedRequest {
   /** The request's `max_age`, in seconds, for the ID token's `auth_time` check. */
   maxAge?: number;
   /**
-   * For a pushed request (RFC 9126): its `expires_in` (seconds) and when the answer came
-   * (`performance.now()`, ms). Absent for a request that is all in the URL, which does not expire.
+   * For a pushed request (RFC 9126): its `expires_in` (seconds) and when the answer came, on the
+   * monotonic clock (`at`, `performance.now()` ms) and the wall clock (`wallAt`, epoch ms). Absent
+   * for a request that is all in the URL, which does not expire.
    */
-  pushed?: { expiresIn?: number; at: number };
+  pushed?: { expiresIn?: number; at: number; wallAt: number };
 }
 
 /**
@@ -80,5 +81,5 @@ export async function prepareRequest(ctx: ClientContext, params: Record<string, 
     authorizationUrl: url,
     authorizationEndpoint: metadata.authorization_endpoint,
   });
-  return { ...prepared, url: pushed.url, pushed: { expiresIn: pushed.expires_in, at: performance.now() } };
+  return { ...prepared, url: pushed.url, pushed: { expiresIn: pushed.expires_in, at: performance.now(), wallAt: Date.now() } };
 }
