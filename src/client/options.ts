@@ -157,9 +157,10 @@ export interface PkceClientOptions {
    * So that the click does not wait for the push, a page whose `restoreSession()` ends signed out
    * pushes its `login()` request then, keeping its verifier, `state` and `nonce` in memory; `login()`
    * without `params` goes with it while its `request_uri` has 10 s of its `expires_in` (RFC 9126
-   * §2.2) left, once. One that expired unused is pushed again at the user's next input on the page
-   * (an idle or hidden page pushes nothing more), and after Back from the server. Not with `dpop: true`,
-   * whose request binds a key made for it (RFC 9449 §10).
+   * §2.2) left (at most 10 minutes), once. One that expired unused is pushed again at the user's next
+   * input on the page (an idle or hidden page pushes nothing more; nor does a server whose requests
+   * live under 30 s), and after Back from the server. Not with `dpop: true`, whose request binds a key
+   * made for it (RFC 9449 §10).
    */
   par?: boolean | undefined;
 }
