@@ -140,9 +140,9 @@ export interface PkceClient {
    * (`prompt=none`) in a hidden iframe answered on `silentRedirectUri`. Resolves signed in or signed
    * out and never rejects for "no session". An anonymous visitor costs one iframe request and no
    * navigation (none with `silent: 'if-hinted'`). Also warms the metadata so a later `login()` leaves
-   * at once; signed out, with a server that offers PAR (RFC 9126) and without DPoP, it then pushes the
-   * sign-in request (one request, after this resolves), so the click need not wait for the push
-   * (see `par` in {@link PkceClientOptions}).
+   * at once; signed out, with a server that offers PAR (RFC 9126), it then pushes the sign-in request
+   * (one request, after this resolves), so the click need not wait for the push (see `par` in
+   * {@link PkceClientOptions}).
    *
    * The silent sign-in is OIDC Core §3.1.2.1 `prompt=none`; its answer comes back by `postMessage`
    * to this origin only (RFC 9700 §4.18). Where the browser blocks third-party cookies, the server

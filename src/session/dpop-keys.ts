@@ -121,6 +121,15 @@ export function createDpopRuntime() {
       return jwkThumbprint(await jwkOf(pair.publicKey));
     },
 
+    /** Keeps the in-memory key `id` in IndexedDB too: a sign-in pushed ahead, leaving on a redirect now. */
+    async keep(id: string): Promise<void> {
+      if (!stored) throw new ConfigError(NO_KEY_STORE);
+      const pair = await find(id);
+      await stored.put(id, { pair, createdAt: Date.now() }).catch((cause: unknown) => {
+        throw new ConfigError(NO_KEY_STORE, { cause });
+      });
+    },
+
     /** Makes an in-memory key under `id` unless there is one (a silent sign-in's, made when its code came). */
     async ensure(id: string): Promise<void> {
       if (!inMemory.has(id)) await this.create(id, false);

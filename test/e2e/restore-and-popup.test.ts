@@ -146,6 +146,27 @@ describe('restoreSession() on the same site', () => {
     await tab.context.close();
   });
 
+  it('with DPoP, the request pushed ahead binds a key that waits in memory until the click, then outlives the redirect', async () => {
+    const tab = await watchedTab(env);
+    await tab.page.goto(env.demo.pageUrl);
+    await openBareApp(tab.page, { dpop: true });
+    tab.reset();
+    // One request, sent twice: the demo's server answers the first proof with use_dpop_nonce.
+    const states = () => new Set(tab.pushed.map((form) => form.get('state')));
+    expect(await restore(tab.page)).toMatchObject({ signedIn: false });
+    await expect.poll(() => tab.pushed.length).toBe(2);
+    expect(states().size).toBe(1);
+    expect(tab.pushed[0]!.get('dpop_jkt')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const { callbackUrl } = await signInThroughProvider(tab.page, env);
+    expect(tab.pushed).toHaveLength(2);
+    expect(new URL(callbackUrl!).searchParams.get('state')).toBe(tab.pushed[0]!.get('state'));
+    // The callback page redeems the code with a proof of that key: the tokens are DPoP-bound.
+    expect(await openBareApp(tab.page, { dpop: true })).toBe(true);
+    const status = await tab.page.evaluate(async (api) => (await window.auth.fetch(`${api}/api/me`)).status, env.demo.apiUrl);
+    expect(status).toBe(200);
+    await tab.context.close();
+  });
+
   it("silent: 'if-hinted' costs an anonymous visitor nothing, and a returning one is hinted", async () => {
     const tab = await watchedTab(env);
     await tab.page.goto(env.demo.pageUrl);

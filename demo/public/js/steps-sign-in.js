@@ -15,7 +15,7 @@ export function stepPkce(f) {
     };
   }
   const text = {
-    redirect: 'On "Sign in" the SDK draws 32 random bytes (crypto.getRandomValues) as the code_verifier and keeps it in sessionStorage for the callback. Only its SHA-256 hash, the code_challenge, leaves the browser now.',
+    redirect: 'Signed out, the SDK has drawn 32 random bytes (crypto.getRandomValues) as the code_verifier of the next sign-in and pushed its SHA-256 hash, the code_challenge, with the other parameters (PAR), so "Sign in" leaves at once; the verifier waits in memory, and in sessionStorage once you click, for the callback.',
     iframe: 'For the silent sign-in the SDK drew a new code_verifier (32 random bytes) and kept it in sessionStorage for the answer. Only its SHA-256 hash, the code_challenge, left the browser.',
     popup: 'loginWithPopup() drew a code_verifier (32 random bytes) and kept it in sessionStorage for the answer, as login() does. Only its SHA-256 hash, the code_challenge, left the browser.',
   }[f.via ?? 'redirect'];
@@ -41,7 +41,7 @@ function authorizeText(a) {
       : `At ${at}, login() sent the browser to the authorization endpoint with these parameters:`;
   }
   return {
-    redirect: `At ${at}, login() pushed these parameters to the server (PAR, RFC 9126), then sent the browser to the authorization endpoint with only client_id and the request_uri it got back, so nobody can read or change them on the way:`,
+    redirect: `At ${at}, the SDK pushed these parameters to the server (PAR, RFC 9126; ahead of the click, once the page knew it was signed out), then login() sent the browser to the authorization endpoint with only client_id and the request_uri it got back, so nobody can read or change them on the way:`,
     iframe: `At ${at}, the SDK pushed these parameters to the server (PAR, RFC 9126), then loaded the authorization endpoint in a hidden iframe with the request_uri it got back. With prompt=none the server answers at once, without a page:`,
     popup: `At ${at}, loginWithPopup() pushed these parameters to the server (PAR, RFC 9126), then opened the authorization endpoint in a popup with the request_uri it got back:`,
   }[a.via];

@@ -38,9 +38,8 @@ function lifeLeft(prepared: PreparedRequest | undefined): number {
   return Math.max(Math.min(pushed.at + use - performance.now(), pushed.wallAt + use - Date.now()), 0);
 }
 
-/** A sign-in request is worth pushing ahead: a signed-out top-level page, PAR on, no DPoP key to make for it. */
-const wanted = ({ config, session }: ClientContext): boolean =>
-  config.par !== false && !config.dpop && !session.tokens && !session.signingOut && window.top === window;
+/** A sign-in request is worth pushing ahead: a signed-out top-level page, PAR not turned off. */
+const wanted = ({ config, session }: ClientContext): boolean => config.par !== false && !session.tokens && !session.signingOut && window.top === window;
 
 /** Once the user shows up on a visible page, `then`. */
 function onSignOfLife(then: () => void): void {
@@ -64,7 +63,7 @@ export function pushAhead(ctx: ClientContext): void {
   if (ahead.request || !wanted(ctx)) return;
   const request = ctx.issuer
     .getMetadata()
-    .then((metadata) => (typeof metadata.pushed_authorization_request_endpoint === 'string' && wanted(ctx) ? prepareRequest(ctx, undefined, 'redirect') : undefined))
+    .then((metadata) => (typeof metadata.pushed_authorization_request_endpoint === 'string' && wanted(ctx) ? prepareRequest(ctx, undefined, 'redirect', true) : undefined))
     .then((prepared) => (lifeLeft(prepared) > 0 ? prepared : undefined))
     .catch(() => undefined);
   ahead.request = request;

@@ -42,6 +42,8 @@ export async function beginLogin(
   // A request pushed ahead has the configured parameters only: a login() asking for others makes its own.
   const ahead = mode === 'redirect' && !(params && Object.keys(params).length) ? await takeAhead(ctx) : { waited: false };
   const { url, state, nonce, codeVerifier, redirectUri, metadata, maxAge, pushed } = ahead.prepared ?? (await prepareRequest(ctx, params, mode));
+  // DPoP: the key the request pushed ahead binds waited in memory; it must outlive the redirect now.
+  if (ahead.prepared) await (await ctx.dpop?.())?.keep(`tx:${state}`);
   await ctx.transactions.save({ state, nonce, codeVerifier, redirectUri, returnTo: target, appState, maxAge, metadata, createdAt: Date.now() });
   return { url, state, pushedNow: ahead.prepared ? ahead.waited : !!pushed };
 }

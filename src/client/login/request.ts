@@ -27,12 +27,18 @@ export interface PreparedRequest {
 /**
  * @internal Makes an authorization request: a new verifier, `state` (marked with the mode it is
  * answered in) and `nonce`, the DPoP key the code is bound to, the URL, and the push when PAR is
- * used. Nothing is stored: the caller keeps it in the transaction store when the browser goes.
+ * used. Nothing is stored (made `ahead` of the click, not even the DPoP key): the caller keeps it in
+ * the transaction store when the browser goes.
  *
  * @throws {@link ConfigError} for `par: true` or `dpop: true` at a server that does not offer it;
  *   discovery's and the push's errors.
  */
-export async function prepareRequest(ctx: ClientContext, params: Record<string, string> | undefined, mode: ResponseMode): Promise<PreparedRequest> {
+export async function prepareRequest(
+  ctx: ClientContext,
+  params: Record<string, string> | undefined,
+  mode: ResponseMode,
+  ahead = false,
+): Promise<PreparedRequest> {
   const { config } = ctx;
   const redirectUri = redirectUriFor(config, mode);
   const metadata = await ctx.issuer.getMetadata();
@@ -59,7 +65,8 @@ export async function prepareRequest(ctx: ClientContext, params: Record<string, 
       `"dpop" is true but the server does not offer DPoP with ES256: its metadata has ${metadata.dpop_signing_alg_values_supported ? `"dpop_signing_alg_values_supported": ${JSON.stringify(metadata.dpop_signing_alg_values_supported)}` : 'no "dpop_signing_alg_values_supported"'}. Turn DPoP on at the server, set dpop: false, or, for a server that supports it without saying so, add it through metadataOverrides`,
     );
   }
-  const dpopJkt = await dpop?.create(`tx:${state}`, mode === 'redirect');
+  // Pushed ahead of the click, the key stays in memory until the click (begin.ts keeps it then).
+  const dpopJkt = await dpop?.create(`tx:${state}`, mode === 'redirect' && !ahead);
   const url = buildAuthorizationUrl(metadata.authorization_endpoint, {
     clientId: config.clientId,
     redirectUri,
