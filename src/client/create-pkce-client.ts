@@ -123,7 +123,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       if (restoreOptions.silent !== false) follow = restoreOptions;
       const result = await restoreSession(ctx, restoreOptions);
       // Signed out: the sign-in request is pushed now (PAR), so the click on "Sign in" need not wait for it.
-      if (!result.signedIn && config.par !== false) void import('./login/ahead.js').then(({ pushAhead }) => pushAhead(ctx), () => undefined);
+      if (!result.signedIn && config.par !== false) void import('./login/ahead.js').then(({ pushAheadSoon }) => pushAheadSoon(ctx), () => undefined);
       return result;
     },
 

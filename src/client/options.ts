@@ -159,8 +159,9 @@ export interface PkceClientOptions {
    * without `params` goes with it while its `request_uri` has 10 s of its `expires_in` (RFC 9126
    * §2.2) left (at most 10 minutes), once. One that expired unused is pushed again at the user's next
    * input on the page (an idle or hidden page pushes nothing more; nor does a server whose requests
-   * live under 30 s), and after Back from the server. With `dpop: true` the key its `dpop_jkt` binds
-   * (RFC 9449 §10) is made with it and kept in memory, and in IndexedDB from the click.
+   * live under 30 s), and after Back from the server. With `dpop: true` it is pushed at the user's
+   * first input on the page (its push loads the DPoP code), and the key its `dpop_jkt` binds (RFC 9449
+   * §10) is made with it and kept in memory, and in IndexedDB from the click.
    */
   par?: boolean | undefined;
 }

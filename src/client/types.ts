@@ -141,8 +141,8 @@ export interface PkceClient {
    * out and never rejects for "no session". An anonymous visitor costs one iframe request and no
    * navigation (none with `silent: 'if-hinted'`). Also warms the metadata so a later `login()` leaves
    * at once; signed out, with a server that offers PAR (RFC 9126), it then pushes the sign-in request
-   * (one request, after this resolves), so the click need not wait for the push (see `par` in
-   * {@link PkceClientOptions}).
+   * (one request, after this resolves; with DPoP at the user's first input), so the click need not
+   * wait for the push (see `par` in {@link PkceClientOptions}).
    *
    * The silent sign-in is OIDC Core §3.1.2.1 `prompt=none`; its answer comes back by `postMessage`
    * to this origin only (RFC 9700 §4.18). Where the browser blocks third-party cookies, the server

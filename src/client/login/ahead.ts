@@ -82,6 +82,17 @@ export function pushAhead(ctx: ClientContext): void {
 }
 
 /**
+ * @internal What restoreSession() calls once the page is signed out: pushes at once, or with DPoP at
+ * the user's first sign of life, since its push loads the DPoP code and jose's signing (8 KB) that a
+ * visitor who never touches the page should not pay for; the time from first input to a click on
+ * "Sign in" is mostly longer than the push's round trips.
+ */
+export function pushAheadSoon(ctx: ClientContext): void {
+  if (ctx.config.dpop) onSignOfLife(() => pushAhead(ctx));
+  else pushAhead(ctx);
+}
+
+/**
  * @internal The request pushed ahead, for a login() that asks for nothing else; each is used once.
  * Waits for one still in flight (sooner than a push of its own): `waited` then, as for a push made
  * on the click. `prepared` is absent when there is none that lives long enough for the browser to
