@@ -62,8 +62,13 @@ export interface TokenVerificationErrorOptions {
   /**
    * What the token carried and what to change, appended to the `message` for the API's logs; never
    * in `errorDescription`, the challenge or the answer's body, which the caller sees.
+   *
+   * A function is called once, when the `message` (or the `stack`, which V8 formats from it) is
+   * first read, and may return `undefined` for no hint: the verifier's refusals word their hints so,
+   * because most are never logged one by one (a flood of forged tokens), and reading the token
+   * again for every one of them made refusing cost more than accepting.
    */
-  hint?: string | undefined;
+  hint?: string | (() => string | undefined) | undefined;
 }
 
 /**
@@ -104,6 +109,10 @@ export class TokenVerificationError extends PkceError<TokenVerificationErrorCode
   /** The value for a `DPoP-Nonce` response header (RFC 9449 §9), when the API uses server nonces. */
   readonly dpopNonce?: string;
 
+  /** With a `hint` function: the description its message starts with, and the function, until read. */
+  #description: string | undefined;
+  #hint: (() => string | undefined) | undefined;
+
   /**
    * @param code - the RFC 6750 / RFC 9449 outcome.
    * @param description - a short, token-free explanation; the `error_description`, and the `message`
@@ -113,11 +122,19 @@ export class TokenVerificationError extends PkceError<TokenVerificationErrorCode
   constructor(code: TokenVerificationErrorCode, description: string, options: TokenVerificationErrorOptions = {}) {
     // RFC 6750 §3.1: no error code when the request had no credentials at all.
     const error = code === 'missing_token' ? undefined : code;
-    super(code, options.hint === undefined ? description : `${description}: ${options.hint}`, {
+    const hint = options.hint;
+    const later = typeof hint === 'function';
+    // Error() makes no `message` of its own when given none: reading it then reaches the getter below.
+    const message = later ? (undefined as unknown as string) : hint === undefined ? description : `${description}: ${hint}`;
+    super(code, message, {
       cause: options.cause,
       error,
       errorDescription: error === undefined ? undefined : description,
     });
+    if (later) {
+      this.#description = description;
+      this.#hint = hint;
+    }
     this.name = 'TokenVerificationError';
     this.status = STATUS[code];
     const scope = options.scope !== undefined && options.scope.length > 0 ? options.scope : undefined;
@@ -133,7 +150,37 @@ export class TokenVerificationError extends PkceError<TokenVerificationErrorCode
       algs: options.dpopAlgorithms?.join(' '),
     });
   }
+
+  static {
+    // The message of an error built with a hint function: written on first read, then an own data
+    // property as any error's. On the prototype, so that building the error defines nothing more
+    // (an own accessor per error cost more than the hint it put off); not a class accessor, since
+    // Error's typings declare `message` a property.
+    const own = (target: object, value: string) => {
+      Object.defineProperty(target, 'message', { value, writable: true, enumerable: false, configurable: true });
+      return value;
+    };
+    Object.defineProperty(this.prototype, 'message', {
+      get(this: object): string {
+        let error: object | null = this;
+        while (error !== null && !(#hint in error)) error = Object.getPrototypeOf(error) as object | null;
+        if (error === null) return '';
+        const refusal = error as TokenVerificationError;
+        const description = refusal.#description ?? '';
+        const text = refusal.#hint?.();
+        refusal.#description = refusal.#hint = undefined;
+        return own(refusal, text === undefined ? description : `${description}: ${text}`);
+      },
+      set(this: object, value: string) {
+        if (#hint in this) (this as TokenVerificationError).#description = (this as TokenVerificationError).#hint = undefined;
+        own(this, value);
+      },
+      enumerable: false,
+      configurable: true,
+    });
+  }
 }
+
 
 /**
  * The DPoP replay cache of {@link memoryReplayCache} holds `maxEntries` proofs that have not

@@ -12,7 +12,7 @@ import type { TokenVerifierOptions } from '../options/types.js';
 import { resolveScopes } from '../options/validators.js';
 import { withoutStackTrace } from '../without-stack-trace.js';
 import { readBinding } from './binding.js';
-import { joseRefusalHint, scopeRefusalHint } from './refusal-hint.js';
+import { joseRefusalHint, scopeRefusalHint, type Hint } from './refusal-hint.js';
 import { describeJoseError } from './describe-jose-error.js';
 import { grantedScopes } from './scopes.js';
 import { refuseClaims } from './token-claims.js';
@@ -74,11 +74,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   });
 
   // A refusal answers the client (a 401); it is no fault of this process to trace: no stack trace.
+  // Its hint for the API's logs is worded when its message is read, not here (refusal-hint.ts).
   const refuse = (
     code: TokenVerificationErrorCode,
     description: string,
     scheme: AuthScheme | undefined,
-    extra: { scope?: readonly string[]; cause?: unknown; dpopNonce?: string | undefined; hint?: string | undefined } = {},
+    extra: { scope?: readonly string[]; cause?: unknown; dpopNonce?: string | undefined; hint?: Hint | undefined } = {},
   ) =>
     withoutStackTrace(
       () =>
@@ -87,7 +88,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
           schemes,
           errorScheme: scheme,
           dpopAlgorithms: dpop?.algorithms,
-          ...extra,
+          scope: extra.scope,
+          cause: extra.cause,
+          dpopNonce: extra.dpopNonce,
+          hint: extra.hint,
         }),
     );
 

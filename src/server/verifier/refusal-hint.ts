@@ -2,7 +2,11 @@
  * What to change when a token is refused: the values the token carried and the option of
  * `createTokenVerifier` (or the authorization server's setting) that would make them agree. Goes into
  * the error's `message`, for the API's logs; the `error_description` sent to the caller stays the
- * generic RFC 6750 text. Built only on a refusal, from what jose already parsed where it can.
+ * generic RFC 6750 text.
+ *
+ * Written when the message is first read, not when the token is refused: most refusals are never
+ * logged one by one (a flood of forged tokens, a client retrying an expired one), and decoding the
+ * token again to word a hint made a refusal cost more than an acceptance (issue 17).
  *
  * @internal
  * @packageDocumentation
@@ -19,15 +23,35 @@ const ENTRA_V2 = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f-]{36})\/v2\.0
 type HintOptions = Pick<ResolvedOptions, 'issuer' | 'audience' | 'clientIds' | 'scopeClaim' | 'profile'>;
 
 
-/** The token's header (0) or payload (1), when it decodes; a hint is worth little work, so not over 4 KB. */
-function decodePart(token: string, index: 0 | 1): Record<string, unknown> | undefined {
-  const part = token.split('.')[index];
+/** A hint to append to a refusal's message, or `undefined` when the description says all. @internal */
+export type Hint = () => string | undefined;
+
+/**
+ * The header (0) or payload (1) of `signed`, a token without its signature, when it decodes; a hint
+ * is worth little work, so not over 4 KB.
+ */
+function decodePart(signed: string, index: 0 | 1): Record<string, unknown> | undefined {
+  const part = signed.split('.')[index];
   if (part === undefined || part.length > 4096) return undefined;
   try {
-    return index === 0 ? decodeProtectedHeader(token) : decodeJwt(token);
+    // Both decoders want three parts; the signature they do not read is left empty.
+    return index === 0 ? decodeProtectedHeader(`${signed}.`) : decodeJwt(`${signed}.`);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The token's header and payload, for a hint to read later. Its signature is not kept: a hint needs
+ * none, and without it what the error holds on to cannot be sent as a token.
+ */
+const withoutSignature = (token: string) => token.slice(0, token.lastIndexOf('.'));
+
+/** Whether `token` has the three parts of a compact JWS (two dots), without splitting it. */
+function hasThreeParts(token: string): boolean {
+  const first = token.indexOf('.');
+  const second = first === -1 ? -1 : token.indexOf('.', first + 1);
+  return second !== -1 && token.indexOf('.', second + 1) === -1;
 }
 
 function issuerHint(iss: unknown, config: HintOptions): string {
@@ -60,49 +84,55 @@ function audienceHint(payload: JWTPayload, config: HintOptions): string {
 }
 
 /**
- * The hint for jose's refusal of `token`, or `undefined` when the generic description says all.
+ * The hint for jose's refusal of `token`, or `undefined` when the generic description says all. Only
+ * sorting the error happens now; reading the token's claims waits for the hint to be read.
  * @internal
  */
-export function joseRefusalHint(error: unknown, token: string, config: HintOptions): string | undefined {
+export function joseRefusalHint(error: unknown, token: string, config: HintOptions): Hint | undefined {
   if (error instanceof errors.JWTClaimValidationFailed) {
     const payload = error.payload;
     switch (error.claim) {
       case 'iss':
-        return issuerHint(payload.iss, config);
+        return () => issuerHint(payload.iss, config);
       case 'aud':
-        return audienceHint(payload, config);
+        return () => audienceHint(payload, config);
       case 'typ': {
-        const typ = decodePart(token, 0)?.['typ'];
-        return `its "typ" is ${typ === undefined ? 'absent' : claimText(typ)}, not "at+jwt" (RFC 9068): for the plain JWT access tokens most servers issue, set profile: 'plain-jwt'; when you mint tokens yourself, set the header typ: 'at+jwt'`;
+        const signed = withoutSignature(token);
+        return () => {
+          const typ = decodePart(signed, 0)?.['typ'];
+          return `its "typ" is ${typ === undefined ? 'absent' : claimText(typ)}, not "at+jwt" (RFC 9068): for the plain JWT access tokens most servers issue, set profile: 'plain-jwt'; when you mint tokens yourself, set the header typ: 'at+jwt'`;
+        };
       }
       default:
         return undefined;
     }
   }
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) {
-    if (token.split('.').length !== 3) {
-      return (
-        `it is not a JWT but an opaque token of ${token.length} characters, which only its issuer can read: ask for a JWT access token ` +
-        '(Auth0: send an "audience" with the sign-in; ZITADEL: access token type JWT; Ory Hydra: strategies.access_token: jwt)'
-      );
-    }
-    return undefined;
+    if (hasThreeParts(token)) return undefined;
+    const length = token.length;
+    return () =>
+      `it is not a JWT but an opaque token of ${length} characters, which only its issuer can read: ask for a JWT access token ` +
+      '(Auth0: send an "audience" with the sign-in; ZITADEL: access token type JWT; Ory Hydra: strategies.access_token: jwt)';
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) {
-    const aud = decodePart(token, 1)?.['aud'];
-    if ([aud].flat().some((value) => typeof value === 'string' && GRAPH_AUDIENCES.has(value))) {
+    const signed = withoutSignature(token);
+    return () => {
+      const aud = decodePart(signed, 1)?.['aud'];
+      if (![aud].flat().some((value) => typeof value === 'string' && GRAPH_AUDIENCES.has(value))) return undefined;
       return `its "aud" is ${claimText(aud)}: a Microsoft Graph token, whose signature only Graph can check; the browser app must ask for your API's scope (e.g. api://<API app id>/<scope>) to get a token for this API`;
-    }
+    };
   }
   return undefined;
 }
 
 /** The hint for a token that passed but lacks `needed` scopes in `config.scopeClaim`. @internal */
-export function scopeRefusalHint(payload: JWTPayload, needed: readonly string[], config: HintOptions): string | undefined {
-  const other = config.scopeClaim === 'scope' ? 'scp' : 'scope';
-  const there = grantedScopes(payload, other);
-  if (needed.every((scope) => there.has(scope))) {
-    return `it carries the scopes in "${other}" (${claimText([...there])}), not in "${config.scopeClaim}": set scopeClaim: '${other}'`;
-  }
-  return `it grants ${claimText([...grantedScopes(payload, config.scopeClaim)])} in "${config.scopeClaim}", this API needs ${claimText(needed)}: the browser app must ask for them in its "scope"`;
+export function scopeRefusalHint(payload: JWTPayload, needed: readonly string[], config: HintOptions): Hint {
+  return () => {
+    const other = config.scopeClaim === 'scope' ? 'scp' : 'scope';
+    const there = grantedScopes(payload, other);
+    if (needed.every((scope) => there.has(scope))) {
+      return `it carries the scopes in "${other}" (${claimText([...there])}), not in "${config.scopeClaim}": set scopeClaim: '${other}'`;
+    }
+    return `it grants ${claimText([...grantedScopes(payload, config.scopeClaim)])} in "${config.scopeClaim}", this API needs ${claimText(needed)}: the browser app must ask for them in its "scope"`;
+  };
 }
