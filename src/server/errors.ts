@@ -101,13 +101,13 @@ export interface TokenVerificationErrorOptions {
  */
 export class TokenVerificationError extends PkceError<TokenVerificationErrorCode> {
   /** HTTP status to answer with: 400, 401 or 403. */
-  readonly status: 400 | 401 | 403;
+  declare readonly status: 400 | 401 | 403;
   /** The `WWW-Authenticate` response header value. */
-  readonly wwwAuthenticate: string;
+  declare readonly wwwAuthenticate: string;
   /** The scope values the resource needs, when the challenge names them. */
-  readonly scope?: readonly string[];
+  declare readonly scope?: readonly string[];
   /** The value for a `DPoP-Nonce` response header (RFC 9449 §9), when the API uses server nonces. */
-  readonly dpopNonce?: string;
+  declare readonly dpopNonce?: string;
 
   /** With a `hint` function: the description its message starts with, and the function, until read. */
   #description: string | undefined;
@@ -126,29 +126,33 @@ export class TokenVerificationError extends PkceError<TokenVerificationErrorCode
     const later = typeof hint === 'function';
     // Error() makes no `message` of its own when given none: reading it then reaches the getter below.
     const message = later ? (undefined as unknown as string) : hint === undefined ? description : `${description}: ${hint}`;
-    super(code, message, {
-      cause: options.cause,
-      error,
-      errorDescription: error === undefined ? undefined : description,
-    });
+    // `error` and `errorDescription` are set here rather than passed up: PkceError's loop over its
+    // options stores each by a computed name, a large share of what building a refusal cost.
+    super(code, message, { cause: options.cause });
     if (later) {
       this.#description = description;
       this.#hint = hint;
     }
     this.name = 'TokenVerificationError';
-    this.status = STATUS[code];
+    if (error !== undefined) {
+      const oauth = this as { error?: string; errorDescription?: string };
+      oauth.error = error;
+      oauth.errorDescription = description;
+    }
     const scope = options.scope !== undefined && options.scope.length > 0 ? options.scope : undefined;
-    if (scope !== undefined) this.scope = scope;
-    if (options.dpopNonce !== undefined) this.dpopNonce = options.dpopNonce;
+    this.status = STATUS[code];
     this.wwwAuthenticate = formatChallenges({
       schemes: options.schemes ?? ['Bearer'],
       errorScheme: options.errorScheme,
       realm: options.realm,
       error,
-      errorDescription: this.errorDescription,
+      errorDescription: error === undefined ? undefined : description,
       scope: scope?.join(' '),
       algs: options.dpopAlgorithms?.join(' '),
     });
+    // Own properties even when undefined, as they have always been.
+    this.scope = scope;
+    this.dpopNonce = options.dpopNonce;
   }
 
   static {
@@ -180,7 +184,6 @@ export class TokenVerificationError extends PkceError<TokenVerificationErrorCode
     });
   }
 }
-
 
 /**
  * The DPoP replay cache of {@link memoryReplayCache} holds `maxEntries` proofs that have not

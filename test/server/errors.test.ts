@@ -24,6 +24,21 @@ describe('TokenVerificationError', () => {
     expect([missing.error, missing.errorDescription, missing.wwwAuthenticate]).toEqual([undefined, undefined, 'Bearer']);
   });
 
+  it('what a logger prints of it: its code, the OAuth error, the status and the header; scope and dpopNonce even when unset', () => {
+    const error = new TokenVerificationError('invalid_token', 'The access token expired', { cause: new Error('jose') });
+    expect(Object.entries(error)).toEqual([
+      ['name', 'TokenVerificationError'],
+      ['code', 'invalid_token'],
+      ['error', 'invalid_token'],
+      ['errorDescription', 'The access token expired'],
+      ['status', 401],
+      ['wwwAuthenticate', 'Bearer error="invalid_token", error_description="The access token expired"'],
+      ['scope', undefined],
+      ['dpopNonce', undefined],
+    ]);
+    expect(Object.keys(new TokenVerificationError('missing_token', 'x'))).toEqual(['name', 'code', 'status', 'wwwAuthenticate', 'scope', 'dpopNonce']);
+  });
+
   it('keeps the scope and the DPoP nonce it was given', () => {
     const error = new TokenVerificationError('insufficient_scope', 'x', { scope: ['a', 'b'], dpopNonce: 'n' });
     expect([error.scope, error.dpopNonce]).toEqual([['a', 'b'], 'n']);

@@ -17,6 +17,20 @@ describe('formatChallenges', () => {
     expect(formatChallenges({ schemes: ['Bearer'] })).toBe('Bearer');
   });
 
+  it('a header written before for the same description is given again only when every attribute matches', () => {
+    const schemes: ('Bearer' | 'DPoP')[] = ['Bearer', 'DPoP'];
+    const base = { schemes, errorScheme: 'Bearer', realm: 'api', error: 'invalid_token', errorDescription: 'same' } as const;
+    expect(formatChallenges(base)).toBe('Bearer realm="api", error="invalid_token", error_description="same", DPoP realm="api"');
+    expect(formatChallenges({ ...base, realm: 'other' })).toBe('Bearer realm="other", error="invalid_token", error_description="same", DPoP realm="other"');
+    expect(formatChallenges({ ...base, errorScheme: 'DPoP', algs: 'ES256' })).toBe(
+      'DPoP realm="api", error="invalid_token", error_description="same", algs="ES256", Bearer realm="api"',
+    );
+    expect(formatChallenges({ ...base, scope: 'read' })).toBe('Bearer realm="api", error="invalid_token", error_description="same", scope="read", DPoP realm="api", scope="read"');
+    expect(formatChallenges(base)).toBe('Bearer realm="api", error="invalid_token", error_description="same", DPoP realm="api"');
+    schemes.pop(); // the same array, changed since
+    expect(formatChallenges(base)).toBe('Bearer realm="api", error="invalid_token", error_description="same"');
+  });
+
   it('drops control and non-ASCII characters, so no value can split or end the header', () => {
     expect(formatChallenges({ schemes: ['Bearer'], realm: 'a\r\nSet-Cookie: x=1 é' })).toBe('Bearer realm="aSet-Cookie: x=1 "');
   });
