@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPkceClient } from '../../src/index.js';
 import { KEYCLOAK_ISSUER, keycloak } from '../support/providers/keycloak.js';
 import { REDIRECT_URI, type ProviderServer } from '../support/providers/provider-server.js';
-import { installWebLocks, resetPage } from '../support/flow.js';
+import { NAVIGATION_WAIT, installWebLocks, resetPage } from '../support/flow.js';
 import { deferred } from '../support/deferred.js';
 
 const recipe = { issuer: KEYCLOAK_ISSUER, clientId: 'orders-spa', scope: 'openid profile' };
@@ -43,7 +43,7 @@ async function signedOutStartUp(page: Tab) {
 async function loginUrl(page: Tab): Promise<URL> {
   const before = page.navigations.length;
   page.auth.login().catch(() => undefined);
-  await vi.waitFor(() => expect(page.navigations.length).toBeGreaterThan(before));
+  await vi.waitFor(() => expect(page.navigations.length).toBeGreaterThan(before), NAVIGATION_WAIT);
   return new URL(page.navigations.at(-1)!);
 }
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { signIn, spa, type Page, type Recipe } from '../support/providers/harness.js';
 import { KEYCLOAK_ISSUER, keycloak } from '../support/providers/keycloak.js';
 import type { ProviderServer } from '../support/providers/provider-server.js';
-import { resetPage } from '../support/flow.js';
+import { NAVIGATION_WAIT, resetPage } from '../support/flow.js';
 
 const recipe: Recipe = { issuer: KEYCLOAK_ISSUER, clientId: 'orders-spa', scope: 'openid profile' };
 const PAR_ENDPOINT = `${KEYCLOAK_ISSUER}/protocol/openid-connect/ext/par/request`;
@@ -24,7 +24,7 @@ const pushes = (server: ProviderServer) => server.requests.filter((r) => r.metho
 async function loginUrl(page: Page, options?: Parameters<Page['auth']['login']>[0]): Promise<URL> {
   const before = page.navigations.length;
   page.auth.login(options).catch(() => undefined);
-  await vi.waitFor(() => expect(page.navigations.length).toBeGreaterThan(before));
+  await vi.waitFor(() => expect(page.navigations.length).toBeGreaterThan(before), NAVIGATION_WAIT);
   return new URL(page.navigations.at(-1)!);
 }
 

@@ -2,6 +2,13 @@ import { vi } from 'vitest';
 import { createPkceClient, type PkceClientOptions } from '../../src/index.js';
 import { API_ORIGIN, CLIENT_ID, ISSUER, REDIRECT_URI, type TestServer } from './authorization-server.js';
 
+/**
+ * How long a test waits for login() to navigate: the first login() of a file loads (and Vitest
+ * transforms) the sign-in modules, which a loaded machine took over Vitest's default second for.
+ * A wait, not a timing assertion: a login() that navigates passes however long it took.
+ */
+export const NAVIGATION_WAIT = { timeout: 10_000, interval: 20 };
+
 /** A client wired to the test server, recording where it sends the browser. */
 export function createClient(server: TestServer, options: Partial<PkceClientOptions> = {}) {
   const navigations: string[] = [];
@@ -26,7 +33,7 @@ export async function startLogin(client: ReturnType<typeof createClient>, option
   await vi.waitFor(() => {
     if (failure) throw Object.assign(new Error('login failed'), { failure });
     if (client.navigations.length === before) throw new Error('no navigation yet');
-  });
+  }, NAVIGATION_WAIT);
   return client.navigations.at(-1)!;
 }
 

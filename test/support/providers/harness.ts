@@ -3,6 +3,7 @@ import { vi } from 'vitest';
 import { createPkceClient, type PkceClientEvents, type PkceClientOptions } from '../../../src/index.js';
 import { createTokenVerifier, isPkceError, type JwksTokenVerifierOptions } from '../../../src/server/index.js';
 import { API_ORIGIN, REDIRECT_URI, type Landing, type ProviderServer } from './provider-server.js';
+import { NAVIGATION_WAIT } from '../flow.js';
 
 /** The client options a recipe gives; the harness adds the redirect URI, fetch and navigation. */
 export type Recipe = Omit<PkceClientOptions, 'fetch' | 'navigate' | 'redirectUri'> & { redirectUri?: string };
@@ -29,7 +30,7 @@ async function nextNavigation(page: Page, start: () => Promise<unknown>): Promis
   await vi.waitFor(() => {
     if (failure) throw failure;
     if (page.navigations.length === before) throw new Error('no navigation yet');
-  });
+  }, NAVIGATION_WAIT);
   return new URL(page.navigations.at(-1)!);
 }
 
