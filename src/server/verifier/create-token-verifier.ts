@@ -17,7 +17,7 @@ import { describeJoseError } from './describe-jose-error.js';
 import { grantedScopes } from './scopes.js';
 import { refuseClaims } from './token-claims.js';
 import type { TokenVerifier } from './token-verifier.js';
-import { verifyJwt, type KeySource } from './verify-jwt.js';
+import { jwksSource, verifyJwt, type KeySource } from './verify-jwt.js';
 
 /**
  * Creates a verifier of JWT access tokens for a resource server (an API), following RFC 6750 for
@@ -60,7 +60,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const source: KeySource =
     config.key.kind === 'secret'
       ? { kind: 'secret', key: config.key.secret.verificationKey }
-      : { kind: 'jwks', keys: createRemoteKeys({ issuer: config.issuer, ...config.key }) };
+      : jwksSource(createRemoteKeys({ issuer: config.issuer, ...config.key }));
   const { realm, dpop } = config;
   const schemes: AuthScheme[] = dpop === undefined ? ['Bearer'] : dpop.required ? ['DPoP'] : ['Bearer', 'DPoP'];
   // Built once: jose reads them on every verification.

@@ -1,11 +1,34 @@
-import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions, type KeyObject } from 'jose';
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { isPkceError, ValidationError } from '../../shared/errors.js';
 import type { RemoteKeys } from '../keys/remote-keys.js';
 
 /** Where a verifier's keys come from. @internal */
 export type KeySource =
-  | { readonly kind: 'jwks'; readonly keys: RemoteKeys }
+  | { readonly kind: 'jwks'; readonly keys: RemoteKeys; readonly getKey: JWTVerifyGetKey }
   | { readonly kind: 'secret'; readonly key: () => CryptoKey | JWTVerifyGetKey };
+
+/**
+ * The key source of a verifier over the authorization server's keys, with one key resolver for all
+ * its verifications (none made per token): what the lookup throws leaves it sorted, a key that
+ * cannot be used as {@link ValidationError} `invalid_response`.
+ * @internal
+ */
+export function jwksSource(keys: RemoteKeys): KeySource {
+  const sort = (error: unknown): never => {
+    if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || isPkceError(error)) throw error;
+    throw unusableKey(error);
+  };
+  const getKey: JWTVerifyGetKey = (header, input) => {
+    let key: ReturnType<JWTVerifyGetKey>;
+    try {
+      key = keys.getKey(header, input);
+    } catch (error) {
+      return sort(error);
+    }
+    return key instanceof Promise ? key.then(undefined, sort) : key;
+  };
+  return { kind: 'jwks', keys, getKey };
+}
 
 /**
  * Verifies a JWT's signature and claims with jose's `jwtVerify`, and sorts every failure by what
@@ -33,7 +56,7 @@ export function verifyJwt(token: string, source: KeySource, options: JWTVerifyOp
     // Two calls, one per overload of jwtVerify: a key, or a resolver.
     return (typeof key === 'function' ? jwtVerify(token, key, options) : jwtVerify(token, key, options)).then(payloadOf);
   }
-  return verifyWithKeySet(token, source.keys, options, true);
+  return verifyWithKeySet(token, source, options, true);
 }
 
 const payloadOf = (verified: { payload: JWTPayload }): JWTPayload => verified.payload;
@@ -44,35 +67,23 @@ const payloadOf = (verified: { payload: JWTPayload }): JWTPayload => verified.pa
  *
  * @param mayRefresh - when no key has the token's `kid`, ask for the JWKS again and try once more.
  */
-function verifyWithKeySet(token: string, keys: RemoteKeys, options: JWTVerifyOptions, mayRefresh: boolean): Promise<JWTPayload> {
-  let resolved = false;
-  const resolve: JWTVerifyGetKey = async (header, input) => {
-    let key: CryptoKey | KeyObject | Uint8Array;
-    try {
-      key = (await keys.getKey(header, input)) as CryptoKey;
-    } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || isPkceError(error)) {
-        throw error;
-      }
-      throw unusableKey(error);
-    }
-    resolved = true;
-    return key;
-  };
-  return jwtVerify(token, resolve, options).then(payloadOf, (error: unknown) => {
-    if (error instanceof errors.JWKSNoMatchingKey && mayRefresh) return retryWithNewKeys(token, keys, options, error);
+function verifyWithKeySet(token: string, source: KeySource & { kind: 'jwks' }, options: JWTVerifyOptions, mayRefresh: boolean): Promise<JWTPayload> {
+  return jwtVerify(token, source.getKey, options).then(payloadOf, (error: unknown) => {
+    if (error instanceof errors.JWKSNoMatchingKey && mayRefresh) return retryWithNewKeys(token, source, options, error);
     if (error instanceof errors.JWKSMultipleMatchingKeys) return verifyWithCandidates(token, error, options);
-    // jose's verdicts on the token are JOSEErrors; anything else thrown once a key was chosen is
-    // WebCrypto or jose refusing that key (e.g. "RS256 requires key modulusLength to be 2048 bits").
-    if (resolved && !(error instanceof errors.JOSEError) && !isPkceError(error)) throw unusableKey(error);
+    // jose's verdicts on the token are JOSEErrors, and the key lookup's own failures leave it
+    // sorted (jwksSource); anything else is WebCrypto or jose refusing the key chosen (e.g. "RS256
+    // requires key modulusLength to be 2048 bits"): jose throws only its own errors before it asks
+    // for a key, so no flag per verification needs to say whether one was chosen.
+    if (!(error instanceof errors.JOSEError) && !isPkceError(error)) throw unusableKey(error);
     throw error;
   });
 }
 
 /** No key has the token's `kid`: the JWKS is fetched again, unless within the cooldown, and tried once more. */
-async function retryWithNewKeys(token: string, keys: RemoteKeys, options: JWTVerifyOptions, noKey: unknown): Promise<JWTPayload> {
-  if (!(await keys.refreshForUnknownKey())) throw noKey;
-  return verifyWithKeySet(token, keys, options, false);
+async function retryWithNewKeys(token: string, source: KeySource & { kind: 'jwks' }, options: JWTVerifyOptions, noKey: unknown): Promise<JWTPayload> {
+  if (!(await source.keys.refreshForUnknownKey())) throw noKey;
+  return verifyWithKeySet(token, source, options, false);
 }
 
 /** RFC 7517 §4.5: tries each key that fits the header; jose skips the ones it cannot import. */
