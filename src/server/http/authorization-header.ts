@@ -42,13 +42,15 @@ export function parseAuthorization(
     description: `The request does not use the ${schemes.join(' or ')} scheme`,
   } as const;
 
-  // The scheme ends at the first space or tab (RFC 9110 §11.4); a bare token has neither.
-  const space = firstWhitespace(header);
+  // The scheme ends at the first space or tab (RFC 9110 §11.4); a bare token has neither, so a value
+  // that is all b64token (verify() given the JWT) is read once, not scanned for each as well.
+  const b64token = B64TOKEN.test(header);
+  const space = b64token ? -1 : firstWhitespace(header);
   if (space === -1) {
     const scheme = schemeOf(header, schemes);
     if (scheme !== undefined) return invalid(`The Authorization header has no token after ${scheme}`);
     if (!acceptBareToken) return otherScheme;
-    return B64TOKEN.test(header) ? { scheme: 'Bearer', token: header } : invalid('The access token has characters a Bearer token cannot have');
+    return b64token ? { scheme: 'Bearer', token: header } : invalid('The access token has characters a Bearer token cannot have');
   }
   // RFC 9110 §11.1: the scheme name is case-insensitive.
   const scheme = schemeOf(header.slice(0, space), schemes);
