@@ -71,10 +71,17 @@ export class PkceError<Code extends string = PkceErrorCode> extends Error {
   constructor(code: Code, message: string, options: PkceErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : options);
     this.name = 'PkceError';
-    // Only the fields that are set become properties, so errors compare and print cleanly.
-    for (const [name, value] of Object.entries({ ...options, code })) {
-      if (value !== undefined && name !== 'cause') (this as Record<string, unknown>)[name] = value;
-    }
+    // Only the fields that are set become properties, so errors compare and print cleanly. Each is
+    // assigned by name, not copied in a loop over the options: an API refusing a flood of bad tokens
+    // builds one of these per request (issue 17 measured the loop at a tenth of a refusal's cost).
+    const fields = this as { -readonly [K in keyof PkceErrorOptions | 'code']?: unknown };
+    const { error, errorDescription, errorUri, returnTo, appState } = options;
+    if (error !== undefined) fields.error = error;
+    if (errorDescription !== undefined) fields.errorDescription = errorDescription;
+    if (errorUri !== undefined) fields.errorUri = errorUri;
+    if (returnTo !== undefined) fields.returnTo = returnTo;
+    if (appState !== undefined) fields.appState = appState;
+    fields.code = code;
   }
 }
 // A brand rather than instanceof alone, so the guard works across bundles and iframes.
@@ -131,6 +138,7 @@ export class OAuthError extends PkceError {
   constructor(options: PkceErrorOptions & { error: string; status?: number }, detail?: string) {
     super('oauth_error', options.error + (options.errorDescription ? `: ${options.errorDescription}` : '') + (detail ? ` (${detail})` : ''), options);
     this.name = 'OAuthError';
+    if (options.status !== undefined) (this as { status?: number }).status = options.status;
   }
 }
 
