@@ -15,14 +15,19 @@ const auth = createPkceClient({
   apiOrigins: [c.apiUrl],
   dpop: __DPOP__,
 });
-try {
-  const result = await auth.handleRedirect();
-  if (result) history.replaceState(null, '', result.returnTo);
-  else await auth.restoreSession();
-} catch (error) {
-  history.replaceState(null, '', '/');
-  window.started = { error: String(error) };
-  throw error;
+// In a function, as the README writes it (a top-level await would make rollup split the SDK into a
+// file per module it shares); window.started is set once start-up has settled.
+async function start() {
+  try {
+    const result = await auth.handleRedirect();
+    if (result) history.replaceState(null, '', result.returnTo);
+    else await auth.restoreSession();
+  } catch (error) {
+    history.replaceState(null, '', '/');
+    window.started = { error: String(error) };
+    throw error;
+  }
+  window.started = { signedIn: auth.isAuthenticated() };
 }
 document.querySelector('#sign-in').onclick = () => auth.login({ returnTo: '/' });
-window.started = { signedIn: auth.isAuthenticated() };
+start();
