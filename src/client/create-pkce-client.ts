@@ -45,11 +45,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       import('./login/begin.js').catch(() => undefined);
       // A page's first Web Lock request connects to the browser's lock manager (up to 20 ms in
       // Chromium here): done now, not on the click, which waits for the logout lock.
-      try {
-        navigator.locks?.query?.().catch(() => undefined);
-      } catch {
-        // A stand-in for Web Locks without query(): nothing to warm.
-      }
+      navigator.locks?.query?.().catch(() => undefined);
     }, 0);
   // Sign-in everywhere: after restoreSession() allowed a silent sign-in, this tab follows another's.
   let follow: RestoreOptions | undefined;

@@ -1,15 +1,12 @@
 import type { JWTVerifyGetKey } from 'jose';
 import type { Config } from './options.js';
 import { discover, validateMetadata, type AuthorizationServerMetadata } from '../protocol/discovery.js';
-import { NetworkError, ValidationError, isPkceError, type PkceError } from '../shared/errors.js';
+import { ValidationError, isPkceError, loadPart, type PkceError } from '../shared/errors.js';
 import type { RevocationFailure } from '../session/events.js';
 import type { DpopSigner, HttpOptions } from '../protocol/http.js';
 import type { IdTokenClaims } from '../protocol/id-token/claims.js';
 // The ID token checks and revocation load when first used: a signed-out page needs neither.
-const idTokenChecks = () =>
-  import('../protocol/id-token/validate.js').catch((cause: unknown) => {
-    throw new NetworkError('network_error', 'Could not load the ID token checks (a script of this app)', cause);
-  });
+const idTokenChecks = () => loadPart(() => import('../protocol/id-token/validate.js'), 'the ID token checks');
 
 type RemoteKeys = JWTVerifyGetKey & { reload(): Promise<void>; fresh: boolean };
 

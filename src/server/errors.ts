@@ -126,19 +126,12 @@ export class TokenVerificationError extends PkceError<TokenVerificationErrorCode
     const later = typeof hint === 'function';
     // Error() makes no `message` of its own when given none: reading it then reaches the getter below.
     const message = later ? (undefined as unknown as string) : hint === undefined ? description : `${description}: ${hint}`;
-    // `error` and `errorDescription` are set here rather than passed up: PkceError's loop over its
-    // options stores each by a computed name, a large share of what building a refusal cost.
-    super(code, message, { cause: options.cause });
+    super(code, message, { cause: options.cause, error, errorDescription: error === undefined ? undefined : description });
     if (later) {
       this.#description = description;
       this.#hint = hint;
     }
     this.name = 'TokenVerificationError';
-    if (error !== undefined) {
-      const oauth = this as { error?: string; errorDescription?: string };
-      oauth.error = error;
-      oauth.errorDescription = description;
-    }
     const scope = options.scope !== undefined && options.scope.length > 0 ? options.scope : undefined;
     this.status = STATUS[code];
     this.wwwAuthenticate = formatChallenges({
@@ -146,7 +139,7 @@ export class TokenVerificationError extends PkceError<TokenVerificationErrorCode
       errorScheme: options.errorScheme,
       realm: options.realm,
       error,
-      errorDescription: error === undefined ? undefined : description,
+      errorDescription: this.errorDescription,
       scope: scope?.join(' '),
       algs: options.dpopAlgorithms?.join(' '),
     });

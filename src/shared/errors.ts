@@ -76,12 +76,12 @@ export class PkceError<Code extends string = PkceErrorCode> extends Error {
     // builds one of these per request (issue 17 measured the loop at a tenth of a refusal's cost).
     const fields = this as { -readonly [K in keyof PkceErrorOptions | 'code']?: unknown };
     const { error, errorDescription, errorUri, returnTo, appState } = options;
+    fields.code = code;
     if (error !== undefined) fields.error = error;
     if (errorDescription !== undefined) fields.errorDescription = errorDescription;
     if (errorUri !== undefined) fields.errorUri = errorUri;
     if (returnTo !== undefined) fields.returnTo = returnTo;
     if (appState !== undefined) fields.appState = appState;
-    fields.code = code;
   }
 }
 // A brand rather than instanceof alone, so the guard works across bundles and iframes.
@@ -160,6 +160,18 @@ export class NetworkError extends PkceError {
     super(code, message, { cause });
     this.name = 'NetworkError';
   }
+}
+
+/**
+ * @internal Loads a part of the SDK that is imported on demand; `load` is the literal
+ * `() => import('./part.js')` the app's bundler splits at. A part that cannot be fetched is a failed
+ * request: {@link NetworkError} `network_error`, naming `what`. Nothing is kept of a failure, so the
+ * next call asks the module loader again.
+ */
+export function loadPart<T>(load: () => Promise<T>, what: string): Promise<T> {
+  return load().catch((cause: unknown) => {
+    throw new NetworkError('network_error', `Could not load ${what} (a script of this app)`, cause);
+  });
 }
 
 /** There is no usable session (never signed in, signed out, or the refresh token was refused). */

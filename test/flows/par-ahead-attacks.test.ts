@@ -120,8 +120,21 @@ describe('attacks on the sign-in request pushed ahead of the click', () => {
   // user straight back in: the sign-out is not final (README "Sessions"; e2e sign-out-everywhere).
   it('a logout another tab begins while the click waits for the push still in flight goes first', async () => {
     const uninstall = installWebLocks();
-    // The stand-in has no query(), which the page calls at start-up (create-pkce-client.ts warmUp).
-    Object.assign(navigator.locks, { query: async () => ({ held: [], pending: [] }) });
+    // What the tabs ask of the logout lock, in order: each request, and each grant.
+    const logoutLock = { requested: 0, granted: 0 };
+    type Callback = () => unknown;
+    const request = navigator.locks.request.bind(navigator.locks) as (name: string, options: object, callback: Callback) => Promise<unknown>;
+    Object.assign(navigator.locks, {
+      request: (name: string, ...args: [Callback] | [object, Callback]) => {
+        const [options, callback] = args.length === 1 ? [{}, args[0]] : args;
+        if (!name.endsWith(':logging-out')) return request(name, options, callback);
+        logoutLock.requested++;
+        return request(name, options, () => {
+          logoutLock.granted++;
+          return callback();
+        });
+      },
+    });
     try {
       const server = await keycloak();
       const pushHeld = deferred<void>();
@@ -150,12 +163,13 @@ describe('attacks on the sign-in request pushed ahead of the click', () => {
       await signedOutStartUp(tabA);
       await vi.waitFor(() => expect(heldOne).toBe(true));
       tabA.auth.login().catch(() => undefined); // the click, while the push ahead is in flight
-      await new Promise((resolve) => setTimeout(resolve, 20)); // its wait for other tabs' logouts is over
+      await vi.waitFor(() => expect(logoutLock.granted).toBe(1)); // its wait for other tabs' logouts is over
       tabB.auth.logout().catch(() => undefined); // the user signs out in the other tab
       await vi.waitFor(() => expect(tabBDiscovering).toBe(true));
       pushHeld.resolve();
       await pushAnswered.promise;
-      await new Promise((resolve) => setTimeout(resolve, 50)); // A does what it does with the answer
+      // A does what it does with the answer: leaves at once (the flaw), or asks for the lock B holds.
+      await vi.waitFor(() => expect(tabA.navigations.length + (logoutLock.requested - 2)).toBeGreaterThan(0));
       discoveryHeld.resolve();
       await vi.waitFor(() => expect(tabB.navigations).toHaveLength(1));
       expect(tabB.navigations[0]).toMatch(/\/logout\?/);

@@ -1,7 +1,7 @@
 import { sameOriginPath } from '../../browser/page.js';
 import { parseCallback } from '../../protocol/callback.js';
 import type { ClientContext } from '../context.js';
-import { LoginRequiredError, NetworkError, ValidationError, isPkceError } from '../../shared/errors.js';
+import { LoginRequiredError, ValidationError, isPkceError, loadPart } from '../../shared/errors.js';
 import type { IdTokenClaims } from '../../protocol/id-token/claims.js';
 import { noteNoServerSession } from '../../session/hint.js';
 import type { TokenSet } from '../../session/token-store.js';
@@ -12,11 +12,8 @@ import type { TokenSet } from '../../session/token-store.js';
  */
 const interactionNeeded = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required']);
 
-/** The code's redemption; a script that cannot be loaded is a failed request, as the ID token checks' are. */
-const loadRedemption = () =>
-  import('./exchange.js').catch((cause: unknown) => {
-    throw new NetworkError('network_error', 'Could not load the sign-in completion (a script of this app)', cause);
-  });
+/** The code's redemption, loaded only for a callback that brings a code. */
+const loadRedemption = () => loadPart(() => import('./exchange.js'), 'the sign-in completion');
 
 /** @internal What a completed callback yields, before the session commits it. */
 export interface CompletedLogin {

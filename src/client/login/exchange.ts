@@ -11,7 +11,7 @@ import type { LoginTransaction } from '../../session/transaction.js';
 import type { TokenSet } from '../../session/token-store.js';
 
 /** A sign-in refused for several `resource` values: the server issues one per token. */
-export function onePerToken(error: OAuthError): OAuthError {
+function onePerToken(error: OAuthError): OAuthError {
   const { error: code, errorDescription, errorUri, status } = error;
   return new OAuthError(
     { error: code, errorDescription, errorUri, status, cause: error },

@@ -1,17 +1,11 @@
-import { NetworkError } from '../../shared/errors.js';
+import { loadPart } from '../../shared/errors.js';
 import type { IdTokenClaims, IdTokenExpectations } from './claims.js';
-
-let verifier: Promise<typeof import('./checks.js')> | undefined;
 
 /**
  * @internal The JOSE part, loaded on first use: pages that never verify an ID token never download
  * it. A chunk that cannot be loaded is a failed request, and is tried again next time.
  */
-export const loadJose = (): Promise<typeof import('./checks.js')> =>
-  (verifier ??= import('./checks.js').catch((cause: unknown) => {
-    verifier = undefined;
-    throw new NetworkError('network_error', 'Could not load the ID token verifier (a script of this app)', cause);
-  }));
+export const loadJose = (): Promise<typeof import('./checks.js')> => loadPart(() => import('./checks.js'), 'the ID token verifier');
 
 /**
  * Validates an ID token (OIDC Core §3.1.3.7): the signature with the issuer's keys,

@@ -9,6 +9,7 @@ import {
   ValidationError,
   type PkceErrorCode,
 } from '../../../src/index.js';
+import { loadPart } from '../../../src/shared/errors.js';
 
 const cause = new TypeError('Failed to fetch');
 const samples: [string, PkceError, PkceErrorCode, string][] = [
@@ -141,5 +142,18 @@ describe('isPkceError', () => {
     const value: unknown = new OAuthError({ error: 'access_denied' });
     if (isPkceError(value, 'oauth_error')) expect(value.error).toBe('access_denied');
     else expect.unreachable();
+  });
+});
+
+describe('loadPart', () => {
+  it('a part of the SDK the browser cannot fetch is a failed request naming it; the next call fetches again', async () => {
+    // What Chromium rejects import() with when the chunk's request fails.
+    const failed = new TypeError('Failed to fetch dynamically imported module: https://app.example/assets/exchange-1a2b.js');
+    let attempts = 0;
+    const load = () => (++attempts === 1 ? Promise.reject(failed) : Promise.resolve({ part: true }));
+    const error = await loadPart(load, 'the sign-in completion').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error).toMatchObject({ code: 'network_error', message: 'Could not load the sign-in completion (a script of this app)', cause: failed });
+    expect(await loadPart(load, 'the sign-in completion')).toEqual({ part: true });
   });
 });
