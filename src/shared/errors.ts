@@ -163,8 +163,8 @@ export class NetworkError extends PkceError {
 }
 
 /**
- * @internal Loads a part of the SDK that is imported on demand; `load` is the literal
- * `() => import('./part.js')` the app's bundler splits at. A part that cannot be fetched is a failed
+ * @internal Loads a part of the SDK that is imported on demand; `load` is the arrow function around
+ * the literal dynamic import the app's bundler splits at. A part that cannot be fetched is a failed
  * request: {@link NetworkError} `network_error`, naming `what`. Nothing is kept of a failure, so the
  * next call asks the module loader again.
  */
