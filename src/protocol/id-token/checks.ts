@@ -8,6 +8,8 @@ import { ValidationError } from '../../shared/errors.js';
 import type { IdTokenClaims, IdTokenExpectations } from './claims.js';
 import { TENANT_PLACEHOLDER, issuerForTenant } from '../issuer-template.js';
 import { verifyJwt } from './verify-jwt.js';
+import { claimText } from '../../shared/claim-text.js';
+import type { CompactVerifyGetKey, JWTPayload } from 'jose';
 
 export { remoteKeySet } from './verify-jwt.js';
 
@@ -39,33 +41,35 @@ const fail = (message: string, cause?: unknown) => new ValidationError('invalid_
 export async function checkIdToken(idToken: string, expected: IdTokenExpectations): Promise<IdTokenClaims> {
   const tolerance = expected.clockTolerance ?? 30;
   const now = expected.currentTime ?? Date.now() / 1000;
-  const templated = expected.issuer.includes(TENANT_PLACEHOLDER);
-  const { payload, protectedHeader } = await verifyJwt(idToken, expected.jwks, {
-    issuer: templated ? undefined : expected.issuer,
-    audience: expected.clientId,
-    algorithms: expected.algorithms ?? [...ASYMMETRIC_ALGORITHMS],
-    clockTolerance: tolerance,
-    currentDate: new Date(now * 1000),
-    requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
-  });
-  const claims = payload as IdTokenClaims;
+  const { payload, protectedHeader } = await verifyJwt(idToken, expected.jwks as CompactVerifyGetKey, expected.algorithms ?? [...ASYMMETRIC_ALGORITHMS]);
   // RFC 8725 §3.11: a JWT typed as another kind (an access token, a logout token, a DPoP proof) signed
   // by the same keys is not an ID token, whatever its claims say.
   const typ = protectedHeader.typ?.toLowerCase().replace(/^application\//, '');
   if (typ !== undefined && OTHER_JWT_TYPES.has(typ)) throw fail(`ID token rejected: its "typ" is ${typ}, a JWT of another kind`);
-  if (templated && claims.iss !== issuerForTenant(expected.issuer, claims.tid, expected.tenants)) {
-    throw fail('ID token rejected: "iss" is not the issuer of its tenant ("tid"), or the tenant is not allowed');
+  const claims = checkClaimTypes(payload);
+  // OIDC Core §3.1.3.7 item 2: iss is exactly the issuer (or, for a template, its tenant's issuer).
+  if (expected.issuer.includes(TENANT_PLACEHOLDER)) {
+    if (claims.iss !== issuerForTenant(expected.issuer, claims.tid, expected.tenants)) {
+      throw fail('ID token rejected: "iss" is not the issuer of its tenant ("tid"), or the tenant is not allowed');
+    }
+  } else if (claims.iss !== expected.issuer) {
+    throw fail(
+      `ID token rejected: unexpected "iss" claim value; its "iss" is ${claimText(claims.iss)}, the issuer is ${claimText(expected.issuer)}: set "issuer" (and the metadata's "issuer") to the token's value exactly`,
+    );
   }
-  // OIDC Core §3.1.3.7 items 4 and 5: several audiences need an azp naming this client,
-  // so a token minted for another party cannot be replayed here.
+  // Item 3: aud contains this client.
+  if (![claims.aud].flat().includes(expected.clientId)) {
+    throw fail(`ID token rejected: unexpected "aud" claim value; its "aud" is ${claimText(claims.aud)}, this client is ${claimText(expected.clientId)} ("clientId")`);
+  }
+  // Items 4 and 5: several audiences need an azp naming this client, so a token minted for another
+  // party cannot be replayed here.
   if ((Array.isArray(claims.aud) && claims.aud.length > 1) || claims.azp !== undefined) {
     if (claims.azp !== expected.clientId) throw fail('ID token rejected: "azp" is not this client');
   }
-  if (typeof claims.sub !== 'string' || !claims.sub) throw fail('ID token rejected: "sub" is missing');
-  // jose checks `iat` is a number but not when it is; a token from the future is refused (item 10).
-  if (typeof claims.iat === 'number' && claims.iat > now + tolerance) {
-    throw fail('ID token rejected: "iat" is in the future');
-  }
+  // Item 9: not expired; RFC 7519 §4.1.5: not before its nbf; item 10: not issued in the future.
+  if (claims.exp <= now - tolerance) throw fail('ID token rejected: "exp" claim timestamp check failed');
+  if (claims.nbf !== undefined && claims.nbf > now + tolerance) throw fail('ID token rejected: "nbf" claim timestamp check failed');
+  if (claims.iat > now + tolerance) throw fail('ID token rejected: "iat" is in the future');
   if (expected.nonce !== undefined && claims.nonce !== expected.nonce) {
     throw fail('ID token rejected: "nonce" does not match the login request');
   }
@@ -76,6 +80,24 @@ export async function checkIdToken(idToken: string, expected: IdTokenExpectation
     }
   }
   return claims;
+}
+
+/** The claims every ID token has (OIDC Core §2), each of its type (RFC 7519 §4.1): else refused. */
+function checkClaimTypes(payload: JWTPayload): IdTokenClaims & { nbf?: number } {
+  const missing = (claim: string) => fail(`ID token rejected: missing required "${claim}" claim`);
+  for (const claim of ['iss', 'sub', 'aud', 'exp', 'iat'] as const) if (payload[claim] === undefined) throw missing(claim);
+  if (typeof payload.iss !== 'string') throw fail('ID token rejected: "iss" claim must be a string');
+  if (typeof payload.sub !== 'string') throw fail('ID token rejected: "sub" claim must be a string');
+  if (payload.sub === '') throw missing('sub');
+  const { aud } = payload;
+  if (!(typeof aud === 'string' || (Array.isArray(aud) && aud.every((value) => typeof value === 'string')))) {
+    throw fail('ID token rejected: "aud" claim must be a string or an array of strings');
+  }
+  for (const claim of ['exp', 'iat', 'nbf'] as const) {
+    const value = payload[claim];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) throw fail(`ID token rejected: "${claim}" claim must be a number`);
+  }
+  return payload as IdTokenClaims & { nbf?: number };
 }
 
 const sameAudience = (a: string | string[], b: string | string[]) => [a].flat().sort().join(' ') === [b].flat().sort().join(' ');

@@ -6,58 +6,75 @@
  * @internal
  * @packageDocumentation
  */
-import { createRemoteJWKSet, customFetch, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
+import { compactVerify, createRemoteJWKSet, customFetch, decodeProtectedHeader, errors, type CompactVerifyGetKey, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { NetworkError, ValidationError, isPkceError } from '../../shared/errors.js';
 import { claimText } from '../../shared/claim-text.js';
 
+/** @internal A JWS whose signature verified: its header and its payload, a JSON object. */
+export interface VerifiedJwt {
+  payload: JWTPayload;
+  protectedHeader: JWTHeaderParameters;
+}
+
 /**
- * @internal Verifies a JWT's signature and registered claims with jose. Several keys matching the
- * header (a repeated `kid`, which RFC 7517 §4.5 only advises against) are each tried in turn. Only
- * a key request that failed (a `NetworkError` from the key getter) or timed out is a network error;
- * anything else, an unusable key included, is `invalid_id_token`.
+ * @internal Verifies a JWT's signature with jose's `compactVerify` and reads its payload as a JSON
+ * object; the claims are the caller's to check (checks.ts), which spares every page that verifies an
+ * ID token jose's generic JWT claim checks. Several keys matching the header (a repeated `kid`,
+ * which RFC 7517 §4.5 only advises against) are each tried in turn. Only a key request that failed
+ * (a `NetworkError` from the key getter) or timed out is a network error; anything else, an unusable
+ * key included, is `invalid_id_token`.
  */
-export async function verifyJwt(token: string, jwks: JWTVerifyGetKey, options: JWTVerifyOptions): Promise<JWTVerifyResult> {
+export async function verifyJwt(token: string, jwks: CompactVerifyGetKey, algorithms: string[]): Promise<VerifiedJwt> {
+  let verified: Awaited<ReturnType<typeof compactVerify>>;
   try {
-    return await jwtVerify(token, jwks, options);
+    verified = await compactVerify(token, jwks, { algorithms });
   } catch (error) {
-    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw classify(error, token, options);
-    let last: unknown = error;
-    for await (const key of error) {
-      try {
-        return await jwtVerify(token, key, options);
-      } catch (candidateError) {
-        last = candidateError;
-      }
-    }
-    throw classify(last, token, options);
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw classify(error, token, algorithms);
+    verified = await verifyWithCandidates(token, error, algorithms);
   }
+  // RFC 7797 §7: the unencoded payload option is not for JWTs.
+  if (verified.protectedHeader.b64 === false) throw new ValidationError('invalid_id_token', 'ID token rejected: its payload is not base64url-encoded ("b64": false)');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(new TextDecoder().decode(verified.payload));
+  } catch {
+    payload = undefined;
+  }
+  // RFC 7519 §7.2 item 10: the claims set is a JSON object.
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new ValidationError('invalid_id_token', 'ID token rejected: its payload is not a JSON object');
+  }
+  return { payload: payload as JWTPayload, protectedHeader: verified.protectedHeader as JWTHeaderParameters };
 }
 
-
-/** What the token carried against what this client expects, where jose's message names neither. */
-function whatToChange(cause: unknown, token: string, options: JWTVerifyOptions): string | undefined {
-  if (cause instanceof errors.JWTClaimValidationFailed) {
-    if (cause.claim === 'iss') {
-      return `its "iss" is ${claimText(cause.payload.iss)}, the issuer is ${claimText(options.issuer)}: set "issuer" (and the metadata's "issuer") to the token's value exactly`;
+async function verifyWithCandidates(token: string, candidates: errors.JWKSMultipleMatchingKeys, algorithms: string[]) {
+  let last: unknown = candidates;
+  for await (const key of candidates) {
+    try {
+      return await compactVerify(token, key, { algorithms });
+    } catch (candidateError) {
+      last = candidateError;
     }
-    if (cause.claim === 'aud') return `its "aud" is ${claimText(cause.payload.aud)}, this client is ${claimText(options.audience)} ("clientId")`;
   }
-  if (cause instanceof errors.JOSEAlgNotAllowed) {
-    const alg = (decodeProtectedHeader(token) as { alg?: unknown }).alg;
-    if (typeof alg === 'string' && /^HS/.test(alg)) {
-      return `it is ${alg}-signed, with a secret shared with the server, which a public client cannot have: give the server an asymmetric signing key (RS256 or ES256; authentik: the provider's Signing Key)`;
-    }
-    return `it is signed with ${claimText(alg)}; the algorithms accepted are ${claimText(options.algorithms)}`;
-  }
-  return undefined;
+  throw classify(last, token, algorithms);
 }
 
-function classify(cause: unknown, token: string, options: JWTVerifyOptions): unknown {
+/** What the token carried against what this client accepts, where jose's message names neither. */
+function whatToChange(cause: unknown, token: string, algorithms: string[]): string | undefined {
+  if (!(cause instanceof errors.JOSEAlgNotAllowed)) return undefined;
+  const alg = (decodeProtectedHeader(token) as { alg?: unknown }).alg;
+  if (typeof alg === 'string' && /^HS/.test(alg)) {
+    return `it is ${alg}-signed, with a secret shared with the server, which a public client cannot have: give the server an asymmetric signing key (RS256 or ES256; authentik: the provider's Signing Key)`;
+  }
+  return `it is signed with ${claimText(alg)}; the algorithms accepted are ${claimText(algorithms)}`;
+}
+
+function classify(cause: unknown, token: string, algorithms: string[]): unknown {
   if (isPkceError(cause)) return cause;
   if (cause instanceof errors.JWKSTimeout) return new NetworkError('timeout', 'Timed out fetching the issuer keys (JWKS)', cause);
   let hint: string | undefined;
   try {
-    hint = whatToChange(cause, token, options);
+    hint = whatToChange(cause, token, algorithms);
   } catch {
     hint = undefined; // a header that does not decode: jose's message says enough
   }

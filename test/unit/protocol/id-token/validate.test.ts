@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, customFetch } from 'jose';
+import { CompactSign, createRemoteJWKSet, customFetch, FlattenedSign } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isPkceError, NetworkError, ValidationError, type IdTokenClaims } from '../../../../src/index.js';
 import { checkRefreshedIdToken, validateIdToken, type IdTokenExpectations } from '../../../../src/protocol.js';
@@ -151,8 +151,40 @@ describe('validateIdToken: refused, invalid_id_token', () => {
     ['an exp in the past beyond the tolerance', { exp: now() - 120, iat: now() - 600 }],
     ['a wrong nonce', { nonce: 'another-nonce' }],
     ['a missing nonce', { nonce: undefined }],
+    ['an nbf in the future beyond the tolerance', { nbf: now() + 120 }],
+    ['an exp that is a string', { exp: String(now() + 600) }],
+    ['an iat that is a string', { iat: String(now()) }],
+    ['an nbf that is a string', { nbf: String(now() - 60) }],
+    ['an iss that is not a string', { iss: [ISSUER] }],
+    ['an aud array holding a non-string', { aud: [CLIENT_ID, 42] }],
   ])('refuses %s', async (_, overrides) => {
     await expectRefused(await sign(rsa, claims(overrides)));
+  });
+
+  it('accepts an nbf just ahead, within the clock tolerance', async () => {
+    await expectAccepted(await sign(rsa, claims({ nbf: now() + 10 })));
+  });
+
+  it.each([
+    ['a JSON array', JSON.stringify([claims()])],
+    ['a JSON string', JSON.stringify('alice')],
+    ['JSON null', 'null'],
+    ['not JSON', 'alice'],
+  ])('refuses a signed payload that is %s, not a claims object (RFC 7519 §7.2)', async (_, payload) => {
+    const token = await new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader({ alg: 'RS256', kid: rsa.kid }).sign(rsa.privateKey);
+    const { error } = await expectRefused(token);
+    expect(error.message).toContain('not a JSON object');
+  });
+
+  it('refuses a signed token with an unencoded payload ("b64": false, RFC 7797 §7)', async () => {
+    // Its payload travels as it is, so it holds no "." (RFC 7797 §5.2): an issuer without one.
+    const issuer = 'https://localhost';
+    const payload = JSON.stringify(claims({ iss: issuer }));
+    const jws = await new FlattenedSign(new TextEncoder().encode(payload))
+      .setProtectedHeader({ alg: 'RS256', kid: rsa.kid, b64: false, crit: ['b64'] })
+      .sign(rsa.privateKey);
+    const { error } = await expectRefused(`${jws.protected}.${payload}.${jws.signature}`, { issuer });
+    expect(error.message).toContain('b64');
   });
 
   it('refuses an exp just past when the tolerance is 0', async () => {
