@@ -3,7 +3,7 @@ import type { PkceClientOptions } from './options.js';
 import { resolveConfig } from './resolve-options.js';
 import { createClientContext } from './context.js';
 import type { PkceClient, RestoreOptions } from './types.js';
-import { createRefresher } from './refresher.js';
+import type { Refresher } from './refresher.js';
 import { relayCallback } from '../browser/relay.js';
 import { restoreSession } from './restore.js';
 import { hadSession, noteLoggedOut, noteSignedIn } from '../session/hint.js';
@@ -11,6 +11,7 @@ import { holdLock, waitForLock } from '../session/tab-sync.js';
 import { completeLogin } from './login/complete.js';
 import { responseModeOf } from '../browser/response-mode.js';
 import { finishLogout } from './logout-return.js';
+import { loadPart } from '../shared/errors.js';
 
 const never = () => new Promise<never>(() => undefined);
 
@@ -30,8 +31,20 @@ const never = () => new Promise<never>(() => undefined);
 export function createPkceClient(options: PkceClientOptions): PkceClient {
   const ctx = createClientContext(resolveConfig(options));
   const { config, session, events, issuer } = ctx;
-  const refresher = createRefresher(ctx);
-  const { getAccessToken } = refresher;
+  // Token upkeep (refresh ahead of expiry, the authorizing fetch) loads once the session has tokens,
+  // here or from another tab, or when the app first asks for a token: a signed-out visitor's page
+  // never fetches it. One refresher per client, made once it has loaded; a failed load is tried again.
+  let refresher: Promise<Refresher> | undefined;
+  const loadRefresher = () =>
+    (refresher ??= loadPart(() => import('./refresher.js'), 'token refresh').then(
+      ({ createRefresher }) => createRefresher(ctx, () => import('./api-tokens.js')),
+      (error: unknown) => {
+        refresher = undefined;
+        throw error;
+      },
+    ));
+  session.watch(() => void (session.tokens && loadRefresher().catch(() => undefined)));
+  const getAccessToken: PkceClient['getAccessToken'] = async (tokenOptions) => (await loadRefresher()).getAccessToken(tokenOptions);
   // The non-secret hint of hadSession(): set by any sign-in, cleared by a sign-out.
   events.on('signed-in', () => noteSignedIn(ctx.names));
   events.on('session-ended', ({ reason }) => {
@@ -77,7 +90,10 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       // In the popup or the silent iframe: the page that asked completes it.
       if (mode && mode !== 'redirect' && (await relayCallback(href))) return never();
       // The code's redemption loads while the session and the transaction are read.
-      if (mode && callback.searchParams.has('code')) import('./login/exchange.js').catch(() => undefined);
+      if (mode && callback.searchParams.has('code')) {
+        import('./login/exchange.js').catch(() => undefined);
+        loadRefresher().catch(() => undefined);
+      }
       await session.load();
       // Back from logout first: its lone `state` may land on the redirect URI's path too.
       const loggedOut = await finishLogout(ctx, callback);
@@ -117,6 +133,9 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       requireBrowser('restoreSession()');
       warmUp();
       if (restoreOptions.silent !== false) follow = restoreOptions;
+      // A returning user's token upkeep loads during the restore, not after it, when the app's first
+      // API call would wait for it.
+      if (hadSession(ctx.names)) loadRefresher().catch(() => undefined);
       const result = await restoreSession(ctx, restoreOptions);
       // Signed out: the sign-in request is pushed now (PAR), so the click on "Sign in" need not wait for it.
       if (!result.signedIn && config.par !== false) void import('./login/ahead.js').then(({ pushAheadSoon }) => pushAheadSoon(ctx), () => undefined);
@@ -133,7 +152,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
 
     getAccessToken,
 
-    fetch: refresher.fetch,
+    fetch: async (input, init) => (await loadRefresher()).fetch(input, init),
 
     getUserInfo: async () => (await import('./userinfo.js')).getUserInfo(ctx, await getAccessToken()),
 

@@ -3,9 +3,14 @@ import type { ClientContext } from './context.js';
 import { LoginRequiredError, isPkceError, type PkceError } from '../shared/errors.js';
 import { isDue, isExpired, isOffline, scheduleRefreshes, type ApiRequest, type Held } from './refresh-timer.js';
 import type { ApiRoute } from './options.js';
+import type { PkceClient } from './types.js';
 
-/** The code for named APIs' tokens: loaded by the first call that names one. */
-const apiTokens = () => import('./api-tokens.js');
+/** @internal What {@link createRefresher} makes: the client's `getAccessToken` and `fetch`. */
+export interface Refresher {
+  getAccessToken: PkceClient['getAccessToken'];
+  fetch: PkceClient['fetch'];
+}
+
 /** The refresh itself: loaded by the first refresh. */
 const refreshRun = () => import('./refresh-run.js');
 
@@ -16,8 +21,13 @@ const refreshRun = () => import('./refresh-run.js');
  * again, whatever fails afterwards (RFC 9700 §4.14.2). Every refresh, for any API, spends the one
  * refresh token, so refreshes run one after another in this tab and under the session lock across
  * tabs; callers asking for the same token while it is refreshed share the run.
+ *
+ * @param apiTokens - loads the code for named APIs' tokens, on the first call that names one. Its
+ *   `import()` is written where this module is loaded from, in the app's start-up graph: a bundler
+ *   splits a chunk loaded by a lazy chunk (this one) without regard to an app's top-level `await`,
+ *   and that chunk then imported the app's own, which waits for it (see test/package).
  */
-export function createRefresher(ctx: ClientContext) {
+export function createRefresher(ctx: ClientContext, apiTokens: () => Promise<typeof import('./api-tokens.js')>): Refresher {
   const { config, session, events, locked } = ctx;
   // The session lock is re-entrant within the tab, so it cannot order this tab's own refreshes.
   let queue: Promise<unknown> = Promise.resolve();
@@ -95,7 +105,6 @@ export function createRefresher(ctx: ClientContext) {
   };
 
   return {
-    refresh,
     getAccessToken,
     /** `auth.fetch`: each API origin gets its own token; the page's origin and plain `apiOrigins` the sign-in's. */
     fetch: createAuthorizedFetch<ApiRoute>(

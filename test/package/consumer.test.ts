@@ -277,6 +277,14 @@ describe.concurrent('the packed package', () => {
     const appChunk = chunks.find((chunk) => Object.keys(chunk.modules).some((id) => id.endsWith('rollup-main.js')))!;
     const intoEntry = chunks.filter((chunk) => chunk.imports.includes(appChunk.fileName) && !chunk.isEntry).map((chunk) => chunk.name);
     expect(intoEntry, 'chunks that import the app\'s own chunk').toEqual([]);
+    // What every page loads (the entry and the chunks it imports statically) holds none of the parts
+    // a signed-out visitor's page never uses: they load when a session has tokens or a call needs them.
+    const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+    const eager = new Set(chunks.filter((chunk) => chunk.isEntry).map((chunk) => chunk.fileName));
+    for (const name of eager) for (const imported of byName.get(name)!.imports) eager.add(imported);
+    const eagerModules = [...eager].flatMap((name) => Object.keys(byName.get(name)!.modules)).map((id) => id.replaceAll('\\', '/'));
+    const onDemand = ['/client/refresher.js', '/client/refresh-run.js', '/client/login/exchange.js', '/protocol/id-token/checks.js', '/session/dpop-keys.js', '/jose/'];
+    expect(onDemand.filter((part) => eagerModules.some((id) => id.includes(part))), 'parts loaded by every page').toEqual([]);
   });
 
   it('imports in Node, as ESM and through require(), and a server-side render touches no browser global', async () => {
