@@ -92,6 +92,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       // The code's redemption loads while the session and the transaction are read.
       if (mode && callback.searchParams.has('code')) {
         import('./login/exchange.js').catch(() => undefined);
+        if (ctx.openid) issuer.preloadChecks();
         loadRefresher().catch(() => undefined);
       }
       await session.load();

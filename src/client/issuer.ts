@@ -5,8 +5,10 @@ import { ValidationError, isPkceError, loadPart, type PkceError } from '../share
 import type { RevocationFailure } from '../session/events.js';
 import type { DpopSigner, HttpOptions } from '../protocol/http.js';
 import type { IdTokenClaims } from '../protocol/id-token/claims.js';
-// The ID token checks and revocation load when first used: a signed-out page needs neither.
-const idTokenChecks = () => loadPart(() => import('../protocol/id-token/validate.js'), 'the ID token checks');
+// The ID token checks and revocation load when first used: a signed-out page needs neither. The
+// checks with jose in one step (not through validateIdToken's own loader, a request more in line
+// before the keys can be fetched).
+const idTokenChecks = () => loadPart(() => import('../protocol/id-token/checks.js'), 'the ID token checks');
 
 type RemoteKeys = JWTVerifyGetKey & { reload(): Promise<void>; fresh: boolean };
 
@@ -24,15 +26,13 @@ export function createIssuer(config: Config, http: HttpOptions) {
   const getKeys = (md: AuthorizationServerMetadata): Promise<RemoteKeys> => {
     const { jwks_uri: jwksUri } = md;
     if (!jwksUri) return Promise.reject(new ValidationError('invalid_response', 'The metadata has no "jwks_uri" to verify ID tokens with'));
-    return (keys ??= idTokenChecks()
-      .then(({ loadJose }) => loadJose())
-      .then(
-        ({ remoteKeySet }) => remoteKeySet(jwksUri, http.fetch ?? fetch, config.timeout),
-        (error: unknown) => {
-          keys = undefined;
-          throw error;
-        },
-      ));
+    return (keys ??= idTokenChecks().then(
+      ({ remoteKeySet }) => remoteKeySet(jwksUri, http.fetch ?? fetch, config.timeout),
+      (error: unknown) => {
+        keys = undefined;
+        throw error;
+      },
+    ));
   };
 
   return {
@@ -55,6 +55,11 @@ export function createIssuer(config: Config, http: HttpOptions) {
       const checked = validateMetadata(config.issuer, md, { multiTenant: !!config.multiTenant });
       metadata ??= Promise.resolve(checked);
       return checked;
+    },
+
+    /** Starts loading the ID token checks (and jose) now: a code, and with it an ID token, is on its way. */
+    preloadChecks(): void {
+      idTokenChecks().catch(() => undefined);
     },
 
     /** Starts loading jose and fetching the keys now, alongside the token request, unless they are fresh. */
@@ -98,8 +103,8 @@ export function createIssuer(config: Config, http: HttpOptions) {
       expected: { nonce?: string; maxAge?: number; previous?: IdTokenClaims; currentTime?: number } = {},
     ): Promise<IdTokenClaims> {
       const { previous, ...checks } = expected;
-      const { validateIdToken, loadJose } = await idTokenChecks();
-      const claims = await validateIdToken(idToken, {
+      const { checkIdToken, checkRefreshedIdToken } = await idTokenChecks();
+      const claims = await checkIdToken(idToken, {
         // The published issuer: the configured one, or with multiTenant its `{tenantid}` template.
         issuer: md.issuer,
         tenants: config.multiTenant?.tenants,
@@ -108,7 +113,7 @@ export function createIssuer(config: Config, http: HttpOptions) {
         clockTolerance: config.clockTolerance,
         ...checks,
       });
-      if (previous) (await loadJose()).checkRefreshedIdToken(previous, claims);
+      if (previous) checkRefreshedIdToken(previous, claims);
       return claims;
     },
   };
