@@ -40,12 +40,19 @@ export const reservedParams = [
   'request_uri',
 ];
 
-/** @throws {@link ConfigError} when `params` sets a parameter the SDK owns. */
+/**
+ * @throws {@link ConfigError} when `params` sets a parameter the SDK owns, or a `max_age` that is not
+ * a whole number of seconds (OIDC Core §3.1.2.1), which the ID token's `auth_time` is checked against.
+ */
 export function checkExtraParams(params: Record<string, string> | undefined, field: string): void {
   for (const name of Object.keys(params ?? {})) {
     if (reservedParams.includes(name)) {
       throw new ConfigError(`"${field}" must not set "${name}": the SDK sets it`);
     }
+  }
+  const maxAge = params?.['max_age'];
+  if (maxAge !== undefined && !/^\d{1,15}$/.test(String(maxAge))) {
+    throw new ConfigError(`"${field}" sets "max_age" to ${JSON.stringify(maxAge)}: give a whole number of seconds, e.g. '300'`);
   }
 }
 

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { ASYMMETRIC_ALGORITHMS } from '../../shared/algorithms.js';
-import { ValidationError } from '../../shared/errors.js';
+import { ConfigError, ValidationError } from '../../shared/errors.js';
 import type { IdTokenClaims, IdTokenExpectations } from './claims.js';
 import { TENANT_PLACEHOLDER, issuerForTenant } from '../issuer-template.js';
 import { verifyJwt } from './verify-jwt.js';
@@ -18,33 +18,26 @@ const OTHER_JWT_TYPES = new Set(['at+jwt', 'logout+jwt', 'dpop+jwt', 'secevent+j
 
 const fail = (message: string, cause?: unknown) => new ValidationError('invalid_id_token', message, cause);
 
-/**
- * Validates an ID token (OIDC Core §3.1.3.7): the signature with the issuer's keys,
- * then `iss`, `aud`, `azp`, `exp`, `iat` (not in the future), `sub`, `nonce` and, when
- * `max_age` was sent, `auth_time`. A token that fails any rule is refused as a whole.
- *
- * Errors are classified by what happened: only a key request that failed or timed out is a
- * {@link NetworkError}, and only when the key getter says so (it throws a `NetworkError`, as the
- * client's own does, or jose's `JWKSTimeout`). A key that cannot be used (an RSA key shorter than
- * 2048 bits, RFC 7518 §3.3; a JWK without `n`/`e`) is the token's problem: `invalid_id_token`.
- *
- * @throws {@link ValidationError} `invalid_id_token`, naming the rule that failed;
- *   {@link NetworkError} when the keys could not be fetched.
- * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
- * @example
- * ```ts
- * const jwks = createRemoteJWKSet(new URL(metadata.jwks_uri))
- * const claims = await validateIdToken(tokens.id_token, { issuer, clientId, jwks, nonce: tx.nonce })
- * ```
- */
 /** @internal The rules of {@link validateIdToken}, run where jose is loaded. */
 export async function checkIdToken(idToken: string, expected: IdTokenExpectations): Promise<IdTokenClaims> {
   const tolerance = expected.clockTolerance ?? 30;
   const now = expected.currentTime ?? Date.now() / 1000;
-  const { payload, protectedHeader } = await verifyJwt(idToken, expected.jwks as CompactVerifyGetKey, expected.algorithms ?? [...ASYMMETRIC_ALGORITHMS]);
+  // The time rules are only as good as their inputs: NaN or a string would switch them off.
+  if (!isSeconds(tolerance)) throw new ConfigError(`"clockTolerance" must be a number of seconds, 0 or more; it is ${claimText(tolerance)}`);
+  if (!isSeconds(now)) throw new ConfigError(`"currentTime" must be epoch seconds; it is ${claimText(now)}`);
+  if (expected.maxAge !== undefined && !isSeconds(expected.maxAge)) throw new ConfigError(`"maxAge" must be a number of seconds, 0 or more; it is ${claimText(expected.maxAge)}`);
+  const algorithms = expected.algorithms ?? [...ASYMMETRIC_ALGORITHMS];
+  const symmetric = algorithms.filter((alg) => !(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg));
+  if (symmetric.length > 0) {
+    throw new ConfigError(`"algorithms" may list asymmetric algorithms only (a public client shares no secret with its server); remove ${claimText(symmetric)}`);
+  }
+  const { payload, protectedHeader } = await verifyJwt(idToken, expected.jwks as CompactVerifyGetKey, algorithms);
   // RFC 8725 §3.11: a JWT typed as another kind (an access token, a logout token, a DPoP proof) signed
-  // by the same keys is not an ID token, whatever its claims say.
-  const typ = protectedHeader.typ?.toLowerCase().replace(/^application\//, '');
+  // by the same keys is not an ID token, whatever its claims say. A media type's parameters and a
+  // space around it change nothing (RFC 7515 §4.1.9).
+  const { typ: rawTyp } = protectedHeader as { typ?: unknown };
+  if (rawTyp !== undefined && typeof rawTyp !== 'string') throw fail('ID token rejected: its "typ" is not a string');
+  const typ = rawTyp?.split(';')[0]!.trim().toLowerCase().replace(/^application\//, '');
   if (typ !== undefined && OTHER_JWT_TYPES.has(typ)) throw fail(`ID token rejected: its "typ" is ${typ}, a JWT of another kind`);
   const claims = checkClaimTypes(payload);
   // OIDC Core §3.1.3.7 item 2: iss is exactly the issuer (or, for a template, its tenant's issuer).
@@ -70,6 +63,7 @@ export async function checkIdToken(idToken: string, expected: IdTokenExpectation
   if (claims.exp <= now - tolerance) throw fail('ID token rejected: "exp" claim timestamp check failed');
   if (claims.nbf !== undefined && claims.nbf > now + tolerance) throw fail('ID token rejected: "nbf" claim timestamp check failed');
   if (claims.iat > now + tolerance) throw fail('ID token rejected: "iat" is in the future');
+  if (claims.auth_time !== undefined && claims.auth_time > now + tolerance) throw fail('ID token rejected: "auth_time" is in the future');
   if (expected.nonce !== undefined && claims.nonce !== expected.nonce) {
     throw fail('ID token rejected: "nonce" does not match the login request');
   }
@@ -93,12 +87,14 @@ function checkClaimTypes(payload: JWTPayload): IdTokenClaims & { nbf?: number } 
   if (!(typeof aud === 'string' || (Array.isArray(aud) && aud.every((value) => typeof value === 'string')))) {
     throw fail('ID token rejected: "aud" claim must be a string or an array of strings');
   }
-  for (const claim of ['exp', 'iat', 'nbf'] as const) {
+  for (const claim of ['exp', 'iat', 'nbf', 'auth_time'] as const) {
     const value = payload[claim];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) throw fail(`ID token rejected: "${claim}" claim must be a number`);
   }
   return payload as IdTokenClaims & { nbf?: number };
 }
+
+const isSeconds = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
 const sameAudience = (a: string | string[], b: string | string[]) => [a].flat().sort().join(' ') === [b].flat().sort().join(' ');
 

@@ -36,7 +36,8 @@ export async function verifyJwt(token: string, jwks: CompactVerifyGetKey, algori
   if (verified.protectedHeader.b64 === false) throw new ValidationError('invalid_id_token', 'ID token rejected: its payload is not base64url-encoded ("b64": false)');
   let payload: unknown;
   try {
-    payload = JSON.parse(new TextDecoder().decode(verified.payload));
+    // Fatal: bytes that are not UTF-8 must not decode to U+FFFD, where two signed values become one.
+    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(verified.payload));
   } catch {
     payload = undefined;
   }

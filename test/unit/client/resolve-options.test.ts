@@ -168,7 +168,12 @@ describe('createPkceClient validates its options, naming the field', () => {
   );
 
   it('authorizationParams: accepts others', () => {
-    accepted({ authorizationParams: { audience: 'https://api.example', prompt: 'consent' } });
+    accepted({ authorizationParams: { audience: 'https://api.example', prompt: 'consent', max_age: '300' } });
+  });
+
+  it.each(['abc', '1.5', '-1', ''])('authorizationParams: refuses max_age %j, which would switch off the auth_time check', (maxAge) => {
+    const error = refusal({ authorizationParams: { max_age: maxAge } }, 'authorizationParams');
+    expect(error.message).toContain('max_age');
   });
 
   it('postLogoutRedirectUri: refuses a relative or plain-http URL', () => {

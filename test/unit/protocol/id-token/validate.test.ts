@@ -123,12 +123,24 @@ describe('validateIdToken: accepted (OIDC Core §3.1.3.7)', () => {
 });
 
 describe('validateIdToken: a JWT of another kind is no ID token (RFC 8725 §3.11)', () => {
-  it.each(['at+jwt', 'application/at+jwt', 'logout+jwt', 'dpop+jwt', 'AT+JWT'])('refuses a token typed %s, signed by the same keys', async (typ) => {
+  it.each(['at+jwt', 'application/at+jwt', 'logout+jwt', 'dpop+jwt', 'AT+JWT', ' at+jwt ', 'application/at+jwt; charset=utf-8'])('refuses a token typed %s, signed by the same keys', async (typ) => {
     await expectRefused(await sign(rsa, claims(), { typ }));
   });
 
   it.each([['JWT'], ['application/jwt'], [undefined]])('accepts typ %s', async (typ) => {
     await expectAccepted(await sign(rsa, claims(), { typ }));
+  });
+
+  it.each([[123], [['at+jwt']]])('refuses a typ that is not a string (%j) as invalid_id_token', async (typ) => {
+    await expectRefused(await sign(rsa, claims(), { typ }));
+  });
+
+  it('refuses a payload that is not UTF-8, rather than read two signed values as one (U+FFFD)', async () => {
+    const json = new TextEncoder().encode(JSON.stringify(claims({ sub: 'alice!' })));
+    json[json.indexOf('!'.charCodeAt(0))] = 0xff;
+    const token = await new CompactSign(json).setProtectedHeader({ alg: 'RS256', kid: rsa.kid }).sign(rsa.privateKey);
+    const { error } = await expectRefused(token);
+    expect(error.message).toContain('not a JSON object');
   });
 });
 
@@ -157,6 +169,9 @@ describe('validateIdToken: refused, invalid_id_token', () => {
     ['an nbf that is a string', { nbf: String(now() - 60) }],
     ['an iss that is not a string', { iss: [ISSUER] }],
     ['an aud array holding a non-string', { aud: [CLIENT_ID, 42] }],
+    ['an auth_time in the future beyond the tolerance', { auth_time: now() + 3600 }],
+    ['an auth_time that is a string', { auth_time: 'yesterday' }],
+    ['an auth_time that is not finite', { auth_time: 1e400 }],
   ])('refuses %s', async (_, overrides) => {
     await expectRefused(await sign(rsa, claims(overrides)));
   });
@@ -201,8 +216,24 @@ describe('validateIdToken: refused, invalid_id_token', () => {
     expect(fetches).toBe(0);
   });
 
-  it('refuses HS256 even when the algorithms option lists it (no secret to verify with)', async () => {
-    await expectRefused(await hmacToken(claims(), 'a-shared-secret-of-enough-length-000000'), { algorithms: ['HS256', 'RS256'] });
+  it('refuses an algorithms option listing HS256 as a ConfigError naming it, before any key is fetched (no secret to verify with)', async () => {
+    const { error, fetches } = await validate(await hmacToken(claims(), 'a-shared-secret-of-enough-length-000000'), { algorithms: ['HS256', 'RS256'] });
+    expect(error).toMatchObject({ code: 'invalid_config', message: expect.stringContaining('HS256') });
+    expect(fetches).toBe(0);
+  });
+
+  it.each([
+    ['clockTolerance NaN', { clockTolerance: Number.NaN }],
+    ['clockTolerance Infinity', { clockTolerance: Infinity }],
+    ['clockTolerance a string', { clockTolerance: '30' as unknown as number }],
+    ['clockTolerance negative', { clockTolerance: -1 }],
+    ['currentTime NaN', { currentTime: Number.NaN }],
+    ['currentTime a string', { currentTime: String(now()) as unknown as number }],
+    ['maxAge NaN', { maxAge: Number.NaN }],
+  ])('refuses %s as a ConfigError: a time rule switched off would let an expired token through', async (_, expected) => {
+    const { value, error } = await validate(await sign(rsa, claims({ exp: now() - 3600, iat: now() - 7200, auth_time: 0 })), expected);
+    expect(value).toBeUndefined();
+    expect(error).toMatchObject({ code: 'invalid_config' });
   });
 
   it('refuses an algorithm outside the algorithms option', async () => {
