@@ -40,6 +40,11 @@ export interface ClientContext {
   openid: boolean;
   /** Called when another tab signed in and this one could not take the session from the store. */
   onStartedElsewhere?: () => void;
+  /**
+   * Called when an authorization code is on its way (the callback page, a returning user's silent
+   * sign-in): starts loading what completes the sign-in. `createPkceClient` sets it.
+   */
+  onCodeExpected: () => void;
 }
 
 /** @internal Wires the parts of one client together; nothing touches the page yet. */
@@ -85,6 +90,7 @@ export function createClientContext(config: Config): ClientContext {
     dpop,
     signer,
     openid: config.scope.split(' ').includes('openid'),
+    onCodeExpected: () => undefined,
   };
   return ctx;
 }

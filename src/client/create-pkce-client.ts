@@ -45,6 +45,13 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
     ));
   session.watch(() => void (session.tokens && loadRefresher().catch(() => undefined)));
   const getAccessToken: PkceClient['getAccessToken'] = async (tokenOptions) => (await loadRefresher()).getAccessToken(tokenOptions);
+  // A code is on its way (this is the callback page, or a returning user's iframe is out): what
+  // redeems it, checks the ID token and keeps the tokens loads meanwhile, not after it.
+  ctx.onCodeExpected = () => {
+    import('./login/exchange.js').catch(() => undefined);
+    if (ctx.openid) issuer.preloadChecks();
+    loadRefresher().catch(() => undefined);
+  };
   // The non-secret hint of hadSession(): set by any sign-in, cleared by a sign-out.
   events.on('signed-in', () => noteSignedIn(ctx.names));
   events.on('session-ended', ({ reason }) => {
@@ -90,11 +97,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       // In the popup or the silent iframe: the page that asked completes it.
       if (mode && mode !== 'redirect' && (await relayCallback(href))) return never();
       // The code's redemption loads while the session and the transaction are read.
-      if (mode && callback.searchParams.has('code')) {
-        import('./login/exchange.js').catch(() => undefined);
-        if (ctx.openid) issuer.preloadChecks();
-        loadRefresher().catch(() => undefined);
-      }
+      if (mode && callback.searchParams.has('code')) ctx.onCodeExpected();
       await session.load();
       // Back from logout first: its lone `state` may land on the redirect URI's path too.
       const loggedOut = await finishLogout(ctx, callback);
@@ -134,9 +137,6 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       requireBrowser('restoreSession()');
       warmUp();
       if (restoreOptions.silent !== false) follow = restoreOptions;
-      // A returning user's token upkeep loads during the restore, not after it, when the app's first
-      // API call would wait for it.
-      if (hadSession(ctx.names)) loadRefresher().catch(() => undefined);
       const result = await restoreSession(ctx, restoreOptions);
       // Signed out: the sign-in request is pushed now (PAR), so the click on "Sign in" need not wait for it.
       if (!result.signedIn && config.par !== false) void import('./login/ahead.js').then(({ pushAheadSoon }) => pushAheadSoon(ctx), () => undefined);

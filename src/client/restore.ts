@@ -40,12 +40,8 @@ export async function restoreSession(ctx: ClientContext, options: RestoreOptions
     if (isPkceError(error, 'invalid_issuer') || isPkceError(error, 'invalid_config')) throw error;
     return { signedIn: false, via: 'none', reason: isPkceError(error) ? error.code : 'error', ...(isPkceError(error) ? { error } : {}) };
   }
-  // A returning user's iframe likely brings a code: its redemption and the ID token checks load
-  // during the iframe's round trip.
-  if (hadSession(ctx.names)) {
-    import('./login/exchange.js').catch(() => undefined);
-    if (ctx.openid) ctx.issuer.preloadChecks();
-  }
+  // A returning user's iframe likely brings a code: what completes the sign-in loads during its round trip.
+  if (hadSession(ctx.names)) ctx.onCodeExpected();
   try {
     const { loginSilently } = await import('./login/silent.js');
     const completed = await session.track('signingIn', () => loginSilently(ctx, options.timeout ?? 10_000));
