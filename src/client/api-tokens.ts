@@ -10,7 +10,6 @@ import type { ClientContext } from './context.js';
 import type { Config } from './options.js';
 import type { ApiRequest, Held, Refresh } from './refresh-timer.js';
 import { isDue, isExpired, isOffline, scheduleRefreshes } from './refresh-timer.js';
-import { resourceIndicator } from './resolve-options.js';
 import { unverifiedClaims } from '../shared/encoding.js';
 
 /** The `aud` of a JWT access token, read (not verified: the API does that) to keep it from another API; `undefined` for an opaque token. */
@@ -67,15 +66,11 @@ export function apiRequest(config: Config, target: ApiTarget): ApiRequest {
 }
 
 /**
- * The named API of `getAccessToken`'s options, checked: a `resource` alone names the `apiOrigins`
- * entry with that resource, so both ask for one token.
- *
- * @throws {@link ConfigError} for a `resource` that is no absolute URI, or an empty `scope`.
+ * The named API of `getAccessToken`'s options (checked by the client, checkTokenOptions): a
+ * `resource` alone names the `apiOrigins` entry with that resource, so both ask for one token.
  */
 function targetOfOptions(config: Config, options: ApiTarget): ApiTarget {
   const { resource, scope } = options;
-  if (resource !== undefined) resourceIndicator(resource);
-  if (scope !== undefined && (typeof scope !== 'string' || !scope.trim())) throw new ConfigError('"scope" must be a non-empty string of space-separated scopes');
   const entry = scope === undefined ? config.apis.find((api) => api.target.resource === resource) : undefined;
   return entry?.target ?? apiTarget(options);
 }

@@ -1,6 +1,6 @@
 import { openPopup, requireBrowser, sameOrigin, tidyAddressBar } from '../browser/page.js';
 import type { PkceClientOptions } from './options.js';
-import { resolveConfig } from './resolve-options.js';
+import { checkTokenOptions, resolveConfig } from './resolve-options.js';
 import { createClientContext } from './context.js';
 import type { PkceClient, RestoreOptions } from './types.js';
 import type { Refresher } from './refresher.js';
@@ -37,14 +37,17 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
   let refresher: Promise<Refresher> | undefined;
   const loadRefresher = () =>
     (refresher ??= loadPart(() => import('./refresher.js'), 'token refresh').then(
-      ({ createRefresher }) => createRefresher(ctx, () => import('./api-tokens.js')),
+      ({ createRefresher }) => createRefresher(ctx),
       (error: unknown) => {
         refresher = undefined;
         throw error;
       },
     ));
   session.watch(() => void (session.tokens && loadRefresher().catch(() => undefined)));
-  const getAccessToken: PkceClient['getAccessToken'] = async (tokenOptions) => (await loadRefresher()).getAccessToken(tokenOptions);
+  const getAccessToken: PkceClient['getAccessToken'] = async (tokenOptions) => {
+    if (tokenOptions) checkTokenOptions(tokenOptions);
+    return (await loadRefresher()).getAccessToken(tokenOptions);
+  };
   // A code is on its way (this is the callback page, or a returning user's iframe is out): what
   // redeems it, checks the ID token and keeps the tokens loads meanwhile, not after it.
   ctx.onCodeExpected = () => {

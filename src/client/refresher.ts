@@ -11,6 +11,13 @@ export interface Refresher {
   fetch: PkceClient['fetch'];
 }
 
+/**
+ * The code for named APIs' tokens: loaded by the first call that names one. It imports nothing of
+ * the app's start-up chunk that no other lazy part imports: a bundler splits a chunk loaded by a
+ * lazy chunk (this one) without regard to an app's top-level `await`, and a chunk that imported the
+ * app's own would wait for it (test/package checks the build).
+ */
+const apiTokens = () => import('./api-tokens.js');
 /** The refresh itself: loaded by the first refresh. */
 const refreshRun = () => import('./refresh-run.js');
 
@@ -21,13 +28,8 @@ const refreshRun = () => import('./refresh-run.js');
  * again, whatever fails afterwards (RFC 9700 §4.14.2). Every refresh, for any API, spends the one
  * refresh token, so refreshes run one after another in this tab and under the session lock across
  * tabs; callers asking for the same token while it is refreshed share the run.
- *
- * @param apiTokens - loads the code for named APIs' tokens, on the first call that names one. Its
- *   `import()` is written where this module is loaded from, in the app's start-up graph: a bundler
- *   splits a chunk loaded by a lazy chunk (this one) without regard to an app's top-level `await`,
- *   and that chunk then imported the app's own, which waits for it (see test/package).
  */
-export function createRefresher(ctx: ClientContext, apiTokens: () => Promise<typeof import('./api-tokens.js')>): Refresher {
+export function createRefresher(ctx: ClientContext): Refresher {
   const { config, session, events, locked } = ctx;
   // The session lock is re-entrant within the tab, so it cannot order this tab's own refreshes.
   let queue: Promise<unknown> = Promise.resolve();

@@ -37,6 +37,15 @@ export function resourceIndicator(value: unknown, field = 'resource'): void {
   if (/\s/.test(value as string)) throw bad('must not contain spaces');
 }
 
+/**
+ * @internal The named API of a `getAccessToken()` call, checked before any code for it loads.
+ * @throws {@link ConfigError} for a `resource` that is no absolute URI, or an empty `scope`.
+ */
+export function checkTokenOptions({ resource, scope }: { resource?: unknown; scope?: unknown }): void {
+  if (resource !== undefined) resourceIndicator(resource);
+  if (scope !== undefined && (typeof scope !== 'string' || !scope.trim())) throw new ConfigError('"scope" must be a non-empty string of space-separated scopes');
+}
+
 function resolveMultiTenant(value: PkceClientOptions['multiTenant']): Config['multiTenant'] {
   if (value === undefined || value === false) return undefined;
   if (value === true) return {};
