@@ -44,7 +44,7 @@ export interface ClientContext {
    * Called when an authorization code is on its way (the callback page, a returning user's silent
    * sign-in): starts loading what completes the sign-in. `createPkceClient` sets it.
    */
-  onCodeExpected: () => void;
+  onCodeExpected?: () => void;
 }
 
 /** @internal Wires the parts of one client together; nothing touches the page yet. */
@@ -90,7 +90,6 @@ export function createClientContext(config: Config): ClientContext {
     dpop,
     signer,
     openid: config.scope.split(' ').includes('openid'),
-    onCodeExpected: () => undefined,
   };
   return ctx;
 }

@@ -100,7 +100,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       // In the popup or the silent iframe: the page that asked completes it.
       if (mode && mode !== 'redirect' && (await relayCallback(href))) return never();
       // The code's redemption loads while the session and the transaction are read.
-      if (mode && callback.searchParams.has('code')) ctx.onCodeExpected();
+      if (mode && callback.searchParams.has('code')) ctx.onCodeExpected?.();
       await session.load();
       // Back from logout first: its lone `state` may land on the redirect URI's path too.
       const loggedOut = await finishLogout(ctx, callback);

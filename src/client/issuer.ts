@@ -1,14 +1,13 @@
 import type { JWTVerifyGetKey } from 'jose';
 import type { Config } from './options.js';
 import { discover, validateMetadata, type AuthorizationServerMetadata } from '../protocol/discovery.js';
-import { ValidationError, isPkceError, loadPart, type PkceError } from '../shared/errors.js';
+import { ValidationError, isPkceError, type PkceError } from '../shared/errors.js';
+import { loadJose } from '../protocol/id-token/validate.js';
 import type { RevocationFailure } from '../session/events.js';
 import type { DpopSigner, HttpOptions } from '../protocol/http.js';
 import type { IdTokenClaims } from '../protocol/id-token/claims.js';
-// The ID token checks and revocation load when first used: a signed-out page needs neither. The
-// checks with jose in one step (not through validateIdToken's own loader, a request more in line
-// before the keys can be fetched).
-const idTokenChecks = () => loadPart(() => import('../protocol/id-token/checks.js'), 'the ID token checks');
+// The ID token checks (with jose, loadJose) and revocation load when first used: a signed-out page
+// needs neither. The loader itself is imported here, so the checks come in one request.
 
 type RemoteKeys = JWTVerifyGetKey & { reload(): Promise<void>; fresh: boolean };
 
@@ -26,7 +25,7 @@ export function createIssuer(config: Config, http: HttpOptions) {
   const getKeys = (md: AuthorizationServerMetadata): Promise<RemoteKeys> => {
     const { jwks_uri: jwksUri } = md;
     if (!jwksUri) return Promise.reject(new ValidationError('invalid_response', 'The metadata has no "jwks_uri" to verify ID tokens with'));
-    return (keys ??= idTokenChecks().then(
+    return (keys ??= loadJose().then(
       ({ remoteKeySet }) => remoteKeySet(jwksUri, http.fetch ?? fetch, config.timeout),
       (error: unknown) => {
         keys = undefined;
@@ -59,7 +58,7 @@ export function createIssuer(config: Config, http: HttpOptions) {
 
     /** Starts loading the ID token checks (and jose) now: a code, and with it an ID token, is on its way. */
     preloadChecks(): void {
-      idTokenChecks().catch(() => undefined);
+      loadJose().catch(() => undefined);
     },
 
     /** Starts loading jose and fetching the keys now, alongside the token request, unless they are fresh. */
@@ -103,7 +102,7 @@ export function createIssuer(config: Config, http: HttpOptions) {
       expected: { nonce?: string; maxAge?: number; previous?: IdTokenClaims; currentTime?: number } = {},
     ): Promise<IdTokenClaims> {
       const { previous, ...checks } = expected;
-      const { checkIdToken, checkRefreshedIdToken } = await idTokenChecks();
+      const { checkIdToken, checkRefreshedIdToken } = await loadJose();
       const claims = await checkIdToken(idToken, {
         // The published issuer: the configured one, or with multiTenant its `{tenantid}` template.
         issuer: md.issuer,

@@ -41,7 +41,7 @@ export async function restoreSession(ctx: ClientContext, options: RestoreOptions
     return { signedIn: false, via: 'none', reason: isPkceError(error) ? error.code : 'error', ...(isPkceError(error) ? { error } : {}) };
   }
   // A returning user's iframe likely brings a code: what completes the sign-in loads during its round trip.
-  if (hadSession(ctx.names)) ctx.onCodeExpected();
+  if (hadSession(ctx.names)) ctx.onCodeExpected?.();
   try {
     const { loginSilently } = await import('./login/silent.js');
     const completed = await session.track('signingIn', () => loginSilently(ctx, options.timeout ?? 10_000));
