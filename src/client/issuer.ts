@@ -1,4 +1,3 @@
-import type { JWTVerifyGetKey } from 'jose';
 import type { Config } from './options.js';
 import { discover, validateMetadata, type AuthorizationServerMetadata } from '../protocol/discovery.js';
 import { ValidationError, isPkceError, type PkceError } from '../shared/errors.js';
@@ -6,10 +5,9 @@ import { loadJose } from '../protocol/id-token/validate.js';
 import type { RevocationFailure } from '../session/events.js';
 import type { DpopSigner, HttpOptions } from '../protocol/http.js';
 import type { IdTokenClaims } from '../protocol/id-token/claims.js';
+import type { IssuerKeys } from '../protocol/id-token/verify-jwt.js';
 // The ID token checks (with jose, loadJose) and revocation load when first used: a signed-out page
 // needs neither. The loader itself is imported here, so the checks come in one request.
-
-type RemoteKeys = JWTVerifyGetKey & { reload(): Promise<void>; fresh: boolean };
 
 /** @internal What a revocation came to. */
 export type RevocationResult = { revoked: true } | ({ revoked: false } & RevocationFailure);
@@ -20,13 +18,13 @@ export type RevocationResult = { revoked: true } | ({ revoked: false } & Revocat
  */
 export function createIssuer(config: Config, http: HttpOptions) {
   let metadata: Promise<AuthorizationServerMetadata> | undefined;
-  let keys: Promise<RemoteKeys> | undefined;
+  let keys: Promise<IssuerKeys> | undefined;
 
-  const getKeys = (md: AuthorizationServerMetadata): Promise<RemoteKeys> => {
+  const getKeys = (md: AuthorizationServerMetadata): Promise<IssuerKeys> => {
     const { jwks_uri: jwksUri } = md;
     if (!jwksUri) return Promise.reject(new ValidationError('invalid_response', 'The metadata has no "jwks_uri" to verify ID tokens with'));
     return (keys ??= loadJose().then(
-      ({ remoteKeySet }) => remoteKeySet(jwksUri, http.fetch ?? fetch, config.timeout),
+      ({ issuerKeys }) => issuerKeys(jwksUri, http),
       (error: unknown) => {
         keys = undefined;
         throw error;

@@ -105,6 +105,27 @@ describe('an unusable key is the token’s problem, not the network’s', () => 
   });
 });
 
+describe('a key set the server cannot serve is the server’s answer, not the token’s', () => {
+  const answers: [string, () => Response, RegExp][] = [
+    ['HTTP 500', () => new Response('boom', { status: 500 }), /jwks_uri\) answered HTTP 500/],
+    ['a redirect, not followed', () => new Response(null, { status: 302, headers: { location: 'https://evil.example/jwks' } }), /answered HTTP 302/],
+    ['an HTML page', () => new Response('<html>login</html>', { headers: { 'content-type': 'text/html' } }), /is not a JWK Set/],
+    ['JSON without "keys"', () => Response.json({ key: [] }), /is not a JWK Set/],
+  ];
+  for (const [what, answer, message] of answers) {
+    it(`${what}: sign-in fails with invalid_response, and a later one succeeds`, async () => {
+      const client = createClient(server);
+      server.jwksAnswer = answer;
+      await reachCallback(server, client);
+      await expect(client.auth.handleRedirect()).rejects.toMatchObject({ code: 'invalid_response', message: expect.stringMatching(message) });
+      expect(client.auth.isAuthenticated()).toBe(false);
+      server.jwksAnswer = undefined;
+      await reachCallback(server, client);
+      expect((await client.auth.handleRedirect())?.user?.sub).toBe('alice');
+    });
+  }
+});
+
 describe('configuration that would silently mean something else is refused by name', () => {
   const base = { issuer: ISSUER, clientId: 'spa', redirectUri: REDIRECT_URI };
   for (const entry of ['https://api.example/v1', '*', 'https://api.example/?x=1', 'https://user:pass@api.example', 'https://api.example/#f']) {

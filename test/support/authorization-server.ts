@@ -100,6 +100,8 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
     jwksOverride: undefined as (() => JWK[]) | undefined,
     /** When set, the JWKS endpoint fails as the network would. */
     jwksOffline: false,
+    /** When set, the JWKS endpoint's whole answer (a status other than 200, a body that is no key set). */
+    jwksAnswer: undefined as (() => Response) | undefined,
     revokeFails: false,
     /** The UserInfo answer for the user an access token belongs to. */
     userinfo: (sub: string): Record<string, unknown> => ({ sub }),
@@ -329,6 +331,7 @@ export async function createTestServer(options: { accessTokenTtl?: number; refre
           if (url.pathname.endsWith('/.well-known/openid-configuration')) return json(server.metadata());
           switch (url.pathname) {
             case '/jwks':
+              if (server.jwksAnswer) return server.jwksAnswer();
               return json({ keys: server.jwksOverride?.() ?? keys.map((k) => (server.dropKidFromJwks ? { ...k.jwk, kid: undefined } : k.jwk)) });
             case '/token': {
               // Processed at once, answered later: as a server whose answer is slow to arrive.

@@ -11,7 +11,7 @@ import { verifyJwt } from './verify-jwt.js';
 import { claimText } from '../../shared/claim-text.js';
 import type { CompactVerifyGetKey, JWTPayload } from 'jose';
 
-export { remoteKeySet } from './verify-jwt.js';
+export { issuerKeys } from './verify-jwt.js';
 
 /** Explicit types of JWTs that are not ID tokens (RFC 9068 §2.1, OIDC Back-Channel Logout §2.4, RFC 9449 §4.2, RFC 8417 §2.3). */
 const OTHER_JWT_TYPES = new Set(['at+jwt', 'logout+jwt', 'dpop+jwt', 'secevent+jwt', 'token-introspection+jwt', 'oauth-authz-req+jwt']);

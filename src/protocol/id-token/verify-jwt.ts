@@ -6,8 +6,9 @@
  * @internal
  * @packageDocumentation
  */
-import { compactVerify, createRemoteJWKSet, customFetch, decodeProtectedHeader, errors, type CompactVerifyGetKey, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { compactVerify, createLocalJWKSet, decodeProtectedHeader, errors, type CompactVerifyGetKey, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { NetworkError, ValidationError, isPkceError } from '../../shared/errors.js';
+import { send, type HttpOptions } from '../http.js';
 import { claimText } from '../../shared/claim-text.js';
 
 /** @internal A JWS whose signature verified: its header and its payload, a JSON object. */
@@ -82,20 +83,68 @@ function classify(cause: unknown, token: string, algorithms: string[]): unknown 
   return new ValidationError('invalid_id_token', `ID token rejected: ${(cause as Error).message}${hint ? `; ${hint}` : ''}`, cause);
 }
 
+/** @internal The issuer's signing keys as the client holds them: a key getter for `compactVerify`. */
+export type IssuerKeys = CompactVerifyGetKey & {
+  /** Fetches the key set again (one request at a time); rejects as the getter does. */
+  reload(): Promise<void>;
+  /** True while the key set was fetched less than 10 minutes ago. */
+  readonly fresh: boolean;
+};
+
+type KeySet = ReturnType<typeof createLocalJWKSet>;
+
+// As long as jose's remote key sets keep theirs: a key set older than this is fetched again before use.
+const FRESH_MS = 600_000;
+
 /**
- * @internal The issuer's key set: jose's `createRemoteJWKSet`, with a failed request told apart
- * where it happens (a `NetworkError`), and no cooldown: the client verifies only ID tokens from its
- * own token requests, so no one can flood it with unknown `kid`s, and a key rotated moments ago
- * must still be found.
+ * @internal The issuer's key set (`jwks_uri`), fetched with the client's own HTTP layer (its
+ * timeout, its `fetch`, its network errors) and read by jose's `createLocalJWKSet`, which picks the
+ * key for a header (RFC 7517, RFC 7515 §4.1.4). A token whose key is not in the set makes it be
+ * fetched once more: the server rotated its keys. No cooldown: the client verifies only ID tokens
+ * from its own token requests, so no one can flood it with unknown `kid`s, and a key rotated
+ * moments ago must still be found.
  */
-export function remoteKeySet(jwksUri: string, fetchImpl: typeof fetch, timeout: number) {
-  return createRemoteJWKSet(new URL(jwksUri), {
-    [customFetch]: (url: string, init: RequestInit) =>
-      fetchImpl(url, init).catch((cause: unknown) => {
-        if ((cause as Error | undefined)?.name === 'TimeoutError') throw cause; // jose reports JWKSTimeout
-        throw new NetworkError('network_error', 'Could not fetch the issuer keys (JWKS)', cause);
-      }),
-    timeoutDuration: timeout,
-    cooldownDuration: 0,
-  });
+export function issuerKeys(jwksUri: string, http: HttpOptions): IssuerKeys {
+  let current: KeySet | undefined;
+  let fetchedAt = -Infinity;
+  let pending: Promise<KeySet> | undefined;
+  const fresh = () => Date.now() - fetchedAt < FRESH_MS;
+  const reload = (): Promise<KeySet> =>
+    (pending ??= fetchKeySet(jwksUri, http)
+      .then((set) => {
+        current = set;
+        fetchedAt = Date.now();
+        return set;
+      })
+      .finally(() => {
+        pending = undefined;
+      }));
+  const getKey: CompactVerifyGetKey = async (header, token) => {
+    const set = current && fresh() ? current : await reload();
+    try {
+      return await set(header, token);
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+      return (await reload())(header, token);
+    }
+  };
+  return Object.defineProperties(getKey, {
+    reload: { value: () => reload().then(() => undefined) },
+    fresh: { get: () => current !== undefined && fresh() },
+  }) as IssuerKeys;
+}
+
+/**
+ * The JWK Set document (RFC 7517 §5), refused unless it answers 200 with one: as jose's remote key
+ * sets do, a redirect is not followed. What the server answered wrongly is `invalid_response`; only a
+ * failed request is a network error.
+ */
+async function fetchKeySet(jwksUri: string, http: HttpOptions): Promise<KeySet> {
+  const response = await send(jwksUri, { headers: { accept: 'application/json, application/jwk-set+json' }, redirect: 'manual' }, http);
+  if (response.status !== 200) throw new ValidationError('invalid_response', `The issuer's key set (jwks_uri) answered HTTP ${response.status}, not 200`);
+  try {
+    return createLocalJWKSet((await response.json()) as Parameters<typeof createLocalJWKSet>[0]);
+  } catch (cause) {
+    throw new ValidationError('invalid_response', "The issuer's key set (jwks_uri) is not a JWK Set (a JSON object with a \"keys\" array)", cause);
+  }
 }
