@@ -6,7 +6,7 @@ import type { DpopSigner, HttpOptions } from '../protocol/http.js';
 import { createIssuer, type Issuer } from './issuer.js';
 import type { PkceClientEvents } from '../session/events.js';
 import { createSession, type Session } from '../session/session.js';
-import { createSessionLock, createTabChannel } from '../session/tab-sync.js';
+import { createLogoutWatch, createSessionLock, createTabChannel, type LogoutWatch } from '../session/tab-sync.js';
 import { bindTokenStore, memoryTokenStore } from '../session/token-store.js';
 import { serverTime } from '../session/token-set.js';
 import { guardedStorage, type StorageLike } from '../browser/storage.js';
@@ -38,6 +38,8 @@ export interface ClientContext {
   signer: (id: string) => Promise<DpopSigner | undefined>;
   /** True when `openid` is among the scopes, so ID tokens are asked for and required. */
   openid: boolean;
+  /** Other tabs' logouts, as a sign-in must wait for them. */
+  logouts: LogoutWatch;
   /** Called when another tab signed in and this one could not take the session from the store. */
   onStartedElsewhere?: () => void;
   /**
@@ -64,12 +66,17 @@ export function createClientContext(config: Config): ClientContext {
     if (!result.revoked) events.emit('revocation-failed', result.error ? { reason: result.reason, error: result.error } : { reason: result.reason });
   };
   const locked = createSessionLock(names.refreshLock);
+  const logouts = createLogoutWatch(names.logoutLock);
   const session = createSession({
     store: bindTokenStore(config.tokenStore ?? memoryTokenStore(), names.tokenRecord),
     owner: { issuer: config.issuer, clientId: config.clientId },
     events,
     locked,
-    channel: createTabChannel(names.tabChannel, (message) => void session.receive(message)),
+    // Heard before the session acts on it: a listener of the session's end may call login() at once.
+    channel: createTabChannel(names.tabChannel, (message) => {
+      if (message.type === 'ended' && message.reason === 'logout') logouts.heard();
+      void session.receive(message);
+    }),
     holderLock: names.holderLock,
     revoke,
     released: (sessionId) => void dpop?.().then((keys) => keys.forget(sessionId)),
@@ -83,6 +90,7 @@ export function createClientContext(config: Config): ClientContext {
     session,
     events,
     locked,
+    logouts,
     transactions: createTransactionStore(() => ctx.storage(), names.transaction),
     storage: () => transactionStorage,
     navigate: (url) => (config.navigate ?? ((href) => location.assign(href)))(url),

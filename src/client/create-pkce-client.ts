@@ -7,7 +7,7 @@ import type { Refresher } from './refresher.js';
 import { relayCallback } from '../browser/relay.js';
 import { restoreSession } from './restore.js';
 import { hadSession, noteLoggedOut, noteSignedIn } from '../session/hint.js';
-import { holdLock, waitForLock } from '../session/tab-sync.js';
+import { holdLock } from '../session/tab-sync.js';
 import { completeLogin } from './login/complete.js';
 import { responseModeOf } from '../browser/response-mode.js';
 import { finishLogout } from './logout-return.js';
@@ -66,9 +66,8 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
     void setTimeout(() => {
       issuer.getMetadata().catch(() => undefined);
       import('./login/begin.js').catch(() => undefined);
-      // A page's first Web Lock request connects to the browser's lock manager (up to 20 ms in
-      // Chromium here): done now, not on the click, which waits for the logout lock.
-      navigator.locks?.query?.().catch(() => undefined);
+      // Whether another tab's logout is under way now: the click then need not ask.
+      ctx.logouts.look();
     }, 0);
   // Sign-in everywhere: after restoreSession() allowed a silent sign-in, this tab follows another's.
   let follow: RestoreOptions | undefined;
@@ -81,12 +80,12 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       // A sign-out is final in every tab: a logout under way in another tab reaches the end-session
       // endpoint before this sign-in reaches the server, or the server session it is about to end
       // would sign this tab straight back in. Waited for while the request is made.
-      const logoutsElsewhere = waitForLock(ctx.names.logoutLock, 10_000);
+      const logoutsElsewhere = ctx.logouts.wait(10_000);
       const { beginLogin } = await import('./login/begin.js');
       const { url, pushedNow } = await beginLogin(ctx, loginOptions);
       await logoutsElsewhere;
       // One that began while this request was pushed (on the click, or ahead and still in flight) goes first too.
-      if (pushedNow) await waitForLock(ctx.names.logoutLock, 10_000);
+      if (pushedNow) await ctx.logouts.wait(10_000);
       // A logout that began meanwhile goes first: its navigation must not be replaced.
       if (!session.signingOut) ctx.navigate(url.href);
       return never();

@@ -110,3 +110,58 @@ describe('a logout in one tab, and a sign-in that another tab starts when it hea
     await context.close();
   });
 });
+
+describe('a logout under way when another tab opens', () => {
+  // The click asks the browser's lock manager nothing unless a logout may be under way (about 6 ms
+  // of the click): one heard of on the tab channel, or one whose lock was held when the page looked
+  // at start-up. This tab opens after the other tab told its tabs, so only its look can know.
+  it("the new tab's sign-in leaves after the signing-out tab's end-session navigation", async () => {
+    const { context, page: tabA } = await newDemoPage(env);
+    await blockDemoApp(context, env);
+    let endSessionAt: number | undefined;
+    context.on('request', (request) => {
+      if (request.isNavigationRequest() && request.url().startsWith(env.discovery.end_session_endpoint)) endSessionAt ??= Date.now();
+    });
+    // A's revocation waits until the new tab has clicked: A holds the logout lock all that time.
+    let releaseRevocation!: () => void;
+    const revocationHeld = new Promise<void>((resolve) => (releaseRevocation = resolve));
+    let revocationSeen = false;
+    await context.route(env.discovery.revocation_endpoint, async (route) => {
+      revocationSeen = true;
+      await revocationHeld;
+      await route.continue();
+    });
+    await tabA.goto(env.demo.pageUrl);
+    await openBareApp(tabA, { store: 'indexedDb' });
+    await signInThroughProvider(tabA, env);
+    expect(await openBareApp(tabA, { store: 'indexedDb' })).toBe(true);
+    await tabA.evaluate(() => void window.auth.logout());
+    await expect.poll(() => revocationSeen, { timeout: 15_000 }).toBe(true);
+
+    const tabC = await context.newPage();
+    await tabC.goto(env.demo.pageUrl);
+    expect(await openBareApp(tabC, { store: 'indexedDb' })).toBe(false);
+    await tabC.evaluate(() => {
+      window.stayOnPage = true;
+      const times: number[] = [];
+      (window as unknown as { leftAt: number[] }).leftAt = times;
+      const push = window.navigations.push.bind(window.navigations);
+      window.navigations.push = (...urls: string[]) => {
+        times.push(Date.now());
+        return push(...urls);
+      };
+    });
+    // The start-up's look is done once the metadata is warm: the click comes after both.
+    await expect.poll(() => tabC.evaluate(() => performance.getEntriesByType('resource').some((entry) => entry.name.includes('/.well-known/')))).toBe(true);
+    await tabC.evaluate(() => void window.auth.login());
+    // Long enough for a click that does not wait to have left (it takes milliseconds).
+    await sleep(500);
+    releaseRevocation();
+    await expect.poll(() => endSessionAt, { timeout: 15_000 }).toBeDefined();
+    await expect.poll(() => tabC.evaluate(() => window.navigations.length), { timeout: 15_000 }).toBe(1);
+    const leftAt = await tabC.evaluate(() => (window as unknown as { leftAt: number[] }).leftAt[0]!);
+    expect(await tabC.evaluate(() => window.navigations[0])).toMatch(new RegExp(`^${env.discovery.authorization_endpoint}`));
+    expect(leftAt).toBeGreaterThanOrEqual(endSessionAt!);
+    await context.close();
+  });
+});

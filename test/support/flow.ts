@@ -60,19 +60,31 @@ export function resetPage() {
 /**
  * happy-dom has no Web Locks (`navigator.locks` is null). Tests of what two tabs do install
  * this stand-in: one holder per name at a time, the others queued, as the spec says; a request's
- * `signal` abandons it while it waits.
+ * `signal` abandons it while it waits. With `query`, `query()` lists the names held and waited for
+ * (a browser's lock manager does); without it, a page cannot look, as in a browser that lacks it.
  */
-export function installWebLocks(): () => void {
+export function installWebLocks({ query = false }: { query?: boolean } = {}): () => void {
   const queues = new Map<string, Promise<unknown>>();
+  const held = new Map<string, number>();
+  const pending = new Map<string, number>();
+  const count = (map: Map<string, number>, name: string, by: number) => map.set(name, (map.get(name) ?? 0) + by);
+  const list = (map: Map<string, number>) => [...map].flatMap(([name, n]) => Array.from({ length: n }, () => ({ name, mode: 'exclusive' })));
   const locks = {
     request<T>(name: string, ...args: [() => Promise<T>] | [{ signal?: AbortSignal }, () => Promise<T>]): Promise<T> {
       const [options, callback] = args.length === 1 ? [{}, args[0]] : args;
       const previous = queues.get(name) ?? Promise.resolve();
       let granted = false;
-      const run = previous.then(() => {
+      count(pending, name, 1);
+      const run = previous.then(async () => {
+        count(pending, name, -1);
         if (options.signal?.aborted) throw options.signal.reason;
         granted = true;
-        return callback();
+        count(held, name, 1);
+        try {
+          return await callback();
+        } finally {
+          count(held, name, -1);
+        }
       });
       queues.set(name, run.catch(() => undefined));
       if (!options.signal) return run;
@@ -81,6 +93,7 @@ export function installWebLocks(): () => void {
         run.then(resolve, reject);
       });
     },
+    ...(query ? { query: async () => ({ held: list(held), pending: list(pending) }) } : {}),
   };
   Object.defineProperty(navigator, 'locks', { value: locks, configurable: true });
   return () => void delete (navigator as { locks?: unknown }).locks;
