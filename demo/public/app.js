@@ -149,14 +149,15 @@ async function start() {
   }
 
   // Tokens live in memory, so after a reload only the server can bring the session back: a
-  // silent sign-in in a hidden iframe. Not on a callback or a sign-out's return, whose outcome
-  // (a refusal, a sign-out) the user should see as it is.
+  // silent sign-in in a hidden iframe, for a browser that signed in here before (the default).
+  // Not on a callback or a sign-out's return, whose outcome (a refusal, a sign-out) the user
+  // should see as it is.
   const showOutcome = carryOver && !answeredAgain;
   if (!auth.isAuthenticated() && !showOutcome) setStatus('Restoring session…');
   const began = performance.now();
   const result = await auth.restoreSession(showOutcome ? { silent: false } : {});
   restored = true;
-  flow.set({ restore: { at: Date.now(), via: result.via, reason: result.reason, ms: performance.now() - began } });
+  flow.set({ restore: { at: Date.now(), via: result.via, reason: result.reason, ms: performance.now() - began, anonymous: !showOutcome && !auth.hadSession() } });
   if (result.error?.code === 'invalid_id_token') flow.set({ idTokenError: result.error.message });
 
   await render().catch((err) => alert.show(explain(err), render));

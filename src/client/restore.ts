@@ -1,7 +1,7 @@
 import type { ClientContext } from './context.js';
 import { isPkceError } from '../shared/errors.js';
 import type { RestoreOptions, RestoreResult } from './types.js';
-import { hadSession, loggedOutHere, noteNoServerSession } from '../session/hint.js';
+import { hadSession, hintReadable, loggedOutHere, noteNoServerSession } from '../session/hint.js';
 
 /** True inside the hidden iframe of another page of this origin: no iframe opens a further iframe. */
 function framedByThisOrigin(): boolean {
@@ -24,10 +24,16 @@ export async function restoreSession(ctx: ClientContext, options: RestoreOptions
   await session.load();
   const signedIn = (): RestoreResult => ({ signedIn: true, via: session.via ?? 'store', user: session.tokens?.claims });
   if (session.tokens) return signedIn();
-  const silent = options.silent ?? true;
+  // By default only a browser that had a session here asks the server: an anonymous visitor's page
+  // costs no iframe, no round trip and none of the silent sign-in's code. Where the hint cannot be
+  // read (storage blocked), nothing could have set it, so the server is asked.
+  const silent = options.silent ?? 'if-hinted';
+  // Another tab's sign-in says what the flags say, and sooner: a flag it wrote may not have reached
+  // this tab's view of localStorage yet.
+  const hadOne = followingAnotherTab || hadSession(ctx.names);
   // After a sign-out here, a server session that outlived it must not sign the user back in.
-  if (loggedOutHere(ctx.names)) return { signedIn: false, via: 'none', reason: 'signed_out' };
-  if (silent === false || (silent === 'if-hinted' && !hadSession(ctx.names)) || framedByThisOrigin() || session.signingOut) {
+  if (!followingAnotherTab && loggedOutHere(ctx.names)) return { signedIn: false, via: 'none', reason: 'signed_out' };
+  if (silent === false || (silent === 'if-hinted' && !hadOne && hintReadable()) || framedByThisOrigin() || session.signingOut) {
     return { signedIn: false, via: 'none', reason: 'skipped' };
   }
   const ticket = session.loginTicket();
@@ -41,7 +47,7 @@ export async function restoreSession(ctx: ClientContext, options: RestoreOptions
     return { signedIn: false, via: 'none', reason: isPkceError(error) ? error.code : 'error', ...(isPkceError(error) ? { error } : {}) };
   }
   // A returning user's iframe likely brings a code: what completes the sign-in loads during its round trip.
-  if (hadSession(ctx.names)) ctx.onCodeExpected?.();
+  if (hadOne) ctx.onCodeExpected?.();
   try {
     const { loginSilently } = await import('./login/silent.js');
     const completed = await session.track('signingIn', () => loginSilently(ctx, options.timeout ?? 10_000));

@@ -34,8 +34,11 @@ export interface LoginWithPopupOptions extends LoginOptions {
 export interface RestoreOptions {
   /**
    * Whether to try a silent sign-in (`prompt=none`) in a hidden iframe when neither memory nor the
-   * store holds a session: `true` (default), `false`, or `'if-hinted'`: only when this browser had
-   * a session here before (see {@link PkceClient.hadSession}), so anonymous visitors cost nothing.
+   * store holds a session: `'if-hinted'` (default): only when this browser had a session here
+   * before (see {@link PkceClient.hadSession}) or storage is blocked so nothing can say, so an
+   * anonymous visitor's page costs no iframe, no round trip and none of its code; `true`: always,
+   * to pick up a session the user began at the server from another app (single sign-on);
+   * `false`: never.
    */
   silent?: boolean | 'if-hinted';
   /** Milliseconds the silent sign-in may take. Default 10 000. */
@@ -137,9 +140,10 @@ export interface PkceClient {
   /**
    * Awaited once at start-up, after `handleRedirect()`: brings back the session without leaving the
    * page, trying in order the session in memory, the persistent `tokenStore`, then a silent sign-in
-   * (`prompt=none`) in a hidden iframe answered on `silentRedirectUri`. Resolves signed in or signed
-   * out and never rejects for "no session". An anonymous visitor costs one iframe request and no
-   * navigation (none with `silent: 'if-hinted'`). Also warms the metadata so a later `login()` leaves
+   * (`prompt=none`) in a hidden iframe answered on `silentRedirectUri`, by default only for a browser
+   * that had a session here before (`silent` in {@link RestoreOptions}). Resolves signed in or signed
+   * out and never rejects for "no session". An anonymous visitor costs no request (`reason:
+   * 'skipped'`); with `silent: true`, one iframe request and no navigation. Also warms the metadata so a later `login()` leaves
    * at once; signed out, with a server that offers PAR (RFC 9126), it then pushes the sign-in request
    * (one request, after this resolves; with DPoP at the user's first input), so the click need not
    * wait for the push (see `par` in {@link PkceClientOptions}).
@@ -150,7 +154,8 @@ export interface PkceClient {
    * 'login_required' }`.
    *
    * @throws {@link ConfigError} `invalid_config` for misuse (outside a browser, a silent redirect
-   *   URI on another origin than the page); before a silent sign-in, {@link ValidationError}
+   *   URI on another origin than the page); before a silent sign-in (none is tried for an anonymous
+   *   visitor by default, so `login()` is where such a mistake shows), {@link ValidationError}
    *   `invalid_issuer` when the server publishes another issuer (a configuration mistake, shown at
    *   start-up rather than as "signed out"). Any other discovery failure (no server reached, a 503)
    *   resolves signed out with its code as `reason`.

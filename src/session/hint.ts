@@ -21,6 +21,19 @@ function flag(key: string, value?: boolean): boolean {
   }
 }
 
+/**
+ * @internal True when the hint can be read at all: where `localStorage` throws (storage blocked), no
+ * sign-in could have set it, so its absence says nothing.
+ */
+export function hintReadable(): boolean {
+  try {
+    localStorage.getItem('');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** @internal True when this browser had a session here and did not sign out since: `hadSession()`. */
 export const hadSession = (names: ClientNames): boolean => flag(names.hadSession);
 

@@ -208,10 +208,11 @@ describe('demo page: a whole session in Chromium', () => {
     await expect.poll(() => textOf(page, '#status')).toBe('Signed out');
     expect(await textOf(page, '[data-step="refresh"]')).toContain(`Access tokens here live ${ACCESS_TOKEN_TTL} s.`);
     expect(await textOf(page, '[data-step="refresh"]')).not.toContain('?');
-    // A new visitor: the hidden iframe found no session at the server, and nothing was done.
+    // A new visitor: nothing was asked of the server, and the panel says why.
     const restore = page.locator('[data-testid="restore"]');
     expect(await restore.getAttribute('data-via')).toBe('none');
-    expect(await restore.getAttribute('data-reason')).toBe('login_required');
+    expect(await restore.getAttribute('data-reason')).toBe('skipped');
+    expect(await textOf(page, '[data-testid="restore"]')).toContain('has not signed in here before');
     expect(await page.locator('[data-step="authorize"]').getAttribute('data-state')).toBe('pending');
     expect(pageErrors).toEqual([]);
   });

@@ -145,7 +145,7 @@ describe('DPoP against oidc-provider and the demo API', () => {
     await page.goto(env.demo.pageUrl);
     await openBareApp(page, { dpop: true });
     // Signed out: the iframe's prompt=none request carries no dpop_jkt, and no key is kept.
-    expect(await page.evaluate(async () => (await window.auth.restoreSession()).signedIn)).toBe(false);
+    expect(await page.evaluate(async () => (await window.auth.restoreSession({ silent: true })).signedIn)).toBe(false);
     const silent = () => seen.filter((s) => s.url.startsWith(env.discovery.authorization_endpoint) && new URL(s.url).searchParams.get('prompt') === 'none');
     expect(silent()).toHaveLength(1);
     expect(new URL(silent()[0]!.url).searchParams.has('dpop_jkt')).toBe(false);

@@ -115,12 +115,15 @@ describe('restoreSession() on the same site', () => {
     await tab.context.close();
   });
 
-  it('an anonymous visitor: signed out, no navigation, one iframe request', async () => {
+  it('an anonymous visitor: signed out at once, nothing asked of the server; silent: true asks in one iframe', async () => {
     const tab = await watchedTab(env);
     await tab.page.goto(env.demo.pageUrl);
     await openBareApp(tab.page);
     tab.reset();
-    const result = await restore(tab.page);
+    expect(await restore(tab.page)).toMatchObject({ signedIn: false, via: 'none', reason: 'skipped' });
+    expect(tab.authorizeRequests).toHaveLength(0);
+    expect(await tab.page.locator('iframe').count()).toBe(0);
+    const result = await restore(tab.page, { silent: true });
     expect(result).toMatchObject({ signedIn: false, via: 'none', reason: 'login_required' });
     expect(tab.navigations()).toBe(0);
     expect(tab.authorizeRequests).toEqual([expect.objectContaining({ topLevel: false })]);
@@ -133,7 +136,7 @@ describe('restoreSession() on the same site', () => {
     await tab.page.goto(env.demo.pageUrl);
     await openBareApp(tab.page);
     tab.reset();
-    expect(await restore(tab.page)).toMatchObject({ signedIn: false, reason: 'login_required' });
+    expect(await restore(tab.page)).toMatchObject({ signedIn: false, reason: 'skipped' });
     await expect.poll(() => tab.pushed.length).toBe(1);
     expect(tab.pushed[0]!.get('redirect_uri')).toBe(env.demo.config.redirectUri);
     expect(tab.pushed[0]!.has('prompt')).toBe(false);
@@ -171,7 +174,7 @@ describe('restoreSession() on the same site', () => {
     await tab.context.close();
   });
 
-  it("silent: 'if-hinted' costs an anonymous visitor nothing, and a returning one is hinted", async () => {
+  it("silent: 'if-hinted' (the default) costs an anonymous visitor nothing, and a returning one is hinted", async () => {
     const tab = await watchedTab(env);
     await tab.page.goto(env.demo.pageUrl);
     await openBareApp(tab.page);

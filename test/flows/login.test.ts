@@ -301,16 +301,23 @@ describe('appState', () => {
 });
 
 describe('restoreSession() at start-up', () => {
+  it('an anonymous visitor (no sign-in here before) is signed out at once: no request, no iframe', async () => {
+    const { auth } = createClient(server);
+    expect(await auth.restoreSession()).toMatchObject({ signedIn: false, via: 'none', reason: 'skipped' });
+    expect(document.querySelector('iframe')).toBeNull();
+    expect(server.requests.filter((r) => r.url.startsWith(`${ISSUER}/authorize`))).toHaveLength(0);
+  });
+
   it('rejects for a configuration mistake (an issuer the server does not publish), instead of reporting signed out', async () => {
     const client = createClient(server, { issuer: `${ISSUER}/` });
-    const error = await expectRejected(client.auth.restoreSession(), 'invalid_issuer');
+    const error = await expectRejected(client.auth.restoreSession({ silent: true }), 'invalid_issuer');
     expect(error.message).toContain(`set "issuer" to exactly "${ISSUER}" (mind the trailing slash)`);
   });
 
   it('resolves signed out when the server cannot be reached or answers 503: that is no mistake of the app', async () => {
     const client = createClient(server, { fetch: () => Promise.reject(new TypeError('Failed to fetch')) });
-    expect(await client.auth.restoreSession()).toMatchObject({ signedIn: false, via: 'none', reason: 'network_error' });
+    expect(await client.auth.restoreSession({ silent: true })).toMatchObject({ signedIn: false, via: 'none', reason: 'network_error' });
     const busy = createClient(server, { fetch: async () => new Response('busy', { status: 503 }) });
-    expect(await busy.auth.restoreSession()).toMatchObject({ signedIn: false, via: 'none', reason: 'invalid_response' });
+    expect(await busy.auth.restoreSession({ silent: true })).toMatchObject({ signedIn: false, via: 'none', reason: 'invalid_response' });
   });
 });

@@ -7,7 +7,7 @@ const NEEDS_USER = new Set(['login_required', 'interaction_required', 'consent_r
 
 function describe(r, silent) {
   if (!r || r.running) {
-    return { state: 'waiting', badge: 'In progress', text: 'restoreSession() looks for a session: in memory, in the persistent store, then with a hidden iframe (prompt=none).' };
+    return { state: 'waiting', badge: 'In progress', text: 'restoreSession() looks for a session: in memory, in the persistent store, then, if this browser signed in here before, with a hidden iframe (prompt=none).' };
   }
   switch (r.via) {
     case 'iframe':
@@ -21,6 +21,9 @@ function describe(r, silent) {
   }
   if (r.reason === 'signed_out') {
     return { state: 'skipped', badge: 'Signed out', text: 'You signed out in this browser: the steps below are the session that ended. No silent sign-in is tried until you sign in again, so a session at the authorization server that outlived the sign-out cannot bring you back.' };
+  }
+  if (r.reason === 'skipped' && r.anonymous) {
+    return { state: 'skipped', badge: 'First visit', text: 'This browser has not signed in here before (hadSession() is false), so restoreSession() asked the authorization server nothing: no iframe, no round trip, signed out at once. Once you sign in, a reload brings you back with a hidden iframe.' };
   }
   if (r.reason === 'skipped') {
     return { state: 'skipped', badge: 'Skipped', text: 'No silent sign-in on this load: it was the answer to a sign-in or a sign-out, shown as it came.' };
