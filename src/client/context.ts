@@ -40,8 +40,11 @@ export interface ClientContext {
   openid: boolean;
   /** Other tabs' logouts, as a sign-in must wait for them. */
   logouts: LogoutWatch;
-  /** Called when another tab signed in and this one could not take the session from the store. */
-  onStartedElsewhere?: () => void;
+  /**
+   * Called when another tab signed in and this one could not take the session from the store, with
+   * the login ticket of when it was heard.
+   */
+  onStartedElsewhere?: (ticket: number) => void;
   /**
    * Called when an authorization code is on its way (the callback page, a returning user's silent
    * sign-in): starts loading what completes the sign-in. `createPkceClient` sets it.
@@ -80,7 +83,7 @@ export function createClientContext(config: Config): ClientContext {
     holderLock: names.holderLock,
     revoke,
     released: (sessionId) => void dpop?.().then((keys) => keys.forget(sessionId)),
-    startedElsewhere: () => ctx.onStartedElsewhere?.(),
+    startedElsewhere: (ticket) => ctx.onStartedElsewhere?.(ticket),
   });
   const ctx: ClientContext = {
     config,

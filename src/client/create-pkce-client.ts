@@ -71,7 +71,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
     }, 0);
   // Sign-in everywhere: after restoreSession() allowed a silent sign-in, this tab follows another's.
   let follow: RestoreOptions | undefined;
-  ctx.onStartedElsewhere = () => follow && void restoreSession(ctx, follow, true).catch(() => undefined);
+  ctx.onStartedElsewhere = (ticket) => follow && void restoreSession(ctx, follow, ticket).catch(() => undefined);
 
   return {
     async login(loginOptions = {}) {

@@ -16,10 +16,12 @@ function framedByThisOrigin(): boolean {
  * @internal `restoreSession()`: the session in memory, else the persistent store, else a silent
  * sign-in in a hidden iframe, else signed out. Never rejects for "no session"; a configuration
  * mistake rejects (a `ConfigError`, or discovery's refusal of the issuer or its metadata), so the
- * start-up code shows it instead of a "Signed out" that hides it. `followingAnotherTab` marks the
- * `signed-in` event `elsewhere`.
+ * start-up code shows it instead of a "Signed out" that hides it. `followingTicket`, when it follows
+ * another tab's sign-in, is the login ticket of when that was heard (so any sign-out heard since
+ * refuses it), and marks the `signed-in` event `elsewhere`.
  */
-export async function restoreSession(ctx: ClientContext, options: RestoreOptions = {}, followingAnotherTab = false): Promise<RestoreResult> {
+export async function restoreSession(ctx: ClientContext, options: RestoreOptions = {}, followingTicket?: number): Promise<RestoreResult> {
+  const followingAnotherTab = followingTicket !== undefined;
   const { session, config } = ctx;
   await session.load();
   const signedIn = (): RestoreResult => ({ signedIn: true, via: session.via ?? 'store', user: session.tokens?.claims });
@@ -36,7 +38,7 @@ export async function restoreSession(ctx: ClientContext, options: RestoreOptions
   if (silent === false || (silent === 'if-hinted' && !hadOne && hintReadable()) || framedByThisOrigin() || session.signingOut) {
     return { signedIn: false, via: 'none', reason: 'skipped' };
   }
-  const ticket = session.loginTicket();
+  const ticket = followingTicket ?? session.loginTicket();
   // The metadata first: an issuer the server does not publish is a mistake to show now, not a reason
   // to report "signed out". Anything else (no server reached, a 503, a captive portal's page) may
   // pass, and is only a reason.

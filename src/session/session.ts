@@ -55,8 +55,8 @@ export interface SessionOptions {
   revoke: (refreshToken: string, sessionId: string) => Promise<void>;
   /** A session ended or was replaced here: what belongs to it alone (a DPoP key) may go. */
   released?: (sessionId: string) => void;
-  /** Another tab signed in and this tab could not take its session over from the store. */
-  startedElsewhere?: () => void;
+  /** Another tab signed in, not taken over from the store; `ticket`: the login ticket when heard. */
+  startedElsewhere?: (ticket: number) => void;
 }
 
 /** @internal How a session ends: the typed error to report, and a refresh token to revoke. */
@@ -141,8 +141,9 @@ export function createSession(options: SessionOptions) {
 
   async function receive(message: TabMessage): Promise<void> {
     if (message.type === 'started') {
+      const ticket = signOuts; // a sign-out heard while the store is read is newer: nothing to follow
       await sync();
-      if (!tokens && !signingOut) options.startedElsewhere?.();
+      if (!tokens && !signingOut && ticket === signOuts) options.startedElsewhere?.(ticket);
       return;
     }
     // Sign-out everywhere reaches sign-ins still under way here too.

@@ -107,45 +107,59 @@ export async function waitForLock(name: string, waitMs: number): Promise<void> {
 /** @internal See {@link createLogoutWatch}. */
 export interface LogoutWatch {
   /**
-   * Looks once whether another tab holds the logout lock now: at start-up, off the click's path,
-   * once the tab channel listens (so no logout falls between the look and the listening).
+   * Looks whether another tab holds the logout lock now: at start-up, off the click's path, once the
+   * tab channel listens (so no logout falls between the look and the listening); again when the page
+   * comes back from the back/forward cache or from being frozen, where it heard nothing.
    */
   look(): void;
   /** Another tab's logout was heard of on the tab channel. */
   heard(): void;
-  /** Waits as {@link waitForLock} does, when another tab's logout may be under way; else at once. */
+  /** Waits as {@link waitForLock} does, unless this page knows no other tab's logout is under way. */
   wait(waitMs: number): Promise<void>;
 }
 
 /**
  * @internal What a sign-in knows of other tabs' logouts without asking the browser's lock manager
  * on the click, a round trip that costs the click about 6 ms in Chromium. A logout holds the logout
- * lock before it tells the other tabs, so one under way was either held when this page looked at
- * start-up, or has been heard of since; only then does the sign-in wait for the lock, and for as
- * long as before (`waitMs` from the click). A page that has not looked (or cannot: no lock query, no
- * BroadcastChannel) always waits.
+ * lock before it tells the other tabs, and until its page is gone, however long its revocation
+ * takes. So a page that looked at start-up, saw no such lock and has heard of no logout since knows
+ * none is under way, and its click need not ask; once it has seen or heard of one, every click asks
+ * and waits, as before. A page that has not looked (or cannot: no lock query, no BroadcastChannel)
+ * always asks.
  */
 export function createLogoutWatch(lockName: string): LogoutWatch {
   let looking: Promise<void> | undefined;
   let looked = false;
-  let seenAt = -Infinity;
+  let seen = false;
+  let watching = false;
+  const look = () => {
+    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+    if (looking || typeof locks?.query !== 'function' || typeof BroadcastChannel !== 'function') return;
+    if (!watching) {
+      watching = true;
+      const again = () => {
+        looked = false;
+        looking = undefined;
+        look();
+      };
+      addEventListener('pageshow', (event) => event.persisted && again());
+      document.addEventListener('resume', again);
+    }
+    looking = locks.query().then(
+      ({ held = [], pending = [] }) => {
+        if ([...held, ...pending].some((lock) => lock.name === lockName)) seen = true;
+        looked = true;
+      },
+      () => undefined,
+    );
+  };
   return {
-    look() {
-      const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-      if (looking || typeof locks?.query !== 'function' || typeof BroadcastChannel !== 'function') return;
-      looking = locks.query().then(
-        ({ held = [], pending = [] }) => {
-          if ([...held, ...pending].some((lock) => lock.name === lockName)) seenAt = performance.now();
-          looked = true;
-        },
-        () => undefined,
-      );
-    },
+    look,
     heard() {
-      seenAt = performance.now();
+      seen = true;
     },
     wait(waitMs) {
-      return looked && performance.now() - seenAt >= waitMs ? Promise.resolve() : waitForLock(lockName, waitMs);
+      return looked && !seen ? Promise.resolve() : waitForLock(lockName, waitMs);
     },
   };
 }
