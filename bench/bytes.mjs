@@ -379,7 +379,8 @@ const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length))
 console.log('JavaScript a page fetches in Chromium: brotli bytes on the wire (1 KB = 1000 bytes) and script requests, cold cache');
 for (const r of table) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
 console.log([
-  "signed-out visitor: a first visit; start-up done (signed out, the silent iframe's answer included), then 1 s with no script request.",
+  "signed-out visitor: a first visit; start-up done (signed out: pkce-spa asks a browser that never signed in nothing,",
+  '  oidc-client-ts and keycloak-js make their silent check), then 1 s with no script request.',
   'returning user: signed in once, tab closed; a new tab restores the session (tokens in memory) through the silent iframe.',
   'callback page: the page the provider redirects to after the sign-in, until signed in (code exchange, ID token checks).',
   'Each counts the page and its frames; a file the silent page shares with the app comes from the cache and is not counted.',

@@ -1,7 +1,7 @@
 // pkce-spa, set up as the demo page sets it up, from the real build (global PkceSpa, loaded by
 // the page's <script src="/dist/pkce-spa.iife.js">). At load: handleRedirect(), then
 // restoreSession() — silent: false for the click benchmark (no iframe, the metadata warms in the
-// background), the default silent restore for the restore benchmark.
+// background), silent: true or the default for the restore benchmark.
 const { config: c, mode, store } = window.bench;
 // The same app as pkce-spa-par-off, which the page server picks by the bench-app cookie.
 const par = document.cookie.includes('bench-app=pkce-spa-par-off') ? false : undefined;
@@ -21,5 +21,7 @@ const auth = PkceSpa.createPkceClient({
 document.querySelector('#sign-in').onclick = () => auth.login({ returnTo: '/' });
 const result = await auth.handleRedirect();
 if (result) history.replaceState(null, '', result.returnTo);
-const restored = await auth.restoreSession({ silent: mode === 'restore' });
+// 'restore' asks the server whatever the hint says (silent: true), as the peers' silent sign-ins do;
+// 'restore-default' is the README's call, which asks only a browser that signed in here before.
+const restored = await auth.restoreSession(mode === 'restore-default' ? {} : { silent: mode === 'restore' });
 window.started = { ms: performance.now() - started, signedIn: restored.signedIn, via: restored.via };

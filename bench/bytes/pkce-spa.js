@@ -1,6 +1,7 @@
 // The README's start-up snippet on pkce-spa, against the demo's servers (window.bench.config):
-// handleRedirect(), else restoreSession() (memory, then the silent iframe, answered by the lean page
-// pkce-spa-silent.js at silentRedirectUri), and a "Sign in" button calling login().
+// handleRedirect(), else restoreSession() (memory, then, for a browser that signed in here before, the
+// silent iframe, answered by the lean page pkce-spa-silent.js at silentRedirectUri), and a "Sign in"
+// button calling login().
 // __DPOP__ is a build-time constant (bytes.mjs builds this file once with false, once with true).
 import { createPkceClient } from 'pkce-spa';
 
