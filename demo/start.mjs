@@ -193,7 +193,7 @@ pkce-spa demo is running. Open ${demo.pageUrl}
   access tokens last ${options.accessTokenTtl} s, so refreshes are easy to watch.${demo.appOrigins.map((o) => `
   your app              ${o}, with:
     createPkceClient({ issuer: '${demo.issuer}', clientId: '${demo.clientId}', redirectUri: '${o}/callback',
-      scope: '${demo.scope}', resource: '${demo.apiUrl}',${demo.config.dpop ? ' dpop: true,' : ''}
+      silentRedirectUri: '${o}/silent-callback.html', scope: '${demo.scope}', resource: '${demo.apiUrl}',${demo.config.dpop ? ' dpop: true,' : ''}
       apiOrigins: ['${demo.apiUrl}', { origin: '${demo.billingUrl}', resource: '${demo.billingUrl}', scope: '${BILLING_SCOPE}' }] })`).join('')}
 
 Storage is in memory and the sign-in pages are oidc-provider's development pages: not for production.
