@@ -69,6 +69,9 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       // Whether another tab's logout is under way now: the click then need not ask.
       ctx.logouts.look();
     }, 0);
+  // The code that pushes sign-in requests ahead of the click, once a signed-out page loaded it: only
+  // then can a click find one. A page that never pushes (signed in, par: false) never loads it.
+  let ahead: Promise<typeof import('./login/ahead.js')> | undefined;
   // Sign-in everywhere: after restoreSession() allowed a silent sign-in, this tab follows another's.
   let follow: RestoreOptions | undefined;
   ctx.onStartedElsewhere = (ticket) => follow && void restoreSession(ctx, follow, ticket).catch(() => undefined);
@@ -82,7 +85,8 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       // would sign this tab straight back in. Waited for while the request is made.
       const logoutsElsewhere = ctx.logouts.wait(10_000);
       const { beginLogin } = await import('./login/begin.js');
-      const { url, pushedNow } = await beginLogin(ctx, loginOptions);
+      const pushedAhead = ahead;
+      const { url, pushedNow } = await beginLogin(ctx, loginOptions, 'redirect', pushedAhead && (async () => (await pushedAhead).takeAhead(ctx)));
       await logoutsElsewhere;
       // One that began while this request was pushed (on the click, or ahead and still in flight) goes first too.
       if (pushedNow) await ctx.logouts.wait(10_000);
@@ -141,7 +145,10 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
       if (restoreOptions.silent !== false) follow = restoreOptions;
       const result = await restoreSession(ctx, restoreOptions);
       // Signed out: the sign-in request is pushed now (PAR), so the click on "Sign in" need not wait for it.
-      if (!result.signedIn && config.par !== false) void import('./login/ahead.js').then(({ pushAheadSoon }) => pushAheadSoon(ctx), () => undefined);
+      if (!result.signedIn && config.par !== false) {
+        const loading = (ahead ??= import('./login/ahead.js'));
+        loading.then(({ pushAheadSoon }) => pushAheadSoon(ctx), () => (ahead = undefined));
+      }
       return result;
     },
 

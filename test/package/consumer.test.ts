@@ -285,6 +285,13 @@ describe.concurrent('the packed package', () => {
     const eagerModules = [...eager].flatMap((name) => Object.keys(byName.get(name)!.modules)).map((id) => id.replaceAll('\\', '/'));
     const onDemand = ['/client/refresher.js', '/client/refresh-run.js', '/client/login/exchange.js', '/protocol/id-token/checks.js', '/session/dpop-keys.js', '/jose/'];
     expect(onDemand.filter((part) => eagerModules.some((id) => id.includes(part))), 'parts loaded by every page').toEqual([]);
+    // A returning user's silent sign-in loads none of the code that pushes sign-in requests ahead of
+    // the click (a signed-out page's): what the silent sign-in's chunk imports, followed to the end.
+    const silentChunk = chunks.find((chunk) => Object.keys(chunk.modules).some((id) => id.replaceAll('\\', '/').endsWith('/client/login/silent.js')))!;
+    const silent = new Set([silentChunk.fileName]);
+    for (const name of silent) for (const imported of byName.get(name)!.imports) silent.add(imported);
+    const silentModules = [...silent].flatMap((name) => Object.keys(byName.get(name)!.modules)).map((id) => id.replaceAll('\\', '/'));
+    expect(silentModules.filter((id) => id.endsWith('/client/login/ahead.js')), 'push-ahead code a silent sign-in loads').toEqual([]);
   });
 
   it('imports in Node, as ESM and through require(), and a server-side render touches no browser global', async () => {
