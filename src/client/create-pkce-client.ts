@@ -59,13 +59,20 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
   events.on('signed-in', () => noteSignedIn(ctx.names));
   events.on('session-ended', ({ reason }) => {
     if (reason === 'logout') noteLoggedOut(ctx.names);
+    // Signed out while the page stays (a refused refresh token, an expiry, another tab's logout): its
+    // "Sign in" may be clicked next.
+    if (!session.signingOut) import('./login/begin.js').catch(() => undefined);
   });
-  // Discovery (and the login code) in the background while the page starts, so a click on
-  // "Sign in" leaves at once.
+  // Discovery (and, for a page without a session once the store is read, the login code) in the
+  // background while the page starts, so a click on "Sign in" leaves at once; a session restored
+  // from the store has no "Sign in" to click.
   const warmUp = () =>
     void setTimeout(() => {
       issuer.getMetadata().catch(() => undefined);
-      import('./login/begin.js').catch(() => undefined);
+      session
+        .load()
+        .then(() => (session.tokens ? undefined : import('./login/begin.js')))
+        .catch(() => undefined);
       // Whether another tab's logout is under way now: the click then need not ask.
       ctx.logouts.look();
     }, 0);
