@@ -48,7 +48,7 @@ const version = (pkg) => JSON.parse(readFileSync(`${root}/${pkg === 'pkce-spa' ?
 
 // Columns: each library's typical app. dpop: its DPoP mode, or null when it has none.
 const LIBS = [
-  { lib: 'pkce-spa', source: 'pkce-spa.js', silent: 'pkce-spa-silent.js', dpop: true, restores: true },
+  { lib: 'pkce-spa', source: 'pkce-spa.js', silent: 'pkce-spa-silent.js', dpop: true, restores: true, store: true },
   { lib: 'oidc-client-ts', source: 'oidc-client-ts.js', silent: 'oidc-client-ts-silent.js', dpop: true, restores: true },
   // Its documented silent-check-sso.html: one inline line, nothing fetched.
   // It cannot finish a sign-in against oidc-provider: its token request is sent with credentials:
@@ -62,6 +62,7 @@ const LIBS = [
 const SCENARIOS = [
   { id: 'signed-out', label: 'signed-out visitor' },
   { id: 'returning', label: 'returning user (silent iframe)' },
+  { id: 'reload', label: 'reload, session in sessionStorage' },
   { id: 'callback', label: 'callback page' },
 ];
 
@@ -69,20 +70,21 @@ const SCENARIOS = [
 
 // pkce-spa resolves to this repository's build, exactly as an installed package would.
 const self = { name: 'self', resolveId: (id) => (id === 'pkce-spa' ? `${root}/dist/pkce-spa.js` : null) };
-// __DPOP__ in the apps' sources is a build-time constant, as a bundler's `define` would set it.
-const define = (dpop) => ({
+// __DPOP__ and __STORE__ in the apps' sources are build-time constants, as a bundler's `define` would set them.
+const define = (dpop, store) => ({
   name: 'define',
-  transform: (code, id) => (id.startsWith(`${root}/bench/bytes/`) ? { code: code.replaceAll('__DPOP__', String(dpop)), map: null } : null),
+  transform: (code, id) =>
+    id.startsWith(`${root}/bench/bytes/`) ? { code: code.replaceAll('__DPOP__', String(dpop)).replaceAll('__STORE__', String(store)), map: null } : null,
 });
 const brotli = (code) => brotliCompressSync(Buffer.from(code), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
 
 /** Builds one app; returns its files by URL path: { body (brotli), raw, modules, imports, dynamicImports }. */
-async function build(name, { source, silent }, dpop) {
+async function build(name, { source, silent }, dpop, store = false) {
   const input = { app: `${root}/bench/bytes/${source}` };
   if (silent) input.silent = `${root}/bench/browser/${silent}`;
   const bundle = await rollup({
     input,
-    plugins: [self, define(dpop), resolve({ browser: true, dedupe: ['jose'], rootDir: root }), terser({ compress: { passes: 2 }, format: { comments: false } })],
+    plugins: [self, define(dpop, store), resolve({ browser: true, dedupe: ['jose'], rootDir: root }), terser({ compress: { passes: 2 }, format: { comments: false } })],
     // What node-resolve reads from an installed package's "sideEffects": false, for this build too.
     treeshake: { moduleSideEffects: (id) => !id.startsWith(`${root}/dist/`) },
     onwarn: () => {},
@@ -117,6 +119,8 @@ for (const l of LIBS) {
   for (const dpop of l.dpop ? [false, true] : [false]) {
     const name = dpop ? `${l.lib}-dpop` : l.lib;
     apps.push({ ...l, name, dpop, files: await build(name, l, dpop) });
+    // The same app keeping its session in sessionStorage, for the reload: only the reload uses it.
+    if (l.store) apps.push({ ...l, name: `${name}-store`, dpop, storeVariant: true, files: await build(`${name}-store`, l, dpop, true) });
   }
 }
 const buildSeconds = (Date.now() - buildStarted) / 1000;
@@ -326,6 +330,30 @@ const scenarios = {
       await context.close();
     }
   },
+  /**
+   * Signed in, then the tab reloaded, the session kept in sessionStorage: pkce-spa's app with
+   * webStorageTokenStore(sessionStorage), oidc-client-ts's as it is (its user store's default).
+   */
+  async reload(app) {
+    if (app.cannotSignIn) return { na: app.cannotSignIn };
+    if (!app.restores) return { na: 'no session restore' };
+    const used = apps.find((a) => a.name === `${app.name}-store`) ?? app;
+    const context = await openContext(used);
+    try {
+      const tab = await newTab(context, used);
+      await tab.goto(`${servers.pageOrigin}/`);
+      await settled(tab, used, false);
+      await signIn(tab, used);
+      await emptyCache(tab);
+      const counter = count(tab);
+      await tab.reload();
+      await settled(tab, used, true);
+      counter.settled();
+      return await counter.stop();
+    } finally {
+      await context.close();
+    }
+  },
   /** The page the provider's redirect lands on (/callback?code=…), until the app is signed in. */
   async callback(app) {
     if (app.cannotSignIn) return { na: app.cannotSignIn };
@@ -353,7 +381,7 @@ const results = {};
 const began = Date.now();
 try {
   for (const scenario of SCENARIOS) {
-    for (const app of apps) {
+    for (const app of apps.filter((a) => !a.storeVariant)) {
       (results[app.name] ??= {})[scenario.id] = await scenarios[scenario.id](app);
     }
   }
@@ -382,6 +410,8 @@ console.log([
   "signed-out visitor: a first visit; start-up done (signed out: pkce-spa asks a browser that never signed in nothing,",
   '  oidc-client-ts and keycloak-js make their silent check), then 1 s with no script request.',
   'returning user: signed in once, tab closed; a new tab restores the session (tokens in memory) through the silent iframe.',
+  "reload: signed in, the tab reloaded; the session comes from sessionStorage (pkce-spa's app with webStorageTokenStore(sessionStorage),",
+  "  oidc-client-ts's user store by default).",
   'callback page: the page the provider redirects to after the sign-in, until signed in (code exchange, ID token checks).',
   'Each counts the page and its frames; a file the silent page shares with the app comes from the cache and is not counted.',
   "Every file the build emits: also those this app never loads (pkce-spa's popup, logout, UserInfo, PAR, refresh chunks...), each compressed alone.",

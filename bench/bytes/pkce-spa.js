@@ -2,8 +2,8 @@
 // handleRedirect(), else restoreSession() (memory, then, for a browser that signed in here before, the
 // silent iframe, answered by the lean page pkce-spa-silent.js at silentRedirectUri), and a "Sign in"
 // button calling login().
-// __DPOP__ is a build-time constant (bytes.mjs builds this file once with false, once with true).
-import { createPkceClient } from 'pkce-spa';
+// __DPOP__ and __STORE__ are build-time constants (bytes.mjs builds this file with each).
+import { createPkceClient, webStorageTokenStore } from 'pkce-spa';
 
 const { config: c } = window.bench;
 const auth = createPkceClient({
@@ -15,6 +15,8 @@ const auth = createPkceClient({
   resource: c.resource,
   apiOrigins: [c.apiUrl],
   dpop: __DPOP__,
+  // __STORE__: the same app keeping its session in sessionStorage (the reload scenario).
+  tokenStore: __STORE__ ? webStorageTokenStore(sessionStorage) : undefined,
 });
 // In a function, as the README writes it (a top-level await would make rollup split the SDK into a
 // file per module it shares); window.started is set once start-up has settled.
