@@ -293,6 +293,25 @@ async function signIn(tab, app, beforeCallback = async () => {}) {
   await settled(tab, app, true);
 }
 
+/** A tab of the app in `context`, signed in through the provider's pages. */
+async function signedInTab(context, app) {
+  const tab = await newTab(context, app);
+  await tab.goto(`${servers.pageOrigin}/`);
+  await settled(tab, app, false);
+  await signIn(tab, app);
+  return tab;
+}
+
+/** What `tab` fetches, cold cache, for a page load by `load` that ends signed in. */
+async function countSignedInLoad(tab, app, load) {
+  await emptyCache(tab);
+  const counter = count(tab);
+  await load();
+  await settled(tab, app, true);
+  counter.settled();
+  return counter.stop();
+}
+
 const scenarios = {
   /** A first visit: the app's start-up finds no session (its silent iframe included) and shows "Sign in". */
   async 'signed-out'(app) {
@@ -314,18 +333,9 @@ const scenarios = {
     if (!app.restores) return { na: 'no session restore' };
     const context = await openContext(app);
     try {
-      const first = await newTab(context, app);
-      await first.goto(`${servers.pageOrigin}/`);
-      await settled(first, app, false);
-      await signIn(first, app);
-      await first.close();
+      await (await signedInTab(context, app)).close();
       const tab = await newTab(context, app);
-      await emptyCache(tab);
-      const counter = count(tab);
-      await tab.goto(`${servers.pageOrigin}/`);
-      await settled(tab, app, true);
-      counter.settled();
-      return await counter.stop();
+      return await countSignedInLoad(tab, app, () => tab.goto(`${servers.pageOrigin}/`));
     } finally {
       await context.close();
     }
@@ -340,16 +350,8 @@ const scenarios = {
     const used = apps.find((a) => a.name === `${app.name}-store`) ?? app;
     const context = await openContext(used);
     try {
-      const tab = await newTab(context, used);
-      await tab.goto(`${servers.pageOrigin}/`);
-      await settled(tab, used, false);
-      await signIn(tab, used);
-      await emptyCache(tab);
-      const counter = count(tab);
-      await tab.reload();
-      await settled(tab, used, true);
-      counter.settled();
-      return await counter.stop();
+      const tab = await signedInTab(context, used);
+      return await countSignedInLoad(tab, used, () => tab.reload());
     } finally {
       await context.close();
     }

@@ -55,13 +55,15 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
     if (ctx.openid) issuer.preloadChecks();
     loadRefresher().catch(() => undefined);
   };
+  // The sign-in code, loaded ahead of a click on "Sign in" wherever one may come.
+  const warmSignIn = () => void import('./login/begin.js').catch(() => undefined);
   // The non-secret hint of hadSession(): set by any sign-in, cleared by a sign-out.
   events.on('signed-in', () => noteSignedIn(ctx.names));
   events.on('session-ended', ({ reason }) => {
     if (reason === 'logout') noteLoggedOut(ctx.names);
     // Signed out while the page stays (a refused refresh token, an expiry, another tab's logout): its
     // "Sign in" may be clicked next.
-    if (!session.signingOut) import('./login/begin.js').catch(() => undefined);
+    if (!session.signingOut) warmSignIn();
   });
   // Discovery (and, for a page without a session once the store is read, the login code) in the
   // background while the page starts, so a click on "Sign in" leaves at once; a session restored
@@ -69,10 +71,7 @@ export function createPkceClient(options: PkceClientOptions): PkceClient {
   const warmUp = () =>
     void setTimeout(() => {
       issuer.getMetadata().catch(() => undefined);
-      session
-        .load()
-        .then(() => (session.tokens ? undefined : import('./login/begin.js')))
-        .catch(() => undefined);
+      session.load().then(() => session.tokens || warmSignIn(), () => undefined);
       // Whether another tab's logout is under way now: the click then need not ask.
       ctx.logouts.look();
     }, 0);

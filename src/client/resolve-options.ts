@@ -37,13 +37,18 @@ export function resourceIndicator(value: unknown, field = 'resource'): void {
   if (/\s/.test(value as string)) throw bad('must not contain spaces');
 }
 
+/** A scope option: absent, or space-separated scopes (not blank). */
+function checkScope(value: unknown, field: string): void {
+  if (value !== undefined && !(typeof value === 'string' && value.trim())) throw bad(field, 'must be a non-empty string of space-separated scopes');
+}
+
 /**
  * @internal The named API of a `getAccessToken()` call, checked before any code for it loads.
  * @throws {@link ConfigError} for a `resource` that is no absolute URI, or an empty `scope`.
  */
 export function checkTokenOptions({ resource, scope }: { resource?: unknown; scope?: unknown }): void {
   if (resource !== undefined) resourceIndicator(resource);
-  if (scope !== undefined && (typeof scope !== 'string' || !scope.trim())) throw new ConfigError('"scope" must be a non-empty string of space-separated scopes');
+  checkScope(scope, 'scope');
 }
 
 function resolveMultiTenant(value: PkceClientOptions['multiTenant']): Config['multiTenant'] {
@@ -85,7 +90,7 @@ function apiRoute(entry: ApiOrigin, origin: string, index: number): ApiRoute[] {
   const extra = Object.keys(rest)[0];
   if (extra) throw bad(at + extra, 'is not a field of { origin, resource, scope }');
   if (resource !== undefined) resourceIndicator(resource, `${at}resource`);
-  if (scope !== undefined && !(typeof scope === 'string' && scope.trim())) throw bad(`${at}scope`, 'must be a non-empty string');
+  checkScope(scope, `${at}scope`);
   const target = apiTarget({ resource, scope });
   return resource ?? scope ? [{ origin, target, key: apiTokenKey(target) }] : [];
 }
@@ -136,9 +141,7 @@ export function resolveConfig(options: PkceClientOptions): Config {
   for (const field of ['fetch', 'navigate'] as const) {
     if (options[field] !== undefined && typeof options[field] !== 'function') throw bad(field, 'must be a function');
   }
-  if (options.scope !== undefined && (typeof options.scope !== 'string' || !options.scope.trim())) {
-    throw bad('scope', 'must be a non-empty string');
-  }
+  checkScope(options.scope, 'scope');
   checkExtraParams(options.authorizationParams, 'authorizationParams');
   if (options.endSessionParams !== undefined && typeof options.endSessionParams !== 'function') throw bad('endSessionParams', 'must be a function');
   const multiTenant = resolveMultiTenant(options.multiTenant);

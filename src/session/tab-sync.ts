@@ -128,25 +128,23 @@ export interface LogoutWatch {
  * always asks.
  */
 export function createLogoutWatch(lockName: string): LogoutWatch {
-  let looking: Promise<void> | undefined;
+  // Looks begun; an answer counts only while its look is the latest (one made before the page went
+  // into the back/forward cache may be answered after it came back).
+  let looks = 0;
   let looked = false;
   let seen = false;
-  let watching = false;
-  const look = () => {
+  const look = (again: boolean) => {
     const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-    if (looking || typeof locks?.query !== 'function' || typeof BroadcastChannel !== 'function') return;
-    if (!watching) {
-      watching = true;
-      const again = () => {
-        looked = false;
-        looking = undefined;
-        look();
-      };
-      addEventListener('pageshow', (event) => event.persisted && again());
-      document.addEventListener('resume', again);
+    if ((looks > 0 && !again) || typeof locks?.query !== 'function' || typeof BroadcastChannel !== 'function') return;
+    if (looks === 0) {
+      addEventListener('pageshow', (event) => event.persisted && look(true));
+      document.addEventListener('resume', () => look(true));
     }
-    looking = locks.query().then(
+    const mine = ++looks;
+    looked = false;
+    locks.query().then(
       ({ held = [], pending = [] }) => {
+        if (mine !== looks) return;
         if ([...held, ...pending].some((lock) => lock.name === lockName)) seen = true;
         looked = true;
       },
@@ -154,7 +152,7 @@ export function createLogoutWatch(lockName: string): LogoutWatch {
     );
   };
   return {
-    look,
+    look: () => look(false),
     heard() {
       seen = true;
     },

@@ -3,6 +3,7 @@
 // follows another tab's sign-in with a prompt=none iframe of its own; a logout() in the first tab
 // must end that one too ("Whatever the store, a logout() in one tab ends the session in every tab
 // of the app at once"; SECURITY.md: a sign-out is final).
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockDemoApp, openBareApp } from '../support/browser/bare-app';
 import { newDemoPage, signInThroughProvider, startDemoEnv, type DemoEnv } from '../support/browser/demo';
@@ -14,6 +15,37 @@ beforeAll(async () => {
 afterAll(() => env?.close());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** When the context's first navigation to the end-session endpoint went out (epoch ms), once it has. */
+function watchEndSession(context: BrowserContext): () => number | undefined {
+  let at: number | undefined;
+  context.on('request', (request) => {
+    if (request.isNavigationRequest() && request.url().startsWith(env.discovery.end_session_endpoint)) at ??= Date.now();
+  });
+  return () => at;
+}
+
+/** The bare app in `page` records its navigations with when they left (epoch ms), and stays. */
+const recordLeaving = (page: Page) =>
+  page.evaluate(() => {
+    window.stayOnPage = true;
+    const times: number[] = [];
+    (window as unknown as { leftAt: number[] }).leftAt = times;
+    const push = window.navigations.push.bind(window.navigations);
+    window.navigations.push = (...urls: string[]) => {
+      times.push(Date.now());
+      return push(...urls);
+    };
+  });
+
+/** `page` left once, for the authorization endpoint, and not before the end-session navigation. */
+async function expectLeftAfterEndSession(page: Page, endSessionAt: () => number | undefined) {
+  await expect.poll(endSessionAt, { timeout: 15_000 }).toBeDefined();
+  await expect.poll(() => page.evaluate(() => window.navigations.length), { timeout: 15_000 }).toBe(1);
+  const leftAt = await page.evaluate(() => (window as unknown as { leftAt: number[] }).leftAt[0]!);
+  expect(await page.evaluate(() => window.navigations[0])).toMatch(new RegExp(`^${env.discovery.authorization_endpoint}`));
+  expect(leftAt).toBeGreaterThanOrEqual(endSessionAt()!);
+}
 
 describe('a logout in one tab while another tab follows its sign-in', () => {
   // FLAW (session.ts receive(): `if (!tokens) return`): tab B is signing in (its silent iframe
@@ -70,10 +102,7 @@ describe('a logout in one tab, and a sign-in that another tab starts when it hea
   it("no tab's sign-in leaves before the signing-out tab's end-session navigation has gone", async () => {
     const { context, page: tabA } = await newDemoPage(env);
     await blockDemoApp(context, env);
-    let endSessionAt: number | undefined;
-    context.on('request', (request) => {
-      if (request.isNavigationRequest() && request.url().startsWith(env.discovery.end_session_endpoint)) endSessionAt ??= Date.now();
-    });
+    const endSessionAt = watchEndSession(context);
     // A's revocation is slow. While a route is installed Playwright answers every CORS preflight of
     // the context itself; none happens here: Bearer clients, form POSTs, no API call.
     await context.route(env.discovery.revocation_endpoint, async (route) => {
@@ -89,24 +118,11 @@ describe('a logout in one tab, and a sign-in that another tab starts when it hea
     expect(await openBareApp(tabB, { store: 'indexedDb' })).toBe(true);
     // B's app signs in again as soon as it hears the session ended; when B's client navigates to the
     // authorization server is recorded (the page stays, so nothing else of B's is in play).
-    await tabB.evaluate(() => {
-      window.stayOnPage = true;
-      const times: number[] = [];
-      (window as unknown as { leftAt: number[] }).leftAt = times;
-      const push = window.navigations.push.bind(window.navigations);
-      window.navigations.push = (...urls: string[]) => {
-        times.push(Date.now());
-        return push(...urls);
-      };
-      window.auth.on('session-ended', () => void window.auth.login());
-    });
+    await recordLeaving(tabB);
+    await tabB.evaluate(() => void window.auth.on('session-ended', () => void window.auth.login()));
 
     await tabA.evaluate(() => void window.auth.logout());
-    await expect.poll(() => endSessionAt, { timeout: 15_000 }).toBeDefined();
-    await expect.poll(() => tabB.evaluate(() => window.navigations.length), { timeout: 15_000 }).toBe(1);
-    const leftAt = await tabB.evaluate(() => (window as unknown as { leftAt: number[] }).leftAt[0]!);
-    expect(await tabB.evaluate(() => window.navigations[0])).toMatch(new RegExp(`^${env.discovery.authorization_endpoint}`));
-    expect(leftAt).toBeGreaterThanOrEqual(endSessionAt!);
+    await expectLeftAfterEndSession(tabB, endSessionAt);
     await context.close();
   });
 });
@@ -118,10 +134,7 @@ describe('a logout under way when another tab opens', () => {
   it("the new tab's sign-in leaves after the signing-out tab's end-session navigation", async () => {
     const { context, page: tabA } = await newDemoPage(env);
     await blockDemoApp(context, env);
-    let endSessionAt: number | undefined;
-    context.on('request', (request) => {
-      if (request.isNavigationRequest() && request.url().startsWith(env.discovery.end_session_endpoint)) endSessionAt ??= Date.now();
-    });
+    const endSessionAt = watchEndSession(context);
     // A's revocation waits until the new tab has clicked: A holds the logout lock all that time.
     let releaseRevocation!: () => void;
     const revocationHeld = new Promise<void>((resolve) => (releaseRevocation = resolve));
@@ -141,27 +154,18 @@ describe('a logout under way when another tab opens', () => {
     const tabC = await context.newPage();
     await tabC.goto(env.demo.pageUrl);
     expect(await openBareApp(tabC, { store: 'indexedDb' })).toBe(false);
-    await tabC.evaluate(() => {
-      window.stayOnPage = true;
-      const times: number[] = [];
-      (window as unknown as { leftAt: number[] }).leftAt = times;
-      const push = window.navigations.push.bind(window.navigations);
-      window.navigations.push = (...urls: string[]) => {
-        times.push(Date.now());
-        return push(...urls);
-      };
-    });
+    await recordLeaving(tabC);
     // The start-up's look is done once the metadata is warm: the click comes after both.
     await expect.poll(() => tabC.evaluate(() => performance.getEntriesByType('resource').some((entry) => entry.name.includes('/.well-known/')))).toBe(true);
     await tabC.evaluate(() => void window.auth.login());
-    // Long enough for a click that does not wait to have left (it takes milliseconds).
-    await sleep(500);
+    // The click waits in the browser's lock manager for the logout lock A holds (one that did not
+    // wait would never be there, and would have left).
+    await expect
+      .poll(() => tabC.evaluate(async () => (await navigator.locks.query()).pending?.some((lock) => lock.name?.endsWith(':logging-out'))))
+      .toBe(true);
+    expect(await tabC.evaluate(() => window.navigations.length)).toBe(0);
     releaseRevocation();
-    await expect.poll(() => endSessionAt, { timeout: 15_000 }).toBeDefined();
-    await expect.poll(() => tabC.evaluate(() => window.navigations.length), { timeout: 15_000 }).toBe(1);
-    const leftAt = await tabC.evaluate(() => (window as unknown as { leftAt: number[] }).leftAt[0]!);
-    expect(await tabC.evaluate(() => window.navigations[0])).toMatch(new RegExp(`^${env.discovery.authorization_endpoint}`));
-    expect(leftAt).toBeGreaterThanOrEqual(endSessionAt!);
+    await expectLeftAfterEndSession(tabC, endSessionAt);
     await context.close();
   });
 });
